@@ -1,0 +1,62 @@
+"""Answer types: what ``Bot.ask`` returns, and the fixed refusal.
+
+``Answer.text`` carries ``[n]`` markers; ``Answer.citations[n-1]`` is the passage behind
+marker ``n``, an exact raw span: ``open(file, encoding=c.encoding).read()[c.start:c.end] ==
+c.quote``. ``verdicts`` record, per answer sentence, whether verification found support
+(LLM path); ``dropped`` lists sentences removed for lack of support. Plain data: no logic
+about retrieval or storage lives here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+#: Every refusal starts with this sentence, so users and evals can recognise it.
+REFUSAL = "The articles don't say."
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    file: str
+    quote: str
+    start: int
+    end: int
+    line: int
+    title: str = ""
+    date: str | None = None
+    encoding: str = "utf-8"
+
+
+@dataclass(frozen=True)
+class SentenceVerdict:
+    """One answer sentence as verification saw it."""
+
+    text: str
+    citations: tuple[int, ...]
+    supported: bool
+    score: float
+    reason: str = ""
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str
+    refused: bool
+    citations: list[Citation] = field(default_factory=list)
+    answerer: str = "extractive"
+    standalone_question: str = ""
+    reason: str = ""
+    verdicts: list[SentenceVerdict] = field(default_factory=list)
+    dropped: list[SentenceVerdict] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def refusal(cls, question: str, reason: str = "", **kwargs: Any) -> Answer:
+        return cls(question=question, text=REFUSAL, refused=True, reason=reason, **kwargs)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable form (``json.dumps(ans.to_dict())`` works)."""
+        return asdict(self)

@@ -1,0 +1,263 @@
+"""The public API: ``Bot`` wires corpus, index, retrieval and an answerer together.
+
+``Bot(seeds_dir, data_dir)`` -> ``index()`` -> ``ask(question, history)``. The CLI, the page
+and the evals all go through this class and nothing else. Components (Chroma client,
+embedding model, answerer, clock) can be passed in; by default they are built lazily from
+``Settings`` so constructing a ``Bot`` is cheap. ``ask`` indexes first when the index is
+missing or stale, and checks every citation against the file on disk before returning it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import re
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from bot.answer import Answer
+from bot.config import Settings
+from bot.corpus import ArticleError, SourceFile, read_source
+from bot.errors import InputError
+from bot.followup import Query, condense, validate_history
+
+History = Sequence[Mapping[str, str]]
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+class Bot:
+    def __init__(
+        self,
+        seeds_dir: str | Path | None = None,
+        data_dir: str | Path | None = None,
+        *,
+        settings: Settings | None = None,
+        embedding: Any = None,
+        client: Any = None,
+        answerer: Any = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        base = settings or Settings.from_env()
+        self.settings = base.with_(seeds_dir=seeds_dir, data_dir=data_dir)
+        self._embedding, self._client, self._answerer = embedding, client, answerer
+        self._clock = clock
+        self._store: Any = None
+        self._bm25: Any = None
+        self._bm25_key = ""
+        self._retriever: Any = None
+        self._checked_at = float("-inf")
+        self._lock = threading.RLock()
+        self._texts: dict[tuple[str, int, int], tuple[str, str]] = {}
+
+    # --- components (lazy) -----------------------------------------------------------------
+
+    @property
+    def embedding(self) -> Any:
+        """The llama-index ``BaseEmbedding`` in use (offline MiniLM by default)."""
+        with self._lock:
+            if self._embedding is None:
+                from bot.embedding import MiniLMEmbedding
+
+                self._embedding = MiniLMEmbedding()
+            return self._embedding
+
+    @property
+    def store(self) -> Any:
+        with self._lock:
+            if self._store is None:
+                from bot.store import ChunkStore, connect
+
+                client = self._client or connect(self.settings.data_dir, self.settings.chroma_url)
+                self._store = ChunkStore(
+                    client,
+                    self.settings.collection,
+                    self.embedding.model_name,
+                    _dimension(self.embedding),
+                )
+            return self._store
+
+    @property
+    def retriever(self) -> Any:
+        """The ``HybridRetriever`` (a llama-index ``BaseRetriever``)."""
+        with self._lock:
+            if self._retriever is None:
+                from bot.retrieval import HybridRetriever
+
+                self._retriever = HybridRetriever(
+                    self.store, self.embedding, self.bm25, top_k=self.settings.top_k
+                )
+            return self._retriever
+
+    @property
+    def answerer(self) -> Any:
+        with self._lock:
+            if self._answerer is None:
+                from bot.extractive import ExtractiveAnswerer
+
+                self._answerer = ExtractiveAnswerer(self._encode, lambda t: self.bm25().idf(t))
+            return self._answerer
+
+    def _encode(self, texts: Sequence[str]) -> Any:
+        import numpy as np
+
+        encoder = getattr(self.embedding, "encoder", None)
+        if encoder is not None:
+            return encoder.encode(texts)
+        return np.asarray(self.embedding.get_text_embedding_batch(list(texts)), dtype=np.float32)
+
+    def bm25(self) -> Any:
+        """The BM25 index over the store's current chunks (cached on disk by content)."""
+        from bot.bm25 import Bm25Index
+
+        with self._lock:
+            if self._bm25 is not None:
+                return self._bm25
+            key = _fingerprint(self.store.file_records())
+            path = self.settings.data_dir / "bm25" / f"{self.store.name}-{key}"
+            try:
+                index = Bm25Index.load(path)
+            except (OSError, ValueError, KeyError):
+                index = Bm25Index.build((c.id, c.search_text) for c in self.store.iter_chunks())
+                _save_quietly(index, path)
+            self._bm25, self._bm25_key = index, key
+            return index
+
+    # --- indexing --------------------------------------------------------------------------
+
+    def index(self, progress: Callable[[str, int, int], None] | None = None) -> Any:
+        """Bring the index in line with the seeds dir; returns an ``IndexReport``."""
+        from bot.indexer import Indexer, lock
+
+        with lock(self.settings.data_dir, self.settings.lock_timeout):
+            indexer = Indexer(self.store, self.embedding, self.settings.max_file_bytes, progress)
+            report = indexer.sync(self.settings.seeds_dir)
+        with self._lock:
+            self._checked_at = self._clock()
+            self._texts.clear()
+            if report.changed or report.skipped:
+                self._bm25 = None
+        return report
+
+    def _ensure_fresh(self) -> None:
+        from bot.indexer import Indexer
+
+        with self._lock:
+            if self._clock() - self._checked_at < self.settings.refresh_seconds:
+                return
+            records = self.store.file_records()
+            if self._bm25 is not None and _fingerprint(records) != self._bm25_key:
+                self._bm25 = None  # another process changed the index
+            stale = Indexer(self.store, self.embedding).is_stale(self.settings.seeds_dir, records)
+            if not stale:
+                self._checked_at = self._clock()
+                return
+        self.index()
+
+    # --- asking ----------------------------------------------------------------------------
+
+    def ask(self, question: str, history: History | None = None) -> Answer:
+        """Answer ``question`` from the articles, every sentence cited, or refuse."""
+        t0 = self._clock()
+        text = self.validate_question(question)
+        messages = validate_history(history)
+        self._ensure_fresh()
+        query = condense(text, messages)
+        answer = self._answer(query)
+        answer = self._checked(answer, query)
+        answer.timings["total"] = self._clock() - t0
+        return answer
+
+    def validate_question(self, question: object) -> str:
+        """The question cleaned of control characters, or an ``InputError`` saying why not."""
+        if not isinstance(question, str):
+            raise InputError("the question must be text")
+        text = " ".join(_CONTROL_RE.sub(" ", question).split())
+        if not text:
+            raise InputError("the question is empty")
+        limit = self.settings.max_question_chars
+        if len(text) > limit:
+            raise InputError(
+                f"the question is {len(text):,} characters long; the limit is {limit:,}"
+            )
+        return text
+
+    def _answer(self, query: Query) -> Answer:
+        from llama_index.core.schema import QueryBundle
+
+        from bot.retrieval import chunk_from_node
+
+        t0 = self._clock()
+        nodes = self.retriever.retrieve(QueryBundle(query.standalone))
+        t1 = self._clock()
+        answer = self.answerer.answer(query, [chunk_from_node(n) for n in nodes])
+        answer.timings.update(retrieve=t1 - t0, answer=self._clock() - t1)
+        return answer
+
+    def _checked(self, answer: Answer, query: Query, retry: bool = True) -> Answer:
+        """Every citation re-read from disk; a mismatch means a file changed: re-index, re-ask."""
+        checked = []
+        for c in answer.citations:
+            got = self.source_text(c.file)
+            if got is None or got[0][c.start : c.end] != c.quote:
+                if retry:
+                    self.index()
+                    return self._checked(self._answer(query), query, retry=False)
+                continue
+            checked.append(replace(c, encoding=got[1]))
+        if len(checked) != len(answer.citations):
+            kept = {c.n for c in checked}
+            answer.citations = checked
+            if not kept:
+                return Answer.refusal(
+                    answer.question, "cited files changed on disk", answerer=answer.answerer
+                )
+        answer.citations = checked
+        return answer
+
+    # --- sources ---------------------------------------------------------------------------
+
+    def source_text(self, file: str) -> tuple[str, str] | None:
+        """``(text, encoding)`` of a seeds file as citations index it; None if unreadable."""
+        root = self.settings.seeds_dir.resolve()
+        path = (root / file).resolve()
+        if not path.is_relative_to(root) or not path.is_file():
+            return None
+        st = path.stat()
+        key = (file, st.st_size, st.st_mtime_ns)
+        with self._lock:
+            if key in self._texts:
+                return self._texts[key]
+        try:
+            text, encoding, _, _ = read_source(
+                SourceFile(path, file, st.st_size, st.st_mtime_ns), self.settings.max_file_bytes
+            )
+        except ArticleError:
+            return None
+        with self._lock:
+            if len(self._texts) > 256:
+                self._texts.clear()
+            self._texts[key] = (text, encoding)
+        return text, encoding
+
+
+def _fingerprint(records: Mapping[str, Any]) -> str:
+    """A short hash of the file ledger: changes whenever any file's chunks change."""
+    rows = sorted(
+        f"{r.file}\t{r.sha256}\t{r.version}\t{r.chunks}\t{r.state}" for r in records.values()
+    )
+    return hashlib.sha1("\n".join(rows).encode()).hexdigest()[:16]
+
+
+def _dimension(embedding: Any) -> int:
+    dim = getattr(getattr(embedding, "encoder", None), "dimension", None)
+    return int(dim) if dim else len(embedding.get_text_embedding("dimension probe"))
+
+
+def _save_quietly(index: Any, path: Path) -> None:
+    """The BM25 cache is an optimisation: a read-only data dir only costs a rebuild."""
+    with contextlib.suppress(OSError):
+        index.save(path)

@@ -1,0 +1,141 @@
+"""Chunking: group an article's sentences into overlapping, sentence-aligned chunks.
+
+A ``Chunk`` is a run of consecutive sentences of one article with everything a citation
+needs: file, title, date, raw ``start``/``end`` offsets, line range, and each sentence's own
+span. ``search_text`` (title + date + text) is what gets embedded and BM25-indexed, and
+``hash`` fingerprints it so unchanged chunks keep their vectors. Chunks serialise to and
+from flat Chroma-compatible metadata. No storage or embedding happens here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from bot.corpus import Article, Sentence
+
+#: Bump when cleaning, sentence splitting or chunking changes: every file is re-chunked.
+CHUNKER_VERSION = "c1"
+TARGET_CHARS = 700
+OVERLAP_SENTENCES = 1
+
+
+@dataclass(frozen=True)
+class Chunk:
+    id: str
+    file: str
+    title: str
+    date: str | None
+    outlet: str | None
+    position: int
+    sentences: tuple[Sentence, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.sentences)
+
+    @property
+    def start(self) -> int:
+        return self.sentences[0].start
+
+    @property
+    def end(self) -> int:
+        return self.sentences[-1].end
+
+    @property
+    def line_start(self) -> int:
+        return self.sentences[0].line
+
+    @property
+    def line_end(self) -> int:
+        last = self.sentences[-1]
+        return last.line + last.text.count("\n")
+
+    @property
+    def search_text(self) -> str:
+        """Title, date and text: the chunk's context travels with it into both indexes."""
+        head = self.title if not self.text.startswith(self.title) else ""
+        if self.date:
+            head = f"{head} ({self.date})" if head else f"({self.date})"
+        return f"{head}\n{self.text}" if head else self.text
+
+    @property
+    def hash(self) -> str:
+        return hashlib.sha1(self.search_text.encode("utf-8")).hexdigest()
+
+    def metadata(self) -> dict[str, str | int | list[int]]:
+        """Flat metadata for Chroma (no ``None`` values, no empty lists)."""
+        meta: dict[str, str | int | list[int]] = {
+            "file": self.file,
+            "title": self.title,
+            "position": self.position,
+            "start": self.start,
+            "end": self.end,
+            "line_start": self.line_start,
+            "line_end": self.line_end,
+            "hash": self.hash,
+            "sent_starts": [s.start for s in self.sentences],
+            "sent_ends": [s.end for s in self.sentences],
+            "sent_lines": [s.line for s in self.sentences],
+        }
+        if self.date:
+            meta["date"] = self.date
+        if self.outlet:
+            meta["outlet"] = self.outlet
+        return meta
+
+    @classmethod
+    def from_record(cls, chunk_id: str, document: str, meta: Mapping[str, object]) -> Chunk:
+        """Rebuild a chunk from what ``metadata()`` and ``text`` stored."""
+        starts, ends, lines = meta["sent_starts"], meta["sent_ends"], meta["sent_lines"]
+        sentences, pos = [], 0
+        for s, e, line in zip(starts, ends, lines):  # type: ignore[call-overload]
+            n = int(e) - int(s)
+            sentences.append(Sentence(int(s), int(e), int(line), document[pos : pos + n]))
+            pos += n + 1
+        return cls(
+            id=chunk_id,
+            file=str(meta["file"]),
+            title=str(meta.get("title", "")),
+            date=str(meta["date"]) if meta.get("date") else None,
+            outlet=str(meta["outlet"]) if meta.get("outlet") else None,
+            position=int(meta.get("position", 0)),  # type: ignore[call-overload]
+            sentences=tuple(sentences),
+        )
+
+
+def chunk_id(file: str, position: int) -> str:
+    return f"{file}#{position}"
+
+
+def chunk_article(
+    article: Article, target_chars: int = TARGET_CHARS, overlap: int = OVERLAP_SENTENCES
+) -> list[Chunk]:
+    """Greedy sentence packing up to ``target_chars``; each chunk repeats ``overlap`` sentences."""
+    if target_chars < 1 or overlap < 0:
+        raise ValueError("target_chars must be positive and overlap non-negative")
+    sentences = article.sentences
+    groups: list[tuple[Sentence, ...]] = []
+    i = 0
+    while i < len(sentences):
+        j, size = i, 0
+        while j < len(sentences) and (j == i or size + len(sentences[j].text) <= target_chars):
+            size += len(sentences[j].text) + 1
+            j += 1
+        groups.append(tuple(sentences[i:j]))
+        if j >= len(sentences):
+            break
+        i = max(j - overlap, i + 1)
+    return [
+        Chunk(
+            chunk_id(article.file, k),
+            article.file,
+            article.title,
+            article.date,
+            article.outlet,
+            k,
+            g,
+        )
+        for k, g in enumerate(groups)
+    ]

@@ -1,0 +1,339 @@
+"""Cleaning: decide which characters of a raw article are article text.
+
+A small set of general rules marks raw ranges as boilerplate (header fields, news
+tickers, "Read also" lists, rating widgets, share buttons, template tokens). Nothing is
+rewritten: the cleaned body is the raw text with those ranges cut out, and ``Cleaned``
+maps every body character back to its exact raw offset. The kept text comes as
+``spans``: maximal runs of raw text with nothing cut inside, so a sentence found inside a
+span is always one contiguous raw slice.
+
+This module knows nothing of files, sentences, chunks or storage.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+Range = tuple[int, int]
+
+# --- patterns ------------------------------------------------------------------------------
+
+#: ``date 2025-02-11`` style header fields at the very start of a file.
+HEADER_RE = re.compile(
+    r"\A\s*(?:date|published|updated)\s*:?\s*(\d{4}-\d{2}-\d{2})"
+    r"(?:[T ]\d{1,2}:\d{2}(?::\d{2})?Z?)?[ \t]*",
+    re.IGNORECASE,
+)
+
+_MONTHS = """
+    january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    """.split()
+_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun"
+_DATE_WORDS = {
+    *_MONTHS,
+    *_WEEKDAYS.split(),
+    "am", "pm", "at", "on", "updated", "published", "posted", "gmt", "utc", "est", "edt",
+}  # fmt: skip
+
+#: Whole lines that are never article text (matched case-insensitively against the stripped line).
+BOILERPLATE_LINE_RE = re.compile(
+    "|".join(
+        [
+            r"skip to (?:main )?content",
+            r"source link",
+            r"read (?:the )?(?:original|full) (?:article|story)(?: (?:on|at) .{1,60})?",
+            r"this (?:audio|article|summary|text) (?:is|was) (?:created|generated|produced)"
+            r" (?:with|by|using) (?:the help of )?(?:ai|artificial intelligence)"
+            r"(?: assistance)?\.?",
+            r"advertisement|sponsored(?: content)?",
+            r"share(?: this)?(?: article| story| post)?(?: on \w+)?:?",
+            r"(?:subscribe|sign up)(?: to| for)? (?:our|the) (?:newsletter|channel).{0,60}",
+            r"follow us(?: on .{1,40})?",
+            r"how (?:useful|helpful) was this (?:post|article|page|story)\??",
+            r"click on a star to rate it!?",
+            r"average rating [\d.]+ ?/ ?\d+\.? ?vote count:? ?\d+\.?",
+            r"no votes so far!? be the first to rate this (?:post|article)\.?",
+            r"we are sorry that this (?:post|article) was not useful for you!?",
+            r"let us improve this (?:post|article)!?",
+            r"tell us how we can improve this (?:post|article)\??",
+            r"tags?:",
+            r"more news|more stories|load more|show more",
+            r"all rights reserved\.?|(?:©|\(c\)|copyright)\s.{0,80}",
+            r"print|e-?mail|comments?(?: \(\d+\))?",
+        ]
+    ),
+    re.IGNORECASE,
+)
+#: Boilerplate at the start of a line that also carries text (``Skip to content North Korea…``).
+BOILERPLATE_PREFIX_RE = re.compile(r"\s*skip to (?:main )?content\s*", re.IGNORECASE)
+#: Boilerplate at the end of a line (``March 27, 2025 Tags:``).
+BOILERPLATE_SUFFIX_RE = re.compile(r"\s+tags?:\s*$", re.IGNORECASE)
+
+#: Headings after which a list of other stories follows.
+TRAILER_HEADING_RE = re.compile(
+    r"(?:related(?: (?:articles?|stories|news|posts|coverage|content|reading|topics))?"
+    r"|read (?:also|more|next)|also read|see also|further reading"
+    r"|you (?:may|might) (?:also )?(?:like|be interested in|have missed)"
+    r"|more (?:news|stories|from [^.]{1,40}|on this (?:topic|story))"
+    r"|most (?:read|popular|viewed)|recommended(?: for you| stories| articles)?"
+    r"|latest(?: news| stories| articles)?|trending(?: now| stories)?|popular(?: now| stories)?"
+    r"|top stories|editor'?s picks)\s*:?",
+    re.IGNORECASE,
+)
+
+TIME_RE = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]\.?m\.?)?", re.IGNORECASE)
+BULLET_RE = re.compile(r"[-–—•*·▪►]\s")
+URL_LINE_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+TEMPLATE_TOKEN_RE = re.compile(r"[a-z][\w-]*(?:[/.][\w-]+)+")
+_SENTENCE_END = (".", '."', ".”", ".’", ".'", ".)")
+
+
+# --- result type ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """The kept raw spans of one article, plus header fields found while cleaning."""
+
+    raw: str
+    spans: tuple[Range, ...]
+    header_date: str | None = None
+
+    @property
+    def body(self) -> str:
+        """The cleaned text: the raw text with boilerplate cut out."""
+        return "".join(self.raw[s:e] for s, e in self.spans)
+
+    def to_raw(self, offset: int) -> int:
+        """Raw offset of the body character at ``offset`` (``len(body)`` maps to the end)."""
+        starts = self._body_starts()
+        if offset < 0 or offset > (starts[-1] if starts else 0):
+            raise IndexError(f"body offset {offset} out of range")
+        k = bisect.bisect_right(starts, offset) - 1
+        if k >= len(self.spans):  # the end of the body
+            return self.spans[-1][1] if self.spans else 0
+        return self.spans[k][0] + (offset - starts[k])
+
+    def _body_starts(self) -> list[int]:
+        starts, pos = [], 0
+        for s, e in self.spans:
+            starts.append(pos)
+            pos += e - s
+        starts.append(pos)
+        return starts
+
+
+# --- lines ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Line:
+    start: int  # raw offset of the first character
+    end: int  # raw offset just past the last character, before the newline
+    text: str
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip()
+
+
+def split_lines(raw: str, start: int = 0) -> list[Line]:
+    """The lines of ``raw[start:]`` with their raw offsets (newlines excluded)."""
+    lines, pos = [], start
+    for piece in raw[start:].split("\n"):
+        lines.append(Line(pos, pos + len(piece), piece))
+        pos += len(piece) + 1
+    return lines
+
+
+def _whole(line: Line) -> Range:
+    return (line.start, line.end)
+
+
+# --- predicates shared by the rules --------------------------------------------------------
+
+
+def is_date_only(text: str) -> bool:
+    """A line made only of a date and/or time: ``15 October, 2024 Tuesday``, ``14:43``."""
+    t = text.strip()
+    if not t or len(t) > 60:
+        return False
+    if TIME_RE.fullmatch(t):
+        return True
+    tokens = re.findall(r"[A-Za-z]+|\d+", t)
+    if not tokens or re.search(r"[^\w\s,.:/\-]", t):
+        return False
+    has_month = any(tok.lower() in _MONTHS for tok in tokens)
+    has_number = any(tok.isdigit() for tok in tokens)
+    words_ok = all(tok.isdigit() or tok.lower() in _DATE_WORDS for tok in tokens)
+    iso = re.fullmatch(r"\d{4}-\d{2}-\d{2}", t) is not None
+    return iso or (words_ok and has_number and (has_month or ":" in t or len(tokens) <= 2))
+
+
+def _has_alnum(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+def _list_like(text: str) -> bool:
+    """A line that belongs to a list of other stories: item, time, headline, teaser, tag."""
+    t = text.strip()
+    if not t:
+        return True
+    if BULLET_RE.match(t) or TIME_RE.fullmatch(t) or is_date_only(t) or not _has_alnum(t):
+        return True
+    if t.endswith(("...", "…", "….", "....")):
+        return True  # a teaser cut short
+    return len(t) <= 150 and not t.endswith(_SENTENCE_END)
+
+
+# --- the rules -----------------------------------------------------------------------------
+
+Rule = Callable[[list[Line]], Iterable[Range]]
+
+
+def boilerplate_lines(lines: list[Line]) -> Iterator[Range]:
+    """Lines that are only a widget, button or notice: share, rate, subscribe, "Source link"."""
+    for line in lines:
+        t = line.stripped
+        if t and BOILERPLATE_LINE_RE.fullmatch(t):
+            yield _whole(line)
+            continue
+        m = BOILERPLATE_PREFIX_RE.match(line.text)
+        if m and m.end() > 0:
+            yield (line.start, line.start + m.end())
+        m = BOILERPLATE_SUFFIX_RE.search(line.text)
+        if m:
+            yield (line.start + m.start(), line.end)
+
+
+def non_text_lines(lines: list[Line]) -> Iterator[Range]:
+    """Separators ("-"), bare URLs, template tokens (``client/title.list_title``), datelines."""
+    for line in lines:
+        t = BOILERPLATE_SUFFIX_RE.sub("", line.text).strip()
+        if not t:
+            continue
+        if (
+            not _has_alnum(t)
+            or URL_LINE_RE.fullmatch(t)
+            or (" " not in t and TEMPLATE_TOKEN_RE.fullmatch(t))
+            or is_date_only(t)
+        ):
+            yield _whole(line)
+
+
+def trailer_lists(lines: list[Line]) -> Iterator[Range]:
+    """A "Related:" / "Read also" / "You may also like" heading and the story list under it."""
+    i = 0
+    while i < len(lines):
+        if lines[i].stripped and TRAILER_HEADING_RE.fullmatch(lines[i].stripped):
+            j = i + 1
+            while j < len(lines) and _list_like(lines[j].text):
+                j += 1
+            yield (lines[i].start, lines[j - 1].end)
+            i = j
+        else:
+            i += 1
+
+
+def ticker_runs(lines: list[Line]) -> Iterator[Range]:
+    """News tickers: three or more timestamps ("14:43") each followed by a headline."""
+    times = [k for k, line in enumerate(lines) if TIME_RE.fullmatch(line.stripped)]
+    clusters: list[list[int]] = []
+    for k in times:
+        if clusters and k - clusters[-1][-1] <= 4:
+            clusters[-1].append(k)
+        else:
+            clusters.append([k])
+    for cluster in clusters:
+        if len(cluster) < 3:
+            continue
+        first, last = cluster[0], cluster[-1]
+        while first > 0 and is_date_only(lines[first - 1].text):
+            first -= 1
+        end = last
+        while end + 1 < len(lines) and end - last < 3 and _list_like(lines[end + 1].text):
+            end += 1
+        yield (lines[first].start, lines[end].end)
+
+
+def nav_menus(lines: list[Line]) -> Iterator[Range]:
+    """Four or more consecutive one-to-four-word lines without punctuation: a menu."""
+    run: list[Line] = []
+
+    def menu_item(line: Line) -> bool:
+        t = line.stripped
+        return bool(t) and len(t) <= 40 and len(t.split()) <= 4 and not t.endswith((".", "?", "!"))
+
+    for line in [*lines, Line(0, 0, "")]:
+        if menu_item(line):
+            run.append(line)
+            continue
+        if len(run) >= 4:
+            yield (run[0].start, run[-1].end)
+        run = []
+
+
+def is_masthead(text: str) -> bool:
+    """A short brand line such as ``Espreso. Global``: at most three words, no sentence."""
+    t = text.strip()
+    return (
+        3 <= len(t) <= 30
+        and len(t.split()) <= 3
+        and not is_date_only(t)
+        and not t.endswith(("?", "!"))
+    )
+
+
+def masthead(lines: list[Line]) -> Iterator[Range]:
+    """The outlet's name alone on the first line, with a blank line or the headline after it."""
+    text_lines = [line for line in lines if line.stripped]
+    if (
+        len(text_lines) >= 2
+        and is_masthead(text_lines[0].text)
+        and len(text_lines[1].stripped) > 30
+    ):
+        yield _whole(text_lines[0])
+
+
+RULES: tuple[Rule, ...] = (
+    boilerplate_lines,
+    non_text_lines,
+    trailer_lists,
+    ticker_runs,
+    nav_menus,
+    masthead,
+)
+
+
+# --- putting it together -------------------------------------------------------------------
+
+
+def clean(raw: str, rules: tuple[Rule, ...] = RULES) -> Cleaned:
+    """Apply the header rule and ``rules``; return the kept spans of ``raw``."""
+    drops: list[Range] = []
+    header_date = None
+    m = HEADER_RE.match(raw)
+    if m:
+        header_date = m.group(1)
+        drops.append((0, m.end()))
+    lines = split_lines(raw, m.end() if m else 0)
+    for rule in rules:
+        drops.extend(rule(lines))
+    return Cleaned(raw=raw, spans=_keep(raw, drops), header_date=header_date)
+
+
+def _keep(raw: str, drops: list[Range]) -> tuple[Range, ...]:
+    """The complement of ``drops`` in ``raw``, minus pieces holding no text."""
+    kept: list[Range] = []
+    pos = 0
+    for s, e in sorted(drops):
+        if s > pos:
+            kept.append((pos, s))
+        pos = max(pos, e)
+    if pos < len(raw):
+        kept.append((pos, len(raw)))
+    return tuple((s, e) for s, e in kept if _has_alnum(raw[s:e]))

@@ -1,0 +1,94 @@
+"""Settings: one frozen dataclass, read from the environment once, overridable per call.
+
+This module only reads and validates configuration; it opens nothing. Secrets
+(the OpenAI key) are kept out of ``repr`` so they never reach a log.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from bot.errors import ConfigError
+
+#: Questions longer than this are refused with a clear message (documented in the README).
+MAX_QUESTION_CHARS = 2000
+LLM_MODES = ("auto", "openai", "extractive")
+
+
+@dataclass(frozen=True)
+class Settings:
+    seeds_dir: Path = Path("seeds")
+    data_dir: Path = Path(".bot")
+    chroma_url: str | None = None
+    collection: str = "articles"
+    top_k: int = 8
+    max_question_chars: int = MAX_QUESTION_CHARS
+    max_file_bytes: int = 20_000_000
+    refresh_seconds: float = 5.0
+    lock_timeout: float = 600.0
+    llm: str = "auto"
+    llm_model: str = "gpt-4o-mini"
+    openai_base_url: str | None = None
+    openai_api_key: str | None = field(default=None, repr=False)
+    llm_timeout: float = 60.0
+    llm_retries: int = 2
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "seeds_dir", Path(self.seeds_dir))
+        object.__setattr__(self, "data_dir", Path(self.data_dir))
+        if self.top_k < 1:
+            raise ConfigError(f"top_k must be at least 1, got {self.top_k}")
+        if self.max_question_chars < 1:
+            raise ConfigError("max_question_chars must be positive")
+        if self.llm not in LLM_MODES:
+            raise ConfigError(f"llm must be one of {', '.join(LLM_MODES)}, got {self.llm!r}")
+        if self.llm_retries < 0 or self.llm_timeout <= 0:
+            raise ConfigError("llm_retries must be >= 0 and llm_timeout > 0")
+
+    @property
+    def llm_configured(self) -> bool:
+        """True when an OpenAI key or an OpenAI-compatible base URL is set."""
+        return bool(self.openai_api_key or self.openai_base_url)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Settings from ``BOT_*`` / ``OPENAI_*`` variables; ``None`` overrides are ignored."""
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for key, var, cast in _ENV:
+            raw = env.get(var)
+            if raw is None or raw.strip() == "":
+                continue
+            try:
+                values[key] = cast(raw.strip())
+            except ValueError:
+                raise ConfigError(f"{var}={raw!r} is not a valid {cast.__name__}") from None
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        unknown = set(values) - {f.name for f in fields(cls)}
+        if unknown:
+            raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        return cls(**values)  # type: ignore[arg-type]
+
+    def with_(self, **changes: object) -> Settings:
+        """A copy with some fields changed (``None`` values are ignored)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+_ENV: tuple[tuple[str, str, type], ...] = (
+    ("seeds_dir", "BOT_SEEDS_DIR", Path),
+    ("data_dir", "BOT_DATA_DIR", Path),
+    ("chroma_url", "BOT_CHROMA_URL", str),
+    ("collection", "BOT_COLLECTION", str),
+    ("top_k", "BOT_TOP_K", int),
+    ("max_file_bytes", "BOT_MAX_FILE_BYTES", int),
+    ("refresh_seconds", "BOT_REFRESH_SECONDS", float),
+    ("llm", "BOT_LLM", str),
+    ("llm_model", "BOT_LLM_MODEL", str),
+    ("openai_base_url", "OPENAI_BASE_URL", str),
+    ("openai_api_key", "OPENAI_API_KEY", str),
+    ("llm_timeout", "BOT_LLM_TIMEOUT", float),
+    ("llm_retries", "BOT_LLM_RETRIES", int),
+)

@@ -1,0 +1,88 @@
+"""Follow-ups: turn a question plus chat history into a standalone ``Query``.
+
+"And how many were wounded?" after "How many North Korean soldiers were killed?" carries no
+subject of its own. ``condense`` detects such follow-ups (a leading "and/what about", a
+pronoun, or almost no content words) and borrows the previous user question as context:
+its terms join the retrieval query and count, at a lower weight, when answers are scored.
+Stand-alone questions pass through untouched. An LLM-based rewrite (the condense prompt)
+can replace this step on the LLM path; this one needs no model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.errors import InputError
+from bot.terms import terms
+
+_FOLLOWUP_START_RE = re.compile(
+    r"^\s*(?:and|but|also|so|then|what about|how about|what else|and what|why is that|why)\b",
+    re.IGNORECASE,
+)
+_ANAPHORA = frozenset(
+    """
+    they them their theirs it its he him his she her those these that this there ones such
+    """.split()
+)
+_ROLES = ("user", "assistant", "system")
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question ready for retrieval and answering."""
+
+    text: str  # what the user asked
+    standalone: str  # what retrieval searches for
+    context: str = ""  # the earlier question borrowed for a follow-up, if any
+
+    @property
+    def focus_terms(self) -> list[str]:
+        return terms(self.text)
+
+    @property
+    def context_terms(self) -> list[str]:
+        focus = set(self.focus_terms)
+        return [t for t in terms(self.context) if t not in focus]
+
+
+def validate_history(history: object) -> list[dict[str, str]]:
+    """``history`` as a list of ``{"role", "content"}`` dicts, or an ``InputError``."""
+    if history is None:
+        return []
+    if not isinstance(history, Sequence) or isinstance(history, (str, bytes)):
+        raise InputError("history must be a list of {'role': ..., 'content': ...} messages")
+    out = []
+    for i, msg in enumerate(history):
+        if not isinstance(msg, Mapping) or msg.get("role") not in _ROLES:
+            raise InputError(f"history[{i}] must be a dict with role 'user' or 'assistant'")
+        content = msg.get("content")
+        if not isinstance(content, str):
+            raise InputError(f"history[{i}]['content'] must be a string")
+        out.append({"role": str(msg["role"]), "content": content})
+    return out
+
+
+def is_followup(question: str) -> bool:
+    words = re.findall(r"[^\W\d_]+", question.lower())
+    return bool(
+        _FOLLOWUP_START_RE.match(question)
+        or any(w in _ANAPHORA for w in words)
+        or len(terms(question)) <= 2
+    )
+
+
+def condense(question: str, history: Sequence[Mapping[str, str]] | None = None) -> Query:
+    """The standalone form of ``question`` given the earlier turns."""
+    previous = next(
+        (
+            m["content"].strip()
+            for m in reversed(history or [])
+            if m["role"] == "user" and m["content"].strip()
+        ),
+        "",
+    )
+    if not previous or not is_followup(question):
+        return Query(text=question, standalone=question)
+    return Query(text=question, standalone=f"{question} (context: {previous})", context=previous)

@@ -1,0 +1,225 @@
+"""Store: chunks and their vectors in Chroma, plus one record per indexed file.
+
+``connect`` opens an embedded ``PersistentClient`` under the data dir, or an ``HttpClient``
+when a server URL is given (a ``chroma run`` server or distributed Chroma; the rest of the
+code cannot tell the difference). ``ChunkStore`` owns two collections named after the
+embedding model, so vectors of two models never mix:
+
+* ``<name>-<model>`` — one record per chunk: id, vector, text, flat metadata;
+* ``<name>-<model>-files`` — one record per file (``FileRecord``), the indexer's ledger.
+
+It stores and fetches; it does not chunk, embed or decide what is stale.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from bot.chunking import Chunk
+from bot.errors import StoreError
+
+_MARKER = "bot-data.json"
+_DATA_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """What the index knows about one file. ``state`` is ``pending`` while its chunks change."""
+
+    file: str
+    sha256: str
+    size: int
+    mtime_ns: int
+    version: str
+    chunks: int
+    state: str = "done"
+    encoding: str = "utf-8"
+    title: str = ""
+    date: str = ""
+
+    def metadata(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if k != "file"}
+
+    @classmethod
+    def from_metadata(cls, file: str, meta: dict[str, Any]) -> FileRecord:
+        fields = {k: meta[k] for k in cls.__dataclass_fields__ if k in meta and k != "file"}
+        return cls(file=file, **fields)
+
+
+def collection_name(base: str, model_id: str) -> str:
+    """A valid Chroma name (3–512 chars of ``[a-zA-Z0-9._-]``, alphanumeric at both ends)."""
+    name = re.sub(r"[^a-zA-Z0-9._-]+", "-", f"{base}-{model_id}").strip("-._")[:500]
+    if len(name) < 3:
+        raise StoreError(f"collection name {base!r} is too short")
+    return name
+
+
+def connect(data_dir: Path, chroma_url: str | None = None) -> Any:
+    """A Chroma client: ``HttpClient`` for ``chroma_url``, else embedded under ``data_dir``."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if chroma_url:
+        url = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise StoreError(f"BOT_CHROMA_URL is not an http(s) URL: {chroma_url!r}")
+        port = url.port or (443 if url.scheme == "https" else 8000)
+        try:
+            client = chromadb.HttpClient(
+                host=url.hostname, port=port, ssl=url.scheme == "https", settings=chroma_settings
+            )
+            client.heartbeat()
+        except Exception as exc:  # chromadb raises several unrelated types here
+            raise StoreError(
+                f"Chroma server at {chroma_url} is unreachable: {_short(exc)}"
+            ) from None
+        return client
+    _claim_data_dir(Path(data_dir))
+    try:
+        return chromadb.PersistentClient(
+            path=str(Path(data_dir) / "chroma"), settings=chroma_settings
+        )
+    except Exception as exc:
+        raise StoreError(f"data dir {data_dir} holds an unreadable index: {_short(exc)}") from None
+
+
+def _claim_data_dir(data_dir: Path) -> None:
+    """Refuse to write into a non-empty directory that is not a bot data dir."""
+    marker = data_dir / _MARKER
+    if data_dir.exists() and not data_dir.is_dir():
+        raise StoreError(f"data dir {data_dir} is a file, not a directory")
+    if marker.is_file():
+        try:
+            fmt = json.loads(marker.read_text()).get("format")
+        except (OSError, ValueError, AttributeError):
+            fmt = None
+        if fmt != _DATA_FORMAT:
+            raise StoreError(f"data dir {data_dir} was written by another version (format {fmt!r})")
+        return
+    if data_dir.is_dir() and any(p.name != "index.lock" for p in data_dir.iterdir()):
+        raise StoreError(
+            f"data dir {data_dir} is not empty and is not a bot data dir; choose another"
+        )
+    data_dir.mkdir(parents=True, exist_ok=True)
+    marker.write_text(json.dumps({"format": _DATA_FORMAT}) + "\n")
+
+
+def _short(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+
+
+class ChunkStore:
+    """The chunk collection and the file ledger of one corpus in one Chroma."""
+
+    def __init__(self, client: Any, base_name: str, model_id: str, dimension: int) -> None:
+        if dimension < 1:
+            raise ValueError("dimension must be positive")
+        self.name = collection_name(base_name, model_id)
+        self.dimension = dimension
+        try:
+            self._chunks = client.get_or_create_collection(
+                self.name,
+                embedding_function=None,
+                configuration={"hnsw": {"space": "cosine"}},
+                metadata={"model": model_id, "dimension": dimension},
+            )
+            self._files = client.get_or_create_collection(
+                self.name + "-files", embedding_function=None
+            )
+            self._batch = int(client.get_max_batch_size())
+        except StoreError:
+            raise
+        except Exception as exc:
+            raise StoreError(f"cannot open Chroma collection {self.name}: {_short(exc)}") from None
+
+    # --- file ledger -----------------------------------------------------------------------
+
+    def file_records(self) -> dict[str, FileRecord]:
+        got = self._files.get(include=["metadatas"])
+        return {
+            fid: FileRecord.from_metadata(fid, meta or {})
+            for fid, meta in zip(got["ids"], got["metadatas"] or [])
+        }
+
+    def put_file_record(self, record: FileRecord) -> None:
+        self._files.upsert(ids=[record.file], embeddings=[[0.0]], metadatas=[record.metadata()])
+
+    def delete_file_record(self, file: str) -> None:
+        self._files.delete(ids=[file])
+
+    # --- chunks ----------------------------------------------------------------------------
+
+    def add_chunks(self, chunks: Sequence[Chunk], embeddings: Sequence[Sequence[float]]) -> None:
+        if len(chunks) != len(embeddings):
+            raise ValueError("one embedding per chunk")
+        for k in range(0, len(chunks), self._batch):
+            part = chunks[k : k + self._batch]
+            self._chunks.upsert(
+                ids=[c.id for c in part],
+                embeddings=[list(map(float, e)) for e in embeddings[k : k + self._batch]],
+                documents=[c.text for c in part],
+                metadatas=[c.metadata() for c in part],  # type: ignore[misc]
+            )
+
+    def delete_file_chunks(self, file: str) -> None:
+        self._chunks.delete(where={"file": file})
+
+    def vectors_by_hash(self, files: Sequence[str]) -> dict[str, list[float]]:
+        """Existing vectors of these files' chunks, keyed by content hash (for reuse)."""
+        out: dict[str, list[float]] = {}
+        for k in range(0, len(files), 100):
+            part = list(files[k : k + 100])
+            where = {"file": part[0]} if len(part) == 1 else {"file": {"$in": part}}
+            got = self._chunks.get(where=where, include=["embeddings", "metadatas"])
+            for meta, emb in zip(
+                got["metadatas"] or [], got["embeddings"] if got["embeddings"] is not None else []
+            ):
+                out[str(meta["hash"])] = list(map(float, emb))
+        return out
+
+    def count(self) -> int:
+        return int(self._chunks.count())
+
+    def query(self, vector: Sequence[float], k: int) -> list[tuple[Chunk, float]]:
+        """Nearest chunks with their cosine similarity, best first."""
+        n = min(k, self.count())
+        if n == 0:
+            return []
+        got = self._chunks.query(
+            query_embeddings=[list(map(float, vector))],
+            n_results=n,
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            (Chunk.from_record(cid, doc or "", meta or {}), 1.0 - float(dist))
+            for cid, doc, meta, dist in zip(
+                got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0]
+            )
+        ]
+
+    def get_chunks(self, ids: Sequence[str]) -> dict[str, Chunk]:
+        if not ids:
+            return {}
+        got = self._chunks.get(ids=list(ids), include=["documents", "metadatas"])
+        return {
+            cid: Chunk.from_record(cid, doc or "", meta or {})
+            for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"])
+        }
+
+    def iter_chunks(self, page: int = 5000) -> Iterator[Chunk]:
+        """Every chunk, in pages (for building the BM25 index)."""
+        offset = 0
+        while True:
+            got = self._chunks.get(include=["documents", "metadatas"], limit=page, offset=offset)
+            if not got["ids"]:
+                return
+            for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"]):
+                yield Chunk.from_record(cid, doc or "", meta or {})
+            offset += len(got["ids"])
