@@ -14,7 +14,7 @@ import hashlib
 import re
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from typing import Any
 from bot.answer import Answer
 from bot.config import Settings
 from bot.corpus import ArticleError, SourceFile, read_source
-from bot.errors import InputError
+from bot.errors import BotError, InputError, LLMError
 from bot.followup import Query, condense, validate_history
 
 History = Sequence[Mapping[str, str]]
@@ -46,6 +46,7 @@ class Bot:
         self._embedding, self._client, self._answerer = embedding, client, answerer
         self._clock = clock
         self._store: Any = None
+        self._extractive: Any = None
         self._bm25: Any = None
         self._bm25_key = ""
         self._retriever: Any = None
@@ -93,12 +94,29 @@ class Bot:
             return self._retriever
 
     @property
-    def answerer(self) -> Any:
+    def extractive(self) -> Any:
+        """The offline answerer (always available; the LLM path falls back to it)."""
         with self._lock:
-            if self._answerer is None:
+            if self._extractive is None:
                 from bot.extractive import ExtractiveAnswerer
 
-                self._answerer = ExtractiveAnswerer(self._encode, lambda t: self.bm25().idf(t))
+                self._extractive = ExtractiveAnswerer(self._encode, lambda t: self.bm25().idf(t))
+            return self._extractive
+
+    @property
+    def answerer(self) -> Any:
+        """The answerer ``settings.llm`` selects: ``auto`` means the LLM when one is configured."""
+        with self._lock:
+            if self._answerer is None:
+                mode = self.settings.llm
+                if mode == "auto":
+                    mode = "openai" if self.settings.llm_configured else "extractive"
+                if mode == "openai":
+                    from bot.llm_answerer import LLMAnswerer
+
+                    self._answerer = LLMAnswerer.from_settings(self.settings, encode=self._encode)
+                else:
+                    self._answerer = self.extractive
             return self._answerer
 
     def _encode(self, texts: Sequence[str]) -> Any:
@@ -162,11 +180,85 @@ class Bot:
     def ask(self, question: str, history: History | None = None) -> Answer:
         """Answer ``question`` from the articles, every sentence cited, or refuse."""
         t0 = self._clock()
+        query = self._prepare(question, history)
+        answer = self._answer(query)
+        return self._finish(answer, query, t0)
+
+    def ask_stream(self, question: str, history: History | None = None) -> Iterator[str | Answer]:
+        """Text deltas (``str``) as the answer is produced, then the final ``Answer``.
+
+        The final answer is the verified one; its text may differ from the concatenated
+        deltas when verification dropped or re-cited sentences (the page replaces the
+        streamed text with it). Input errors raise before anything is yielded.
+        """
+        t0 = self._clock()
+        query = self._prepare(question, history)
+        return self._stream(query, t0)
+
+    def _stream(self, query: Query, t0: float) -> Iterator[str | Answer]:
+        chunks, t_retrieve = self._retrieve(query)
+        t1 = self._clock()
+        answer, streamed = None, False
+        for item in self._run_answerer(query, chunks, stream=True):
+            if isinstance(item, Answer):
+                answer = item
+            else:
+                streamed = True
+                yield item
+        assert answer is not None, "an answerer must end with an Answer"
+        answer.timings.update(retrieve=t_retrieve, answer=self._clock() - t1)
+        final = self._finish(answer, query, t0)
+        if not streamed:
+            yield final.text
+        yield final
+
+    def _prepare(self, question: str, history: History | None) -> Query:
         text = self.validate_question(question)
         messages = validate_history(history)
         self._ensure_fresh()
-        query = condense(text, messages)
-        answer = self._answer(query)
+        condense_with = getattr(self.answerer, "condense", None)
+        if condense_with is not None and messages:
+            try:
+                return condense_with(text, messages)
+            except BotError:
+                pass  # the heuristic rewrite below is always available
+        return condense(text, messages)
+
+    def _retrieve(self, query: Query) -> tuple[list[Any], float]:
+        from llama_index.core.schema import QueryBundle
+
+        from bot.retrieval import chunk_from_node
+
+        t0 = self._clock()
+        nodes = self.retriever.retrieve(QueryBundle(query.standalone))
+        return [chunk_from_node(n) for n in nodes], self._clock() - t0
+
+    def _answer(self, query: Query) -> Answer:
+        chunks, t_retrieve = self._retrieve(query)
+        t1 = self._clock()
+        *_, answer = self._run_answerer(query, chunks, stream=False)
+        assert isinstance(answer, Answer)
+        answer.timings.update(retrieve=t_retrieve, answer=self._clock() - t1)
+        return answer
+
+    def _run_answerer(
+        self, query: Query, chunks: list[Any], stream: bool
+    ) -> Iterator[str | Answer]:
+        answerer = self.answerer
+        try:
+            if stream and hasattr(answerer, "stream"):
+                yield from answerer.stream(query, chunks)
+            else:
+                yield answerer.answer(query, chunks)
+        except LLMError as exc:
+            if not self.settings.llm_fallback:
+                raise
+            answer = self.extractive.answer(query, chunks)
+            answer.answerer = "extractive (LLM unreachable)"
+            answer.reason = f"{exc}; {answer.reason}".rstrip("; ")
+            yield answer
+
+    def _finish(self, answer: Answer, query: Query, t0: float) -> Answer:
         answer = self._checked(answer, query)
         answer.timings["total"] = self._clock() - t0
         return answer
@@ -185,25 +277,13 @@ class Bot:
             )
         return text
 
-    def _answer(self, query: Query) -> Answer:
-        from llama_index.core.schema import QueryBundle
-
-        from bot.retrieval import chunk_from_node
-
-        t0 = self._clock()
-        nodes = self.retriever.retrieve(QueryBundle(query.standalone))
-        t1 = self._clock()
-        answer = self.answerer.answer(query, [chunk_from_node(n) for n in nodes])
-        answer.timings.update(retrieve=t1 - t0, answer=self._clock() - t1)
-        return answer
-
     def _checked(self, answer: Answer, query: Query, retry: bool = True) -> Answer:
         """Every citation re-read from disk; a mismatch means a file changed: re-index, re-ask."""
         checked = []
         for c in answer.citations:
             got = self.source_text(c.file)
             if got is None or got[0][c.start : c.end] != c.quote:
-                if retry:
+                if retry:  # a file changed since the last freshness check
                     self.index()
                     return self._checked(self._answer(query), query, retry=False)
                 continue

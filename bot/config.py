@@ -35,6 +35,8 @@ class Settings:
     openai_api_key: str | None = field(default=None, repr=False)
     llm_timeout: float = 60.0
     llm_retries: int = 2
+    llm_fallback: bool = True
+    llm_strict: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "seeds_dir", Path(self.seeds_dir))
@@ -77,6 +79,15 @@ class Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
+def _bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(raw)
+
+
 _ENV: tuple[tuple[str, str, type], ...] = (
     ("seeds_dir", "BOT_SEEDS_DIR", Path),
     ("data_dir", "BOT_DATA_DIR", Path),
@@ -91,4 +102,6 @@ _ENV: tuple[tuple[str, str, type], ...] = (
     ("openai_api_key", "OPENAI_API_KEY", str),
     ("llm_timeout", "BOT_LLM_TIMEOUT", float),
     ("llm_retries", "BOT_LLM_RETRIES", int),
+    ("llm_fallback", "BOT_LLM_FALLBACK", _bool),
+    ("llm_strict", "BOT_LLM_STRICT", _bool),
 )

@@ -1,6 +1,7 @@
 """Terms: the one tokenizer shared by BM25, the extractive answerer and the verifier.
 
-``tokens`` lowercases and splits text into words and numbers (``11,000`` -> ``11000``);
+``tokens`` lowercases and splits text into words and numbers (``11,000`` -> ``11000``,
+``U.N.`` -> ``un``);
 ``terms`` also drops stopwords and applies the Snowball English stemmer, so "wounded",
 "wounds" and "wound" meet. ``numbers`` extracts normalised figures. Nothing here knows
 about chunks or indexes.
@@ -13,7 +14,7 @@ from functools import lru_cache
 
 import Stemmer
 
-_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
+_TOKEN_RE = re.compile(r"(?:[^\W\d_]\.){2,}|\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
 _THOUSANDS_RE = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 
 STOPWORDS = frozenset(
@@ -44,6 +45,8 @@ def tokens(text: str) -> list[str]:
     for tok in _TOKEN_RE.findall(text):
         if tok[0].isdigit():
             out.append(normalize_number(tok))
+        elif tok.endswith("."):  # a dotted acronym: U.N. -> un
+            out.append(tok.replace(".", "").lower())
         elif len(tok) > 1:
             out.append(tok.lower())
     return out

@@ -1,0 +1,120 @@
+"""Shared fixtures: real components only (embedded Chroma, a `chroma run` server, MiniLM).
+
+The one embedding model is loaded once per session. Every test that writes gets its own
+data dir under tmp_path; read-only tests share one indexed copy of the seeds.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "BOT_CHROMA_URL", "BOT_DATA_DIR", "BOT_LLM"):
+    os.environ.pop(var, None)  # tests choose their answerer and store explicitly
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def encoder():
+    from bot.embedding import MiniLM
+
+    enc = MiniLM()
+    enc.load()
+    return enc
+
+
+@pytest.fixture()
+def embedding(encoder):
+    """A fresh llama-index embedding over the shared encoder, with its own call counter."""
+    from bot.embedding import MiniLMEmbedding
+
+    return MiniLMEmbedding(encoder)
+
+
+@pytest.fixture()
+def seeds_copy(tmp_path: Path) -> Path:
+    dest = tmp_path / "seeds"
+    shutil.copytree(SEEDS, dest)
+    return dest
+
+
+@pytest.fixture()
+def make_bot(tmp_path: Path, embedding):
+    """Build a Bot over a seeds dir with a private data dir (embedded Chroma by default)."""
+    from bot import Bot, Settings
+
+    def make(seeds: Path, chroma_url: str | None = None, **settings):
+        cfg = Settings(
+            seeds_dir=seeds, data_dir=tmp_path / "data", chroma_url=chroma_url, llm="extractive",
+            **settings,
+        )
+        return Bot(settings=cfg, embedding=embedding)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def seeds_bot(tmp_path_factory, encoder):
+    """One indexed Bot over the real seeds, shared by read-only tests."""
+    from bot import Bot, Settings
+    from bot.embedding import MiniLMEmbedding
+
+    data = tmp_path_factory.mktemp("seeds-data")
+    bot = Bot(
+        settings=Settings(seeds_dir=SEEDS, data_dir=data, llm="extractive"),
+        embedding=MiniLMEmbedding(encoder),
+    )
+    bot.index()
+    return bot
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory):
+    """A real `chroma run` server on 127.0.0.1 and a free port; yields its URL."""
+    chroma = Path(sys.executable).parent / "chroma"
+    if not chroma.exists():
+        pytest.fail("the `chroma` CLI from the chromadb wheel is missing")
+    port = free_port()
+    path = tmp_path_factory.mktemp("chroma-server")
+    log = open(path / "server.log", "wb")  # noqa: SIM115 - closed after the session
+    proc = subprocess.Popen(
+        [str(chroma), "run", "--path", str(path / "db"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"chroma run exited with {proc.returncode}: {(path / 'server.log').read_text()[-500:]}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail("chroma run did not start within 60 s")
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()

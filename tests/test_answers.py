@@ -1,0 +1,82 @@
+"""Extractive answers over the seeds: facts with the right file, a follow-up, refusals.
+
+The questions are written by hand from the articles; nothing in the answerer knows them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import REFUSAL
+from bot.terms import normalize_number
+
+ANSWERABLE = [
+    ("How many North Korean workers were dispatched to Donbas?", "002_a3b9d148d5404355.txt", "150"),
+    ("Which cities will North Korean professors teach in?", "000_a0f9aa3273438d83.txt", "Kazan"),
+    ("What does SVO stand for?", "001_d0fa11202cbcfd51.txt", "special military operation"),
+    ("How many North Koreans entered Russia for work in 2024?", "001_d0fa11202cbcfd51.txt", "13,000"),
+    ("How many North Korean soldiers have died according to Yoo Yong-won?", "003_9c917ec44682070a.txt", "400"),
+    ("What did Dorothy Camille Shea say about North Korean soldiers?", "004_c7e5022738f6770f.txt", "12,000"),
+    ("Who is Moscow's ambassador to Pyongyang?", None, "Matsegora"),
+    ("What weapons has North Korea sent to Russia?", "003_9c917ec44682070a.txt", "howitzers"),
+]
+
+UNANSWERABLE = [
+    "What is the capital of France?",
+    "Who won the 2022 World Cup?",
+    "What did Joe Biden say about North Korea?",
+    "How many tanks did North Korea send?",
+    "How many North Korean troops died in 2023?",
+    "What is the name of the North Korean general commanding troops in Kursk?",
+]
+
+
+def fact_in(fact: str, text: str) -> bool:
+    norm = lambda s: " ".join(normalize_number(w) for w in s.lower().split())  # noqa: E731
+    return norm(fact) in norm(text)
+
+
+@pytest.mark.parametrize("question,file,fact", ANSWERABLE)
+def test_answers_cite_the_right_file(seeds_bot, question, file, fact):
+    answer = seeds_bot.ask(question)
+    assert not answer.refused, answer.reason
+    assert fact_in(fact, answer.text)
+    assert all(f"[{c.n}]" in answer.text for c in answer.citations)
+    if file:
+        assert file in {c.file for c in answer.citations}
+
+
+def test_conflicting_troop_figures_are_both_given(seeds_bot):
+    answer = seeds_bot.ask("How many North Korean troops are in Russia?")
+    figures = {f for f in ("11,000", "12,000") if fact_in(f, answer.text)}
+    assert figures == {"11,000", "12,000"}
+    assert len({c.file for c in answer.citations}) >= 2
+
+
+def test_follow_up_uses_the_history(seeds_bot):
+    history = [
+        {"role": "user", "content": "How many North Korean soldiers died in Russia's Kursk region?"},
+        {"role": "assistant", "content": "Around 400 North Korean soldiers had died. [1]"},
+    ]
+    answer = seeds_bot.ask("And how many were wounded?", history=history)
+    assert not answer.refused
+    assert fact_in("3,600", answer.text)
+    assert "Kursk" in answer.standalone_question or "died" in answer.standalone_question
+    alone = seeds_bot.ask("And how many were wounded?")
+    assert not fact_in("3,600", alone.text) or alone.refused or alone.citations != answer.citations
+
+
+@pytest.mark.parametrize("question", UNANSWERABLE)
+def test_refuses_when_the_articles_do_not_say(seeds_bot, question):
+    answer = seeds_bot.ask(question)
+    assert answer.refused, answer.text
+    assert answer.text == REFUSAL and answer.citations == []
+
+
+def test_to_dict_is_json(seeds_bot):
+    import json
+
+    answer = seeds_bot.ask("How many North Korean workers were dispatched to Donbas?")
+    data = json.loads(json.dumps(answer.to_dict()))
+    assert data["citations"][0]["quote"] == answer.citations[0].quote
+    assert data["refused"] is False

@@ -1,0 +1,110 @@
+"""Cleaning rules on the real seed files and on synthetic snippets; the offset map is exact."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.cleaning import clean
+from conftest import SEEDS
+
+SEED_TEXTS = {p.name: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))}
+
+
+def body(name: str) -> str:
+    return clean(SEED_TEXTS[name]).body
+
+
+def test_ticker_and_link_lists_are_gone():
+    ticker = "002_a3b9d148d5404355.txt"
+    assert "21 Russian servicemen surrender" in SEED_TEXTS[ticker]
+    cleaned = body(ticker)
+    for boilerplate in ("21 Russian servicemen surrender", "14:43", "Read also", "More news",
+                        "client/title.list_title", "Russia loses 1,140 soldiers"):
+        assert boilerplate not in cleaned
+    related = body("000_a0f9aa3273438d83.txt")
+    assert "Related:" not in related
+    assert "NHK: North Korea built a drone" not in related
+
+
+def test_widgets_and_teasers_are_gone():
+    cleaned = body("003_9c917ec44682070a.txt")
+    for boilerplate in ("How useful was this post?", "Average rating", "You may also like",
+                        "Massive Earthquake Kills", "Tags:"):
+        assert boilerplate not in cleaned
+    assert "Skip to content" not in body("004_c7e5022738f6770f.txt")
+    assert "Source link" not in body("001_d0fa11202cbcfd51.txt")
+    assert "Read the original article" not in body("001_d0fa11202cbcfd51.txt")
+
+
+def test_article_sentences_are_kept():
+    assert "This brings the total number of North Korean troops in Russia to around 11,000" in body(
+        "003_9c917ec44682070a.txt"
+    )
+    assert "The Institute for the Study of War reports" in body("000_a0f9aa3273438d83.txt")
+    assert "around 150 North Korean workers were dispatched" in body("002_a3b9d148d5404355.txt")
+    assert "over 12,000 North Korean soldiers are currently in Russia" in body("004_c7e5022738f6770f.txt")
+    # the date header is metadata, not text; the sentence on the same line stays
+    cleaned = clean(SEED_TEXTS["000_a0f9aa3273438d83.txt"])
+    assert cleaned.header_date == "2025-02-11"
+    assert not cleaned.body.lstrip().startswith("date")
+
+
+def assert_exact_map(raw: str) -> None:
+    cleaned = clean(raw)
+    text = cleaned.body
+    pos = 0
+    for s, e in cleaned.spans:
+        assert 0 <= s < e <= len(raw)
+        assert text[pos : pos + (e - s)] == raw[s:e]
+        pos += e - s
+    assert pos == len(text)
+    for i in range(0, len(text), max(1, len(text) // 500)):
+        assert raw[cleaned.to_raw(i)] == text[i]
+    starts = [s for s, _ in cleaned.spans]
+    assert starts == sorted(starts)
+    assert all(a[1] <= b[0] for a, b in zip(cleaned.spans, cleaned.spans[1:]))
+
+
+def test_offsets_map_back_exactly_on_every_seed():
+    for raw in SEED_TEXTS.values():
+        assert_exact_map(raw)
+
+
+def test_trailer_list_stops_at_prose():
+    raw = (
+        "Intro paragraph that is real article text and ends properly.\n"
+        "Related:\n- One headline\n- Another headline\n"
+        "This paragraph is long real prose that continues the article after the list, and it is "
+        "well over the length of any headline because it keeps explaining the story in detail.\n"
+    )
+    text = clean(raw).body
+    assert "One headline" not in text and "Related:" not in text
+    assert "This paragraph is long real prose" in text
+
+
+def test_ticker_without_heading_and_nav_menu():
+    raw = (
+        "Home\nNews\nSport\nWeather\n\n"
+        "The story starts here with a full sentence about the council vote.\n"
+        "10:31\nExclusive\nSomething happened elsewhere\n10:13\nAnother headline here\n"
+        "09:55\nThird headline\n"
+    )
+    text = clean(raw).body
+    assert "Sport" not in text and "10:31" not in text and "Third headline" not in text
+    assert "The story starts here" in text
+
+
+_LINES = [line for raw in SEED_TEXTS.values() for line in raw.split("\n")]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(_LINES), st.text(max_size=80)), min_size=0, max_size=40
+    ),
+    st.sampled_from(["\n", "\r\n", "\n\n"]),
+)
+def test_offset_map_is_exact_for_any_text(lines, sep):
+    raw = sep.join(lines).replace("\r\n", "\n")
+    assert_exact_map(raw)
