@@ -301,8 +301,10 @@ def _with_context(chosen: list[Scored], kind: str | None) -> list[Candidate]:
         if prev is not None:
             block.append(prev)
         block.append(s.candidate)
-        if nxt is not None and _ANAPHOR_START_RE.match(nxt.sentence.text) and fits_type(
-            kind, nxt.sentence.text
+        if (
+            nxt is not None
+            and _ANAPHOR_START_RE.match(nxt.sentence.text)
+            and fits_type(kind, nxt.sentence.text)
         ):
             block.append(nxt)
         for cand in block:

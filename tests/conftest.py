@@ -61,7 +61,10 @@ def make_bot(tmp_path: Path, embedding):
 
     def make(seeds: Path, chroma_url: str | None = None, **settings):
         cfg = Settings(
-            seeds_dir=seeds, data_dir=tmp_path / "data", chroma_url=chroma_url, llm="extractive",
+            seeds_dir=seeds,
+            data_dir=tmp_path / "data",
+            chroma_url=chroma_url,
+            llm="extractive",
             **settings,
         )
         return Bot(settings=cfg, embedding=embedding)
@@ -94,7 +97,16 @@ def chroma_server(tmp_path_factory):
     path = tmp_path_factory.mktemp("chroma-server")
     log = open(path / "server.log", "wb")  # noqa: SIM115 - closed after the session
     proc = subprocess.Popen(
-        [str(chroma), "run", "--path", str(path / "db"), "--host", "127.0.0.1", "--port", str(port)],
+        [
+            str(chroma),
+            "run",
+            "--path",
+            str(path / "db"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -102,7 +114,9 @@ def chroma_server(tmp_path_factory):
     deadline = time.time() + 60
     while time.time() < deadline:
         if proc.poll() is not None:
-            pytest.fail(f"chroma run exited with {proc.returncode}: {(path / 'server.log').read_text()[-500:]}")
+            pytest.fail(
+                f"chroma run exited with {proc.returncode}: {(path / 'server.log').read_text()[-500:]}"
+            )
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 break

@@ -14,9 +14,21 @@ ANSWERABLE = [
     ("How many North Korean workers were dispatched to Donbas?", "002_a3b9d148d5404355.txt", "150"),
     ("Which cities will North Korean professors teach in?", "000_a0f9aa3273438d83.txt", "Kazan"),
     ("What does SVO stand for?", "001_d0fa11202cbcfd51.txt", "special military operation"),
-    ("How many North Koreans entered Russia for work in 2024?", "001_d0fa11202cbcfd51.txt", "13,000"),
-    ("How many North Korean soldiers have died according to Yoo Yong-won?", "003_9c917ec44682070a.txt", "400"),
-    ("What did Dorothy Camille Shea say about North Korean soldiers?", "004_c7e5022738f6770f.txt", "12,000"),
+    (
+        "How many North Koreans entered Russia for work in 2024?",
+        "001_d0fa11202cbcfd51.txt",
+        "13,000",
+    ),
+    (
+        "How many North Korean soldiers have died according to Yoo Yong-won?",
+        "003_9c917ec44682070a.txt",
+        "400",
+    ),
+    (
+        "What did Dorothy Camille Shea say about North Korean soldiers?",
+        "004_c7e5022738f6770f.txt",
+        "12,000",
+    ),
     ("Who is Moscow's ambassador to Pyongyang?", None, "Matsegora"),
     ("What weapons has North Korea sent to Russia?", "003_9c917ec44682070a.txt", "howitzers"),
 ]
@@ -55,7 +67,10 @@ def test_conflicting_troop_figures_are_both_given(seeds_bot):
 
 def test_follow_up_uses_the_history(seeds_bot):
     history = [
-        {"role": "user", "content": "How many North Korean soldiers died in Russia's Kursk region?"},
+        {
+            "role": "user",
+            "content": "How many North Korean soldiers died in Russia's Kursk region?",
+        },
         {"role": "assistant", "content": "Around 400 North Korean soldiers had died. [1]"},
     ]
     answer = seeds_bot.ask("And how many were wounded?", history=history)

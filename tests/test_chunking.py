@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+
+from conftest import SEEDS
+
 from bot.chunking import Chunk, chunk_article
 from bot.corpus import load_article, scan
-from conftest import SEEDS
 
 
 def seed_articles():
@@ -15,7 +18,7 @@ def test_chunks_cover_every_sentence_in_order_with_overlap():
     for article in seed_articles():
         chunks = chunk_article(article, target_chars=500, overlap=1)
         seen = []
-        for prev, cur in zip(chunks, chunks[1:]):
+        for prev, cur in itertools.pairwise(chunks):
             assert cur.sentences[0] == prev.sentences[-1]  # one sentence of overlap
         for c in chunks:
             seen.extend(s for s in c.sentences if not seen or s.start > seen[-1].start)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 
+from conftest import SEEDS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import SEEDS
 
 _VOCAB = sorted(
     {w for p in SEEDS.glob("*.txt") for w in re.findall(r"[\w’'-]+", p.read_text(encoding="utf-8"))}

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from conftest import SEEDS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.cleaning import clean
-from conftest import SEEDS
 
 SEED_TEXTS = {p.name: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))}
 
@@ -19,8 +19,14 @@ def test_ticker_and_link_lists_are_gone():
     ticker = "002_a3b9d148d5404355.txt"
     assert "21 Russian servicemen surrender" in SEED_TEXTS[ticker]
     cleaned = body(ticker)
-    for boilerplate in ("21 Russian servicemen surrender", "14:43", "Read also", "More news",
-                        "client/title.list_title", "Russia loses 1,140 soldiers"):
+    for boilerplate in (
+        "21 Russian servicemen surrender",
+        "14:43",
+        "Read also",
+        "More news",
+        "client/title.list_title",
+        "Russia loses 1,140 soldiers",
+    ):
         assert boilerplate not in cleaned
     related = body("000_a0f9aa3273438d83.txt")
     assert "Related:" not in related
@@ -29,8 +35,13 @@ def test_ticker_and_link_lists_are_gone():
 
 def test_widgets_and_teasers_are_gone():
     cleaned = body("003_9c917ec44682070a.txt")
-    for boilerplate in ("How useful was this post?", "Average rating", "You may also like",
-                        "Massive Earthquake Kills", "Tags:"):
+    for boilerplate in (
+        "How useful was this post?",
+        "Average rating",
+        "You may also like",
+        "Massive Earthquake Kills",
+        "Tags:",
+    ):
         assert boilerplate not in cleaned
     assert "Skip to content" not in body("004_c7e5022738f6770f.txt")
     assert "Source link" not in body("001_d0fa11202cbcfd51.txt")
@@ -43,7 +54,9 @@ def test_article_sentences_are_kept():
     )
     assert "The Institute for the Study of War reports" in body("000_a0f9aa3273438d83.txt")
     assert "around 150 North Korean workers were dispatched" in body("002_a3b9d148d5404355.txt")
-    assert "over 12,000 North Korean soldiers are currently in Russia" in body("004_c7e5022738f6770f.txt")
+    assert "over 12,000 North Korean soldiers are currently in Russia" in body(
+        "004_c7e5022738f6770f.txt"
+    )
     # the date header is metadata, not text; the sentence on the same line stays
     cleaned = clean(SEED_TEXTS["000_a0f9aa3273438d83.txt"])
     assert cleaned.header_date == "2025-02-11"
@@ -100,9 +113,7 @@ _LINES = [line for raw in SEED_TEXTS.values() for line in raw.split("\n")]
 
 @settings(max_examples=150, deadline=None)
 @given(
-    st.lists(
-        st.one_of(st.sampled_from(_LINES), st.text(max_size=80)), min_size=0, max_size=40
-    ),
+    st.lists(st.one_of(st.sampled_from(_LINES), st.text(max_size=80)), min_size=0, max_size=40),
     st.sampled_from(["\n", "\r\n", "\n\n"]),
 )
 def test_offset_map_is_exact_for_any_text(lines, sep):

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import SEEDS
 
 BOT = str(Path(sys.executable).parent / "bot")
@@ -44,7 +43,9 @@ def test_index_then_ask_human_and_json(workdir):
     assert "[1]" in human.stdout and "Sources:" in human.stdout
     assert "002_a3b9d148d5404355.txt, line 19" in human.stdout
 
-    as_json = run("ask", "--json", "How many North Korean workers were dispatched to Donbas?", cwd=workdir)
+    as_json = run(
+        "ask", "--json", "How many North Korean workers were dispatched to Donbas?", cwd=workdir
+    )
     data = json.loads(as_json.stdout)
     raw = (workdir / "seeds" / data["citations"][0]["file"]).open(encoding="utf-8").read()
     c = data["citations"][0]

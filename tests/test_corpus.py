@@ -6,10 +6,10 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import SEEDS
 
 from bot.corpus import ArticleError, article_from_text, load_article, read_source, scan
 from bot.errors import InputError
-from conftest import SEEDS
 
 
 def load(path: Path):
@@ -26,7 +26,9 @@ def test_seed_metadata():
     assert by_name["003_9c917ec44682070a.txt"].date == "2025-03-27"  # not the photo caption's date
     assert by_name["004_c7e5022738f6770f.txt"].date == "2025-01-09"
     assert by_name["001_d0fa11202cbcfd51.txt"].date is None  # the file states no date
-    assert by_name["004_c7e5022738f6770f.txt"].title.startswith("North Korea gains combat experience")
+    assert by_name["004_c7e5022738f6770f.txt"].title.startswith(
+        "North Korea gains combat experience"
+    )
     assert by_name["002_a3b9d148d5404355.txt"].title.startswith("Why would North Korea send")
     assert by_name["001_d0fa11202cbcfd51.txt"].outlet == "Business Insider"
 
@@ -45,16 +47,18 @@ def test_empty_binary_and_oversized_files_are_skipped(tmp_path: Path):
     (tmp_path / "binary.txt").write_bytes(b"\x89PNG\x00\x00\x01junk")
     (tmp_path / "big.txt").write_text("word " * 1000)
     files = {f.name: f for f in scan(tmp_path)[0]}
-    with pytest.raises(ArticleError, match="empty.txt: skipped, empty"):
+    with pytest.raises(ArticleError, match=r"empty\.txt: skipped, empty"):
         read_source(files["empty.txt"])
-    with pytest.raises(ArticleError, match="binary.txt: skipped, binary"):
+    with pytest.raises(ArticleError, match=r"binary\.txt: skipped, binary"):
         read_source(files["binary.txt"])
-    with pytest.raises(ArticleError, match="big.txt: skipped, .* over the 100 limit"):
+    with pytest.raises(ArticleError, match=r"big\.txt: skipped, .* over the 100 limit"):
         read_source(files["big.txt"], max_bytes=100)
 
 
 def test_non_utf8_is_decoded_with_a_warning(tmp_path: Path):
-    text = "Парламент одобрил бюджет моста в размере 120 миллионов рублей. Голосование прошло в среду."
+    text = (
+        "Парламент одобрил бюджет моста в размере 120 миллионов рублей. Голосование прошло в среду."
+    )
     path = tmp_path / "ru.txt"
     path.write_bytes(text.encode("cp1251"))
     article, warning = load(path)
@@ -67,7 +71,9 @@ def test_non_utf8_is_decoded_with_a_warning(tmp_path: Path):
 
 def test_windows_line_endings_keep_offsets_and_lines_exact(tmp_path: Path):
     path = tmp_path / "crlf.txt"
-    path.write_bytes(b"Title of the story here\r\n\r\nFirst sentence. Second one.\r\nThird line here.\r\n")
+    path.write_bytes(
+        b"Title of the story here\r\n\r\nFirst sentence. Second one.\r\nThird line here.\r\n"
+    )
     article, _ = load(path)
     raw = path.open(encoding="utf-8").read()  # universal newlines, as citations promise
     assert [s.text for s in article.sentences][-1] == "Third line here."

@@ -52,7 +52,9 @@ def test_incremental_index(bot_for, seeds_copy, encoder):
     assert bot.index().chunks_embedded == 0 and encoder.texts_encoded == before
 
     # changed: that file is re-chunked; unchanged chunks keep their vectors
-    target.write_text(target.read_text(encoding="utf-8") + "\nA brand new closing sentence about the bridge.\n")
+    target.write_text(
+        target.read_text(encoding="utf-8") + "\nA brand new closing sentence about the bridge.\n"
+    )
     changed = bot.index()
     assert (changed.added, changed.updated, changed.unchanged) == (0, 1, 4)
     assert 1 <= changed.chunks_embedded < records[target.name].chunks + 1

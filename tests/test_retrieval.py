@@ -20,8 +20,11 @@ def test_rrf_rewards_agreement_and_is_deterministic():
 
 def test_bm25_scores_stems_numbers_and_saves(tmp_path):
     index = Bm25Index.build(
-        [("a", "Troops were wounded near the border."), ("b", "Over 11,000 soldiers arrived."),
-         ("c", "The bridge budget was approved.")]
+        [
+            ("a", "Troops were wounded near the border."),
+            ("b", "Over 11,000 soldiers arrived."),
+            ("c", "The bridge budget was approved."),
+        ]
     )
     assert index.search("wounds", 2)[0][0] == "a"
     assert index.search("11000", 2)[0][0] == "b"
@@ -36,7 +39,9 @@ def test_bm25_scores_stems_numbers_and_saves(tmp_path):
 def test_hybrid_retriever_is_a_llama_index_retriever(seeds_bot):
     retriever = seeds_bot.retriever
     assert isinstance(retriever, BaseRetriever)
-    nodes = retriever.retrieve("How many North Korean workers were sent to Donbas for reconstruction?")
+    nodes = retriever.retrieve(
+        "How many North Korean workers were sent to Donbas for reconstruction?"
+    )
     assert 1 <= len(nodes) <= seeds_bot.settings.top_k
     assert "002_a3b9d148d5404355.txt" in {chunk_from_node(n).file for n in nodes[:3]}
     scores = [n.score for n in nodes]

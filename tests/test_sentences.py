@@ -22,7 +22,11 @@ def test_abbreviations_initials_and_acronyms_do_not_split():
 
 def test_quotes_and_question_marks():
     text = "“SVO” is an abbreviation, he said. “Why?” he asked. Then he left!"
-    assert texts(text) == ["“SVO” is an abbreviation, he said.", "“Why?” he asked.", "Then he left!"]
+    assert texts(text) == [
+        "“SVO” is an abbreviation, he said.",
+        "“Why?” he asked.",
+        "Then he left!",
+    ]
 
 
 def test_line_breaks_blank_lines_and_wrapped_text():
