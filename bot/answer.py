@@ -3,8 +3,9 @@
 ``Answer.text`` carries ``[n]`` markers; ``Answer.citations[n-1]`` is the passage behind
 marker ``n``, an exact raw span: ``open(file, encoding=c.encoding).read()[c.start:c.end] ==
 c.quote``. ``verdicts`` record, per answer sentence, whether verification found support
-(LLM path); ``dropped`` lists sentences removed for lack of support. Plain data: no logic
-about retrieval or storage lives here.
+(LLM path); ``dropped`` lists sentences removed for lack of support; ``passages`` are the
+retrieved chunks the answer was drawn from. Plain data: no logic about retrieval or
+storage lives here.
 """
 
 from __future__ import annotations
@@ -30,6 +31,20 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk, as evals and the page see it (in retrieval order)."""
+
+    file: str
+    start: int
+    end: int
+    line_start: int
+    line_end: int
+    title: str = ""
+    date: str | None = None
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
 class SentenceVerdict:
     """One answer sentence as verification saw it."""
 
@@ -51,6 +66,7 @@ class Answer:
     reason: str = ""
     verdicts: list[SentenceVerdict] = field(default_factory=list)
     dropped: list[SentenceVerdict] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
     @classmethod

@@ -19,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bot.answer import Answer
+from bot.answer import Answer, Passage
 from bot.config import Settings
 from bot.corpus import ArticleError, SourceFile, read_source
 from bot.errors import BotError, InputError, LLMError
@@ -52,6 +52,7 @@ class Bot:
         self._retriever: Any = None
         self._checked_at = float("-inf")
         self._lock = threading.RLock()
+        self._local = threading.local()  # per-thread scratch: the passages of the current ask
         self._texts: dict[tuple[str, int, int], tuple[str, str]] = {}
 
     # --- components (lazy) -----------------------------------------------------------------
@@ -231,7 +232,14 @@ class Bot:
 
         t0 = self._clock()
         nodes = self.retriever.retrieve(QueryBundle(query.standalone))
-        return [chunk_from_node(n) for n in nodes], self._clock() - t0
+        chunks = [chunk_from_node(n) for n in nodes]
+        self._local.passages = [
+            Passage(
+                c.file, c.start, c.end, c.line_start, c.line_end, c.title, c.date, n.score or 0.0
+            )
+            for c, n in zip(chunks, nodes)
+        ]
+        return chunks, self._clock() - t0
 
     def _answer(self, query: Query) -> Answer:
         chunks, t_retrieve = self._retrieve(query)
@@ -260,6 +268,7 @@ class Bot:
 
     def _finish(self, answer: Answer, query: Query, t0: float) -> Answer:
         answer = self._checked(answer, query)
+        answer.passages = list(getattr(self._local, "passages", []))
         answer.timings["total"] = self._clock() - t0
         return answer
 
