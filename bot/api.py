@@ -101,7 +101,11 @@ class Bot:
             if self._extractive is None:
                 from bot.extractive import ExtractiveAnswerer
 
-                self._extractive = ExtractiveAnswerer(self._encode, lambda t: self.bm25().idf(t))
+                self._extractive = ExtractiveAnswerer(
+                    self._encode,
+                    idf=lambda t: self.bm25().idf(t),
+                    in_corpus=lambda t: self.bm25().document_frequency(t) > 0,
+                )
             return self._extractive
 
     @property
@@ -135,8 +139,10 @@ class Bot:
         with self._lock:
             if self._bm25 is not None:
                 return self._bm25
+            from bot.terms import TERMS_VERSION
+
             key = _fingerprint(self.store.file_records())
-            path = self.settings.data_dir / "bm25" / f"{self.store.name}-{key}"
+            path = self.settings.data_dir / "bm25" / f"{self.store.name}-{key}-{TERMS_VERSION}"
             try:
                 index = Bm25Index.load(path)
             except (OSError, ValueError, KeyError):
@@ -232,6 +238,12 @@ class Bot:
 
         t0 = self._clock()
         nodes = self.retriever.retrieve(QueryBundle(query.standalone))
+        parts = query.parts
+        if len(parts) > 1:  # a compound question: each part gets its own candidates
+            from bot.retrieval import fuse_nodes
+
+            more = [self.retriever.retrieve(QueryBundle(p)) for p in parts]
+            nodes = fuse_nodes([nodes, *more], self.settings.top_k + 2 * len(parts))
         chunks = [chunk_from_node(n) for n in nodes]
         self._local.passages = [
             Passage(

@@ -299,6 +299,24 @@ def masthead(lines: list[Line]) -> Iterator[Range]:
         yield _whole(text_lines[0])
 
 
+_FOOTER_RE = re.compile(
+    r"(?:author|written by|reporting by|reported by|edited by|editing by)\s*[:\-]?\s+\S.{0,80}",
+    re.IGNORECASE,
+)
+
+
+def author_footer(lines: list[Line]) -> Iterator[Range]:
+    """An "Author: …" / "Reporting by …" line in the last third closes the article: it and
+    what follows (promos for other stories) go."""
+    if not lines:
+        return
+    end = lines[-1].end
+    for line in lines:
+        if line.start >= end * 2 / 3 and _FOOTER_RE.fullmatch(line.stripped):
+            yield (line.start, end)
+            return
+
+
 RULES: tuple[Rule, ...] = (
     boilerplate_lines,
     non_text_lines,
@@ -306,6 +324,7 @@ RULES: tuple[Rule, ...] = (
     ticker_runs,
     nav_menus,
     masthead,
+    author_footer,
 )
 
 

@@ -4,8 +4,9 @@
 subject of its own. ``condense`` detects such follow-ups (a leading "and/what about", a
 pronoun, or almost no content words) and borrows the previous user question as context:
 its terms join the retrieval query and count, at a lower weight, when answers are scored.
-Stand-alone questions pass through untouched. An LLM-based rewrite (the condense prompt)
-can replace this step on the LLM path; this one needs no model.
+Stand-alone questions pass through untouched. ``split_parts`` splits a compound question
+("How did X…, and what did Y…?") so each part can be retrieved for. An LLM-based rewrite
+(the condense prompt) can replace ``condense`` on the LLM path; this one needs no model.
 """
 
 from __future__ import annotations
@@ -38,6 +39,11 @@ class Query:
     context: str = ""  # the earlier question borrowed for a follow-up, if any
 
     @property
+    def parts(self) -> list[str]:
+        """The sub-questions of a compound question ("How did X…, and what did Y…?")."""
+        return split_parts(self.text)
+
+    @property
     def focus_terms(self) -> list[str]:
         return terms(self.text)
 
@@ -45,6 +51,19 @@ class Query:
     def context_terms(self) -> list[str]:
         focus = set(self.focus_terms)
         return [t for t in terms(self.context) if t not in focus]
+
+
+_PART_SPLIT_RE = re.compile(
+    r"\?\s+(?=\S)|[,;]\s+and\s+(?=(?:what|how|who|whom|whose|when|where|which|why|did|does|do|is|are|was|were|has|have)\b)",
+    re.IGNORECASE,
+)
+
+
+def split_parts(question: str) -> list[str]:
+    """Split a compound question into its parts; a simple question is one part."""
+    parts = [p.strip(" ,;") for p in _PART_SPLIT_RE.split(question)]
+    kept = [p for p in parts if len(terms(p)) >= 2]
+    return kept if len(kept) > 1 else [question]
 
 
 def validate_history(history: object) -> list[dict[str, str]]:

@@ -34,6 +34,13 @@ def reciprocal_rank_fusion(
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
+def fuse_nodes(results: Sequence[Sequence[NodeWithScore]], top_k: int) -> list[NodeWithScore]:
+    """RRF over several retrievals (e.g. the parts of a compound question), best first."""
+    by_id = {n.node.node_id: n for nodes in results for n in nodes}
+    fused = reciprocal_rank_fusion([[n.node.node_id for n in nodes] for nodes in results])
+    return [NodeWithScore(node=by_id[i].node, score=score) for i, score in fused[:top_k]]
+
+
 def chunk_from_node(node: NodeWithScore) -> Chunk:
     return Chunk.from_record(node.node.node_id, node.node.get_content(), node.node.metadata)
 

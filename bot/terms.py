@@ -2,8 +2,9 @@
 
 ``tokens`` lowercases and splits text into words and numbers (``11,000`` -> ``11000``,
 ``U.N.`` -> ``un``);
-``terms`` also drops stopwords and applies the Snowball English stemmer, so "wounded",
-"wounds" and "wound" meet. ``numbers`` extracts normalised figures. Nothing here knows
+``terms`` also drops stopwords, maps irregular verb forms to their base ("sent" -> "send")
+and applies the Snowball English stemmer, so "wounded", "wounds" and "wound" meet.
+``numbers`` extracts normalised figures. Nothing here knows
 about chunks or indexes.
 """
 
@@ -13,6 +14,9 @@ import re
 from functools import lru_cache
 
 import Stemmer
+
+#: Bump when tokenization changes: cached BM25 indexes built with another version are rebuilt.
+TERMS_VERSION = "t2"
 
 _TOKEN_RE = re.compile(r"(?:[^\W\d_]\.){2,}|\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
 _THOUSANDS_RE = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
@@ -32,6 +36,28 @@ STOPWORDS = frozenset(
 )
 
 _stemmer = Stemmer.Stemmer("english")
+
+#: Irregular English verb forms the Snowball stemmer leaves apart ("sent" vs "send").
+_IRREGULAR = {
+    form: base
+    for base, forms in {
+        "be": "was were been", "begin": "began begun", "bring": "brought", "buy": "bought",
+        "catch": "caught", "choose": "chose chosen", "come": "came", "do": "did done",
+        "draw": "drew drawn", "drive": "drove driven", "eat": "ate eaten", "fall": "fell fallen",
+        "feel": "felt", "fight": "fought", "find": "found", "fly": "flew flown",
+        "forget": "forgot forgotten", "get": "got gotten", "give": "gave given",
+        "go": "went gone", "grow": "grew grown", "have": "had", "hear": "heard", "hold": "held",
+        "keep": "kept", "know": "knew known", "lead": "led", "leave": "left", "lose": "lost",
+        "make": "made", "mean": "meant", "meet": "met", "pay": "paid", "ride": "rode ridden",
+        "rise": "rose risen", "run": "ran", "say": "said", "see": "saw seen", "sell": "sold",
+        "send": "sent", "shoot": "shot", "sit": "sat", "speak": "spoke spoken",
+        "spend": "spent", "stand": "stood", "steal": "stole stolen", "strike": "struck",
+        "swear": "swore sworn", "take": "took taken", "teach": "taught", "tell": "told",
+        "think": "thought", "throw": "threw thrown", "win": "won", "write": "wrote written",
+        "die": "died dying dead", "seek": "sought", "build": "built", "break": "broke broken",
+    }.items()
+    for form in forms.split()
+}  # fmt: skip
 
 
 def normalize_number(token: str) -> str:
@@ -54,7 +80,9 @@ def tokens(text: str) -> list[str]:
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    return word if word[0].isdigit() else _stemmer.stemWord(word)
+    if word[0].isdigit():
+        return word
+    return _stemmer.stemWord(_IRREGULAR.get(word, word))
 
 
 def terms(text: str) -> list[str]:

@@ -119,3 +119,15 @@ _LINES = [line for raw in SEED_TEXTS.values() for line in raw.split("\n")]
 def test_offset_map_is_exact_for_any_text(lines, sep):
     raw = sep.join(lines).replace("\r\n", "\n")
     assert_exact_map(raw)
+
+
+def test_author_footer_ends_the_article_near_the_end():
+    article = "A long article sentence that keeps going about the bridge budget vote. " * 8
+    raw = article + "\nAuthor: Jane Doe\nPodcast promo: listen to our other show.\n"
+    text = clean(raw).body
+    assert "Podcast promo" not in text and "Author:" not in text
+    assert text.startswith("A long article sentence")
+    # near the top it is a byline, not a footer: the article after it stays
+    top = "Author: Jane Doe, City Desk Reporter\n" + article
+    assert "bridge budget vote" in clean(top).body
+    assert "Kasparov" not in body("004_c7e5022738f6770f.txt")
