@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 
 MAX_WORDS = 14
 _ATTRIBUTION = re.compile(
-    r",\s+[^,]{1,40}\s(?:says|said|warns|warned|reports|reported|claims|claimed)$", re.I
+    r",\s+[^,]{1,40}\s(?:says?|said|warns?|warned|reports?|reported|claims?|claimed)$", re.I
 )
 _LEAD_IN = re.compile(
     r"^[^,]{3,60}?\s(?:reports|reported|says|said|warns|warned|claims|claimed)\sthat\s", re.I
