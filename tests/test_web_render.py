@@ -197,3 +197,34 @@ def test_articles_lists_indexed_files(seeds_bot):
     )
     assert all(set(a) == {"file", "title", "date"} and a["title"] for a in arts)
     assert Answer  # the type the renderers take
+
+
+def test_index_job_reports_progress_then_ready(make_bot, seeds_copy):
+    from bot.web import IndexJob, _Progress, _status
+
+    job = IndexJob(make_bot(seeds_copy))  # a new data dir: everything gets indexed
+    job.start()
+    job.start()  # idempotent: one indexing per app
+    state = job.wait(-1)
+    while not state.finished:
+        state = job.wait(state.version, timeout=5.0)
+    n = len(list(seeds_copy.glob("*.txt")))
+    assert (state.stage, state.done, state.total) == ("index", n, n)  # progress was reported
+    assert state.summary == f"{n} articles indexed" and not state.error
+    assert "Ready — 5 articles indexed" in _status(state)
+    assert len(job.examples) == 4
+    busy = _status(_Progress(3, "index", 2, 5, False, "", ""))
+    assert "Indexing articles" in busy and '<progress max="5" value="2">' in busy
+
+
+def test_index_job_shows_a_readable_error(make_bot, tmp_path):
+    from bot.web import IndexJob, _status
+
+    job = IndexJob(make_bot(tmp_path / "no-such-dir"))
+    job.start()
+    state = job.wait(-1)
+    while not state.finished:
+        state = job.wait(state.version, timeout=5.0)
+    html = _status(state)
+    assert "Indexing failed: seeds dir not found" in html and 'role="alert"' in html
+    assert job.examples == []
