@@ -54,6 +54,8 @@ CONCURRENCY = 2
 QUEUE_SIZE = 32
 #: Earlier exchanges sent with a follow-up question.
 HISTORY_TURNS = 4
+#: Exchanges a page keeps (older ones scroll away; "New chat" starts over).
+MAX_TURNS = 50
 
 _CITE_JS = """
 element.addEventListener('click', (event) => {
@@ -154,19 +156,19 @@ def create_app(bot: Any) -> gr.Blocks:
                 return
 
     def respond(question: str, turns: list[Turn]) -> Iterator[tuple[Any, ...]]:
-        turns = list(turns or [])
-        turn = Turn(question=question or "")
+        text = question if isinstance(question, str) else ""
+        turns = list(turns or [])[-(MAX_TURNS - 1) :]
+        turn = Turn(question=text if len(text) <= max_chars else text[:max_chars] + "…")
         turns.append(turn)
-        history = _history(turns[:-1])
         try:
-            stream = bot.ask_stream(question, history)
-        except BotError as exc:  # bad input: raised before anything streams
+            bot.validate_question(question)  # cheap: bad input never reaches the queue's work
+        except BotError as exc:
             turn.error = str(exc)
-            yield _chat_out(turns, question)
+            yield _chat_out(turns, text)  # keep the text so it can be fixed
             return
-        yield _chat_out(turns, "")
+        yield _chat_out(turns, "")  # the pending bubble, before any (re)indexing or retrieval
         try:
-            for item in stream:
+            for item in bot.ask_stream(question, _history(turns[:-1])):
                 if isinstance(item, str):
                     turn.streamed += item
                 else:
@@ -175,7 +177,7 @@ def create_app(bot: Any) -> gr.Blocks:
         except BotError as exc:
             turn.error = str(exc)
         except Exception as exc:
-            log.exception("answering %r failed", question)
+            log.exception("answering %r failed", text[:200])
             turn.error = (
                 f"Something went wrong while answering ({type(exc).__name__}); "
                 "the details are in the server log."
