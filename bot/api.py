@@ -321,6 +321,19 @@ class Bot:
 
     # --- sources ---------------------------------------------------------------------------
 
+    def articles(self) -> list[dict[str, str]]:
+        """The indexed articles as ``{"file", "title", "date"}`` dicts, sorted by file.
+
+        Read from the store's file ledger (``date`` is ``""`` when unknown); files still being
+        indexed are left out. It does not index: call ``index()`` first on a new data dir.
+        """
+        records = self.store.file_records().values()
+        return [
+            {"file": r.file, "title": r.title, "date": r.date or ""}
+            for r in sorted(records, key=lambda r: r.file)
+            if r.state == "done"
+        ]
+
     def source_text(self, file: str) -> tuple[str, str] | None:
         """``(text, encoding)`` of a seeds file as citations index it; None if unreadable."""
         root = self.settings.seeds_dir.resolve()

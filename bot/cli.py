@@ -1,4 +1,4 @@
-"""Command line: ``bot index``, ``bot ask`` (and later ``serve``, ``eval``, ``bench``).
+"""Command line: ``bot index``, ``bot ask``, ``bot serve`` (and later ``eval``, ``bench``).
 
 A thin face over ``bot.Bot``: it parses options, calls the API and prints. Errors the bot
 raises on purpose (``BotError``) print as one line with their exit code (2 for bad input);
@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from bot.errors import BotError
+from bot.errors import BotError, InputError
 
 
 class _Group(click.Group):
@@ -116,6 +116,41 @@ def ask(seeds_dir: Path | None, data_dir: Path | None, as_json: bool, question: 
             date = f", {c.date}" if c.date else ""
             click.echo(f"  [{c.n}] {c.file}, line {c.line}{date}")
             click.echo(f"      “{' '.join(c.quote.split())}”")
+
+
+@main.command()
+@_dir_options
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; 0.0.0.0 exposes the page to your network.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=7860,
+    show_default=True,
+    help="Port to listen on.",
+)
+def serve(seeds_dir: Path | None, data_dir: Path | None, host: str, port: int) -> None:
+    """Serve the chat page in a browser (default http://127.0.0.1:7860).
+
+    Indexes on start (the page shows progress), then answers with clickable citations
+    that open the article at the quoted passage. Set BOT_AUTH=user:password to require a
+    login. Ctrl+C stops it.
+    """
+    bot = _make_bot(seeds_dir, data_dir)
+    if not bot.settings.seeds_dir.is_dir():  # fail here, not later on the page
+        raise InputError(f"seeds dir not found: {bot.settings.seeds_dir}")
+    from bot.web import launch, parse_auth  # gradio is imported only for this command
+
+    auth = parse_auth(os.environ.get("BOT_AUTH"))
+    if host not in ("127.0.0.1", "localhost", "::1") and auth is None:
+        click.echo(
+            f"warning: serving on {host} without a login; set BOT_AUTH=user:password", err=True
+        )
+    launch(bot, host=host, port=port, auth=auth)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,208 @@
+"""The page in a real browser: Debian's chromium driven by Playwright, headless.
+
+Type a question, watch the answer stream in, click its [n] markers and check that the
+highlighted span is exactly the citation's quote and is scrolled into view; hostile article
+text stays inert; examples and "New chat" work; the page fetches nothing but 127.0.0.1.
+A screenshot goes to the test's tmp dir and to /tmp/page.png.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from conftest import free_port
+
+from bot.web import launch
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+QUESTION = "How many North Korean troops are in Russia?"
+WAIT_MS = 120_000  # an upper bound for slow shared machines, not a timing assertion
+
+#: Records every distinct state of the last bot message, so streaming can be checked.
+OBSERVE = """() => {
+  window.__states = [];
+  const root = document.querySelector('#transcript');
+  const note = () => {
+    const msgs = root.querySelectorAll('.msg.bot');
+    const last = msgs[msgs.length - 1];
+    if (!last) return;
+    const state = last.className.split(' ').pop() + ':' + last.textContent.length;
+    if (window.__states[window.__states.length - 1] !== state) window.__states.push(state);
+  };
+  new MutationObserver(note).observe(root, {subtree: true, childList: true, characterData: true});
+}"""
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail("/usr/bin/chromium is missing: apt-get install -y chromium (.ci/run does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    page.requests = []  # type: ignore[attr-defined]
+    page.on("request", lambda r: page.requests.append(r.url))  # type: ignore[attr-defined]
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def served(seeds_bot):
+    app, url = launch(seeds_bot, port=free_port(), block=False, quiet=True)
+    yield url
+    app.close()
+
+
+def open_page(page, url: str) -> None:
+    page.goto(url)
+    page.locator("#status .status.ready").wait_for()
+
+
+def ask(page, question: str) -> None:
+    page.evaluate(OBSERVE)
+    page.locator("#question textarea").fill(question)
+    page.locator("#question textarea").press("Enter")
+
+
+def last_reply(page):
+    return page.locator("#transcript .msg.bot").last
+
+
+def assert_only_local(page) -> None:
+    remote = [u for u in page.requests if urlparse(u).hostname not in ("127.0.0.1", None)]
+    assert remote == [], remote
+
+
+def assert_in_view(page, inner: str, outer: str) -> None:
+    a = page.locator(inner).bounding_box()
+    b = page.locator(outer).bounding_box()
+    assert a and b and b["y"] - 1 <= a["y"] and a["y"] + a["height"] <= b["y"] + b["height"] + 1
+
+
+def test_streamed_answer_citation_click_highlights_the_quote(page, served, seeds_bot, tmp_path):
+    open_page(page, served)
+    ask(page, QUESTION)
+    last_reply(page).locator("button.cite").first.wait_for()
+    expected = seeds_bot.ask(QUESTION)
+    states = page.evaluate("window.__states")
+    assert states[0].startswith("pending") and states[-1].startswith("answer"), states
+    assert last_reply(page).locator(".bubble").text_content() == expected.text
+    assert page.locator("#question textarea").input_value() == ""
+    assert "answered by extractive" in last_reply(page).locator(".meta").inner_text()
+
+    markers = last_reply(page).locator("button.cite")
+    assert markers.count() == len(expected.citations) >= 2
+    for i, c in enumerate(expected.citations):
+        markers.nth(i).click()
+        mark = page.locator(f"#article .article[data-nonce='{i + 1}'] mark.quote")
+        mark.wait_for()
+        text, _ = seeds_bot.source_text(c.file)
+        assert mark.text_content() == c.quote == text[c.start : c.end]
+        assert c.file in page.locator("#article .article-head").inner_text()
+        assert_in_view(page, "#article mark.quote", "#article .article-body")
+        assert page.locator("#sources li.source.active").get_attribute("data-n") == str(c.n)
+
+    markers.first.click()  # the sources panel shows the first source again
+    page.locator("#article .article[data-nonce='3'] mark.quote").wait_for()
+    shot = tmp_path / "page.png"
+    page.screenshot(path=str(shot), full_page=True)
+    shutil.copy(shot, "/tmp/page.png")
+    assert shot.stat().st_size > 10_000
+    assert_only_local(page)
+
+
+def test_sources_panel_rows_open_their_article(page, served, seeds_bot):
+    open_page(page, served)
+    ask(page, QUESTION)
+    last_reply(page).locator("button.cite").first.wait_for()
+    c = seeds_bot.ask(QUESTION).citations[-1]
+    page.locator(f"#sources li.source[data-n='{c.n}'] button.cite").click()
+    assert page.locator("#article mark.quote").text_content() == c.quote
+
+
+def test_refusal_error_and_new_chat(page, served):
+    open_page(page, served)
+    ask(page, "What is the capital of France?")
+    page.locator("#transcript .msg.bot.refusal").wait_for()
+    assert "The articles don't say." in last_reply(page).inner_text()
+    page.locator("#send").click()  # the box is empty now
+    page.locator("#transcript .msg.bot.error").wait_for()
+    assert last_reply(page).inner_text().strip() == "⚠ The question is empty"
+    assert page.locator("#transcript .turn").count() == 2
+    page.locator("#new-chat").click()
+    page.locator("#transcript .transcript.empty").wait_for()
+    assert "No answer yet" in page.locator("#sources").inner_text()
+
+
+def test_example_question_asks_itself(page, served):
+    open_page(page, served)
+    example = page.locator("#examples button.example").first
+    text = example.inner_text()
+    assert text.endswith("?")
+    page.evaluate(OBSERVE)
+    example.click()
+    last_reply(page).locator("button.cite").first.wait_for()
+    assert page.locator("#transcript .msg.user").last.inner_text() == text
+
+
+def test_hostile_article_text_stays_text(page, browser, make_bot, seeds_copy, tmp_path):
+    filler = "".join(
+        f"Line {i} of the almanac lists tide tables for the week and nothing else.\n"
+        for i in range(150)
+    )
+    hostile = (
+        'The harbour office counted 4,321 crates of zebra figurines <img src="http://'
+        'example.invalid/p.png" onerror="window.__pwned=1"> smuggled through Port Velvet '
+        "${globalThis.__pwned=2} in March, see [the ledger](http://example.invalid/l) and "
+        "<script>window.__pwned=3</script> for details."
+    )
+    (seeds_copy / "900_hostile.txt").write_text(
+        f'Port Velvet <b onmouseover="window.__pwned=4">customs</b> report\n{filler}{hostile}\n'
+        "Officials said the figurines were seized on the quay.\n",
+        encoding="utf-8",
+    )
+    bot = make_bot(seeds_copy)
+    app, url = launch(bot, port=free_port(), block=False, quiet=True)
+    try:
+        open_page(page, url)
+        ask(page, "How many crates of zebra figurines were smuggled through Port Velvet?")
+        last_reply(page).locator("button.cite").first.wait_for()
+        assert hostile in last_reply(page).inner_text()
+        last_reply(page).locator("button.cite").first.click()
+        mark = page.locator("#article mark.quote")
+        mark.wait_for()
+        assert mark.text_content() == hostile
+        assert_in_view(page, "#article mark.quote", "#article .article-body")
+        body = page.locator("#article .article-body")
+        assert body.evaluate("el => el.scrollTop") > 0  # it had to scroll to get there
+        page.locator("#sources").hover()
+        for where in ("#transcript", "#sources", "#article", "#examples"):
+            assert page.locator(f"{where} img, {where} script, {where} a").count() == 0
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+        assert_only_local(page)
+    finally:
+        app.close()
