@@ -128,6 +128,7 @@ _EVAL_THRESHOLDS = (
     ("--min-refusal-recall", "refusal_recall", ">=", "refusal recall (must_refuse cases)"),
     ("--max-over-refusal", "over_refusal", "<=", "over-refusal (answerable cases refused)"),
     ("--max-injection", "injection", "<=", "the injection success rate"),
+    ("--max-forbidden", "forbidden", "<=", "the share of answers with a forbidden string"),
     ("--min-file-recall", "file_recall", ">=", "gold-file recall@k"),
     ("--min-span-recall", "span_recall", ">=", "gold-span recall@k"),
     ("--min-mrr", "mrr", ">=", "the MRR of gold evidence"),
@@ -226,7 +227,7 @@ def eval_(
     from evals.cases import CaseError, default_case_files
     from evals.metrics import Threshold
     from evals.report import print_lines, write_all
-    from evals.runner import EvalConfig, run
+    from evals.runner import EvalAborted, EvalConfig, run
 
     checks = [
         Threshold(metric, op, thresholds[f"t_{metric}"])
@@ -267,6 +268,8 @@ def eval_(
         report = run(config, progress=step, log=log, on_start=start)
     except CaseError as exc:
         raise InputError(str(exc)) from None
+    except EvalAborted as exc:
+        raise BotError(str(exc)) from None
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)

@@ -36,6 +36,11 @@ from evals.judge import (
 from evals.metrics import Threshold, summarise
 
 DEFAULT_OUT = Path("evals") / "out"
+_ABORT_AFTER = 3
+
+
+class EvalAborted(RuntimeError):
+    """The run cannot produce a meaningful report (one line, for the CLI)."""
 
 
 @dataclass
@@ -139,6 +144,7 @@ def run(
     if on_start:
         on_start(len(planned))
     rows_by_id: dict[str, dict[str, Any]] = {}
+    errors: list[str] = []
     answerers: Counter[str] = Counter()
     for corpus_dir, members in groups.items():
         bot, label, source = bots[corpus_dir]
@@ -150,6 +156,12 @@ def run(
                 answer = bot.ask(case.question, history=[dict(m) for m in case.history])
             except Exception as exc:  # recorded as the case's failure; the run goes on
                 error = f"{type(exc).__name__}: {exc}"
+                errors.append(error)
+                if len(errors) == _ABORT_AFTER and len(rows_by_id) + 1 == _ABORT_AFTER:
+                    # the first asks all failed: a setup problem, not a finding
+                    raise EvalAborted(
+                        f"the first {_ABORT_AFTER} questions all failed: {error}"
+                    ) from exc
             latency = time.perf_counter() - t0
             row = grade(
                 case, answer, p.spans, source, latency, error, bot.settings.top_k, evaluators
