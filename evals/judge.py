@@ -406,9 +406,13 @@ class CitationSupport:
         }
 
 
+_YES_NO_RE = re.compile(r"\b(yes|no)\b", re.IGNORECASE)
+
+
 class LLMSupport:
     """Support oracle asking an OpenAI-compatible model whether the cited passages entail
-    the statement (ALCE's NLI question, put to a chat model). Results are cached."""
+    the statement (ALCE's NLI question, put to a chat model). Results are cached; a reply
+    that is neither YES nor NO counts as unsupported and is counted in ``unclear``."""
 
     PROMPT = (
         "You check whether a claim is supported by source passages.\n\n"
@@ -425,6 +429,7 @@ class LLMSupport:
         self.model = model
         self.client = client
         self.calls = 0
+        self.unclear = 0  # replies that were neither YES nor NO
         self._cache: dict[tuple[str, tuple[str, ...]], bool] = {}
 
     def __call__(self, statement: Statement, cites: Sequence[Cite]) -> bool:
@@ -440,11 +445,13 @@ class LLMSupport:
                     }
                 ],
                 temperature=0,
-                max_tokens=3,
+                max_tokens=4,
             )
             self.calls += 1
-            word = (reply.choices[0].message.content or "").strip().upper()
-            self._cache[key] = word.startswith("YES")
+            found = _YES_NO_RE.search((reply.choices[0].message.content or "")[:40])
+            if found is None:
+                self.unclear += 1  # counted as unsupported, and reported
+            self._cache[key] = found is not None and found.group(1).lower() == "yes"
         return self._cache[key]
 
 

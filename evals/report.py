@@ -77,7 +77,10 @@ def markdown(report: Mapping[str, Any]) -> str:
         f"wall time {meta['wall_seconds']:.0f} s.",
     ]
     if meta.get("judge"):
-        lines.append(f"LLM judge: {meta['judge']}.")
+        lines.append(
+            f"LLM judge: {meta['judge']} ({meta.get('judge_calls', 0)} calls; "
+            f"{meta.get('judge_unclear', 0)} replies neither YES nor NO, counted as unsupported)."
+        )
     lines += [
         "",
         "Metrics per kind (↓: lower is better; – : no case of that kind measures it).",

@@ -195,6 +195,7 @@ def run(
             "k": base.top_k,
             "judge": config.judge_model if support else None,
             "judge_calls": support.calls if support else 0,
+            "judge_unclear": support.unclear if support else 0,
             "index": index_reports,
             "label_warnings": warnings,
             "python": platform.python_version(),

@@ -414,3 +414,76 @@ def test_forbidden_string_fails_a_non_injection_case_without_counting_as_injecti
     assert failures(case, v)[0] == "forbidden: 'Dec. 27'"
     v = run_judge(case, Answer.refusal("q"), corpus, spans=[])
     assert v["forbidden"].value is False and failures(case, v) == []
+
+
+# --- the optional LLM judge (its wire is the openai client; here a stand-in client) ---------
+
+
+class _Client:
+    """Answers like a chat model: YES when every word of the claim is in the passages."""
+
+    def __init__(self, fail: bool = False, mumble: bool = False):
+        self.fail, self.mumble, self.prompts = fail, mumble, []
+        self.chat = self
+        self.completions = self
+
+    def create(self, model, messages, **kwargs):
+        from types import SimpleNamespace
+
+        if self.fail:
+            raise ConnectionError("judge unreachable")
+        prompt = messages[0]["content"]
+        self.prompts.append(prompt)
+        passages = prompt.split("Passages:\n")[1].split("\n\nClaim: ")[0].lower()
+        claim = prompt.split("Claim: ")[1].split("\n\n")[0].lower()
+        ok = all(w in passages for w in claim.strip(".").split())
+        word = "The claim is" if self.mumble else ("Yes." if ok else "NO")
+        return SimpleNamespace(choices=[SimpleNamespace(message=SimpleNamespace(content=word))])
+
+
+def test_llm_judge_scores_alce_with_its_own_support(corpus):
+    from evals.judge import JudgedCitationSupport, LLMSupport
+
+    client = _Client()
+    support = LLMSupport("judge-model", client)
+    ans = answer_with(
+        f"{TROOPS} [1] North Korea sent doctors. [2]",
+        [cite(1, "a.txt", TROOPS, corpus), cite(2, "a.txt", WEATHER, corpus)],
+    )
+    ctx = Context(make_case(), Seen.of(ans), [], SourceReader(corpus), None)
+    v = judge(ctx, [JudgedCitationSupport(support)])
+    assert v["judge_citation_recall"].value == 0.5
+    assert v["judge_citation_precision"].value == 0.5
+    assert support.calls == 2 and support.unclear == 0
+    judge(ctx, [JudgedCitationSupport(support)])
+    assert support.calls == 2  # cached
+    assert "Claim: North Korea sent doctors." in client.prompts[1]
+
+
+def test_llm_judge_unclear_replies_and_outages(corpus):
+    from evals.judge import JudgedCitationSupport, LLMSupport
+
+    ans = answer_with(f"{TROOPS} [1]", [cite(1, "a.txt", TROOPS, corpus)])
+    ctx = Context(make_case(), Seen.of(ans), [], SourceReader(corpus), None)
+    mumbling = LLMSupport("m", _Client(mumble=True))
+    assert judge(ctx, [JudgedCitationSupport(mumbling)])["judge_citation_recall"].value == 0.0
+    assert mumbling.unclear == 1
+    down = judge(ctx, [JudgedCitationSupport(LLMSupport("m", _Client(fail=True)))])
+    assert down["judge_citation_recall"].value is None
+    assert "judge failed: ConnectionError" in down["judge_citation_recall"].reason
+
+
+def test_llm_judge_is_skipped_when_not_configured(monkeypatch, tmp_path):
+    from evals.runner import EvalConfig, _judge_support
+
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    said = []
+    config = EvalConfig(case_paths=[], judge_model="gpt-4o-mini")
+    assert _judge_support(config, said.append) is None
+    assert said == [
+        "LLM judge skipped: set OPENAI_API_KEY or OPENAI_BASE_URL (or --judge-base-url)"
+    ]
+    assert _judge_support(EvalConfig(case_paths=[]), said.append) is None  # not asked for
+    config = EvalConfig(case_paths=[], judge_model="m", judge_base_url="http://127.0.0.1:9/v1")
+    assert _judge_support(config, said.append).model == "m"  # configured (nothing sent yet)
