@@ -75,6 +75,14 @@ def plan(cases: Sequence[Case], seeds_dir: Path, corpora_dir: Path | None) -> li
     return out
 
 
+def _shown(path: Path) -> str:
+    """A path relative to the working directory when it is inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def _slug(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-") or "corpus"
 
@@ -188,7 +196,7 @@ def run(
             "started": started.isoformat(timespec="seconds"),
             "wall_seconds": time.perf_counter() - t_start,
             "cases": len(rows),
-            "case_files": sorted({str(p.case.case_file) for p in planned if p.case.case_file}),
+            "case_files": sorted({_shown(p.case.case_file) for p in planned if p.case.case_file}),
             "seeds_dir": str(base.seeds_dir),
             "llm": base.llm,
             "answerers": sorted(answerers),
