@@ -1,0 +1,16 @@
+"""Citation evals: hand-labelled cases, an independent judge, metrics and reports.
+
+``bot eval`` (``bot/cli.py``) is the front end. The pieces:
+
+* ``evals.cases``   load and validate the JSONL cases (format: ``evals/cases/README.md``);
+* ``evals.judge``   named evaluators grading one ``Answer`` against one case (never the
+  bot's own verifier: nothing in ``evals.judge`` imports the bot);
+* ``evals.metrics`` aggregation per kind and overall, bootstrap 95% CIs, thresholds;
+* ``evals.report``  ``report.json``, ``summary.md`` and ``metrics.png``;
+* ``evals.runner``  index each corpus, ask every case through ``bot.Bot``, grade, report.
+"""
+
+from evals.cases import Case, CaseError, load_cases
+from evals.runner import EvalConfig, run
+
+__all__ = ["Case", "CaseError", "EvalConfig", "load_cases", "run"]
