@@ -10,11 +10,16 @@ storage lives here.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import re
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 #: Every refusal starts with this sentence, so users and evals can recognise it.
 REFUSAL = "The articles don't say."
+
+_MARKER_RE = re.compile(r"\[(\d+)\]")
+#: A stretch of answer text and the markers that close it: "Sentence one. [1][2]"
+_CITED_SENTENCE_RE = re.compile(r"(?P<sentence>.+?)(?P<markers>(?:\s*\[\d+\])+)", re.S)
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,30 @@ class Answer:
     @classmethod
     def refusal(cls, question: str, reason: str = "", **kwargs: Any) -> Answer:
         return cls(question=question, text=REFUSAL, refused=True, reason=reason, **kwargs)
+
+    def keep_citations(self, keep: set[int]) -> Answer:
+        """This answer with only the citations numbered in ``keep``: sentences left without
+        a citation go, markers are renumbered 1..n; nothing left makes it a refusal."""
+        if not _MARKER_RE.search(self.text) or keep >= set(map(int, _MARKER_RE.findall(self.text))):
+            return replace(self, citations=[c for c in self.citations if c.n in keep])
+        kept = [c for c in self.citations if c.n in keep]
+        renumber = {c.n: i for i, c in enumerate(kept, start=1)}
+        parts = []
+        for m in _CITED_SENTENCE_RE.finditer(self.text):
+            ns = [int(n) for n in _MARKER_RE.findall(m.group("markers"))]
+            if any(n in renumber for n in ns):
+                markers = "".join(f"[{renumber[n]}]" for n in ns if n in renumber)
+                parts.append(f"{m.group('sentence').strip()} {markers}")
+        if not parts:
+            return Answer.refusal(
+                self.question,
+                "its citations no longer match the files",
+                answerer=self.answerer,
+                standalone_question=self.standalone_question,
+            )
+        return replace(
+            self, text=" ".join(parts), citations=[replace(c, n=renumber[c.n]) for c in kept]
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form (``json.dumps(ans.to_dict())`` works)."""

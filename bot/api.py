@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import re
 import threading
 import time
+import unicodedata
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -22,11 +23,11 @@ from typing import Any
 from bot.answer import Answer, Passage
 from bot.config import Settings
 from bot.corpus import ArticleError, SourceFile, read_source
-from bot.errors import BotError, InputError, LLMError
+from bot.errors import BotError, IndexBusyError, InputError, LLMError
 from bot.followup import Query, condense, validate_history
 
 History = Sequence[Mapping[str, str]]
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_VECTOR_CACHE = 50_000  # sentences; about 75 MB of float32 vectors
 
 
 class Bot:
@@ -54,6 +55,7 @@ class Bot:
         self._lock = threading.RLock()
         self._local = threading.local()  # per-thread scratch: the passages of the current ask
         self._texts: dict[tuple[str, int, int], tuple[str, str]] = {}
+        self._vectors: OrderedDict[str, Any] = OrderedDict()  # answer-time encodings (LRU)
 
     # --- components (lazy) -----------------------------------------------------------------
 
@@ -125,12 +127,33 @@ class Bot:
             return self._answerer
 
     def _encode(self, texts: Sequence[str]) -> Any:
+        """Unit vectors for answer-time texts (sentences, questions), with an LRU cache:
+        the same sentences come back question after question."""
         import numpy as np
 
-        encoder = getattr(self.embedding, "encoder", None)
-        if encoder is not None:
-            return encoder.encode(texts)
-        return np.asarray(self.embedding.get_text_embedding_batch(list(texts)), dtype=np.float32)
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        if missing:
+            encoder = getattr(self.embedding, "encoder", None)
+            if encoder is not None:
+                fresh = encoder.encode(missing)
+            else:
+                fresh = np.asarray(self.embedding.get_text_embedding_batch(missing), np.float32)
+            with self._lock:
+                for text, vector in zip(missing, fresh):
+                    self._vectors[text] = vector
+                while len(self._vectors) > _VECTOR_CACHE:
+                    self._vectors.popitem(last=False)
+        with self._lock:
+            rows = []
+            for t in texts:
+                vector = self._vectors.get(t)
+                if vector is None:  # evicted meanwhile by another thread's burst
+                    vector = self._encode([t])[0]
+                else:
+                    self._vectors.move_to_end(t)
+                rows.append(vector)
+        return np.stack(rows) if rows else np.zeros((0, 1), np.float32)
 
     def bm25(self) -> Any:
         """The BM25 index over the store's current chunks (cached on disk by content)."""
@@ -145,19 +168,27 @@ class Bot:
             path = self.settings.data_dir / "bm25" / f"{self.store.name}-{key}-{TERMS_VERSION}"
             try:
                 index = Bm25Index.load(path)
-            except (OSError, ValueError, KeyError):
+            except ValueError:
                 index = Bm25Index.build((c.id, c.search_text) for c in self.store.iter_chunks())
+                path.parent.mkdir(parents=True, exist_ok=True)
                 _save_quietly(index, path)
             self._bm25, self._bm25_key = index, key
             return index
 
     # --- indexing --------------------------------------------------------------------------
 
-    def index(self, progress: Callable[[str, int, int], None] | None = None) -> Any:
-        """Bring the index in line with the seeds dir; returns an ``IndexReport``."""
+    def index(
+        self, progress: Callable[[str, int, int], None] | None = None, wait: float | None = None
+    ) -> Any:
+        """Bring the index in line with the seeds dir; returns an ``IndexReport``.
+
+        Waits up to ``wait`` seconds (default ``settings.lock_timeout``) for another process
+        indexing the same data dir, then raises ``IndexBusyError``.
+        """
         from bot.indexer import Indexer, lock
 
-        with lock(self.settings.data_dir, self.settings.lock_timeout):
+        timeout = self.settings.lock_timeout if wait is None else wait
+        with lock(self.settings.data_dir, timeout):
             indexer = Indexer(self.store, self.embedding, self.settings.max_file_bytes, progress)
             report = indexer.sync(self.settings.seeds_dir)
         with self._lock:
@@ -288,7 +319,10 @@ class Bot:
         """The question cleaned of control characters, or an ``InputError`` saying why not."""
         if not isinstance(question, str):
             raise InputError("the question must be text")
-        text = " ".join(_CONTROL_RE.sub(" ", question).split())
+        # control, format (zero-width) and unassigned characters become spaces
+        text = " ".join(
+            "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in question).split()
+        )
         if not text:
             raise InputError("the question is empty")
         limit = self.settings.max_question_chars
@@ -305,19 +339,17 @@ class Bot:
             got = self.source_text(c.file)
             if got is None or got[0][c.start : c.end] != c.quote:
                 if retry:  # a file changed since the last freshness check
-                    self.index()
+                    try:
+                        self.index(wait=0)
+                    except IndexBusyError:
+                        retry = False  # another process is indexing: drop, don't wait
+                        continue
                     return self._checked(self._answer(query), query, retry=False)
                 continue
             checked.append(replace(c, encoding=got[1]))
-        if len(checked) != len(answer.citations):
-            kept = {c.n for c in checked}
-            answer.citations = checked
-            if not kept:
-                return Answer.refusal(
-                    answer.question, "cited files changed on disk", answerer=answer.answerer
-                )
+        dropped = {c.n for c in answer.citations} - {c.n for c in checked}
         answer.citations = checked
-        return answer
+        return answer.keep_citations({c.n for c in checked}) if dropped else answer
 
     # --- sources ---------------------------------------------------------------------------
 

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import shutil
+import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -71,17 +74,29 @@ class Bm25Index:
     # --- persistence -----------------------------------------------------------------------
 
     def save(self, path: Path) -> None:
-        path.mkdir(parents=True, exist_ok=True)
-        if self._model is not None:
-            self._model.save(str(path / "bm25s"))  # type: ignore[attr-defined]
-        (path / "ids.json").write_text(json.dumps({"ids": self.ids, "df": self._df}))
+        """Write atomically: a sibling temp dir renamed into place, so a crash mid-write
+        leaves no half index for ``load`` to trip on."""
+        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}-", dir=path.parent))
+        try:
+            if self._model is not None:
+                self._model.save(str(tmp / "bm25s"))  # type: ignore[attr-defined]
+            (tmp / "ids.json").write_text(json.dumps({"ids": self.ids, "df": self._df}))
+            os.replace(tmp, path)
+        except OSError:
+            shutil.rmtree(tmp, ignore_errors=True)
+            if not path.is_dir():  # another process may have won the race: that is fine
+                raise
 
     @classmethod
     def load(cls, path: Path) -> Bm25Index:
-        data = json.loads((path / "ids.json").read_text())
-        model = None
-        if data["ids"]:
-            import bm25s
+        """Load a saved index; ``ValueError`` when it is missing or unreadable."""
+        try:
+            data = json.loads((path / "ids.json").read_text())
+            model = None
+            if data["ids"]:
+                import bm25s
 
-            model = bm25s.BM25.load(str(path / "bm25s"))
-        return cls(data["ids"], model, data["df"])
+                model = bm25s.BM25.load(str(path / "bm25s"))
+            return cls(data["ids"], model, data["df"])
+        except Exception as exc:  # any damage means "rebuild", never a crash
+            raise ValueError(f"no usable BM25 index at {path}: {exc}") from None

@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -108,6 +109,9 @@ def scan(seeds_dir: Path) -> tuple[list[SourceFile], list[str]]:
                 st = path.stat()
             except OSError as exc:
                 warnings.append(f"{name}: skipped, {exc.strerror or exc}")
+                continue
+            if not stat.S_ISREG(st.st_mode):  # a FIFO would block the indexer forever
+                warnings.append(f"{name}: skipped, not a regular file")
                 continue
             files.append(SourceFile(path, name, st.st_size, st.st_mtime_ns))
     files.sort(key=lambda f: f.name)

@@ -267,15 +267,16 @@ class ExtractiveAnswerer:
         if unknown:
             return Answer.refusal(query.text, f"no article mentions {unknown!r}", **kw)
         parts = query.parts
+        vectors = self._encode([c.sentence.text for c in cands])  # once, for every part
         if len(parts) == 1:
-            chosen, reason = self._answer_part(query, cands, self.max_sentences)
+            chosen, reason = self._answer_part(query, cands, vectors, self.max_sentences)
         else:  # a compound question: each part is answered on its own, then merged
             chosen, reasons = [], []
             for part in parts:
                 sub = Query(
                     text=part, standalone=f"{part} ({query.standalone})", context=query.context
                 )
-                got, why = self._answer_part(sub, cands, 2)
+                got, why = self._answer_part(sub, cands, vectors, 2)
                 chosen.extend(
                     s for s in got if s.candidate.key not in {c.candidate.key for c in chosen}
                 )
@@ -286,11 +287,11 @@ class ExtractiveAnswerer:
         return _compose(query, _with_context(chosen, answer_type(query.text)), **kw)
 
     def _answer_part(
-        self, query: Query, cands: list[Candidate], max_sentences: int
+        self, query: Query, cands: list[Candidate], vectors: np.ndarray, max_sentences: int
     ) -> tuple[list[Scored], str]:
         """The sentences answering one (simple) question, or none and the reason why."""
         kind = answer_type(query.text)
-        scored = [s for s in self.score(query, cands) if s.eligible]
+        scored = [s for s in self.score(query, cands, vectors) if s.eligible]
         if not scored:
             return [], f"no retrieved sentence gives a {kind or 'match'}"
         best = scored[0]
@@ -302,7 +303,9 @@ class ExtractiveAnswerer:
         focus = {t: self._idf(t) for t in set(query.focus_terms)}
         return {**{t: 0.4 * self._idf(t) for t in set(query.context_terms)}, **focus}
 
-    def score(self, query: Query, cands: list[Candidate]) -> list[Scored]:
+    def score(
+        self, query: Query, cands: list[Candidate], vectors: np.ndarray | None = None
+    ) -> list[Scored]:
         """Every candidate scored, best first (see the module docstring)."""
         weights = self._weights(query)
         total = sum(weights.values()) or 1.0
@@ -312,8 +315,9 @@ class ExtractiveAnswerer:
         asked_years = {f for f in figures if _YEAR_RE.fullmatch(f)}
         counted = {stem(t) for t in counted_noun(query.text)}
         core = {t for t in set(query.focus_terms) if t not in {stem(s) for s in salient}}
-        vectors = self._encode([query.standalone] + [c.sentence.text for c in cands])
-        sims = vectors[1:] @ vectors[0]
+        if vectors is None:
+            vectors = self._encode([c.sentence.text for c in cands])
+        sims = vectors @ self._encode([query.standalone])[0]
         out = []
         for cand, sim in zip(cands, sims):
             own_terms = set(terms(cand.sentence.text))

@@ -87,7 +87,10 @@ def connect(data_dir: Path, chroma_url: str | None = None) -> Any:
             path=str(Path(data_dir) / "chroma"), settings=chroma_settings
         )
     except Exception as exc:
-        raise StoreError(f"data dir {data_dir} holds an unreadable index: {_short(exc)}") from None
+        raise StoreError(
+            f"data dir {data_dir} holds an unreadable index ({_short(exc)}); "
+            "delete it or pass another --data, then re-index"
+        ) from None
 
 
 def _claim_data_dir(data_dir: Path) -> None:
