@@ -211,7 +211,10 @@ class Bot:
             if not stale:
                 self._checked_at = self._clock()
                 return
-        self.index()
+        try:
+            self.index(wait=0)
+        except IndexBusyError:
+            pass  # another process is indexing: answer from what is indexed now, don't wait
 
     # --- asking ----------------------------------------------------------------------------
 

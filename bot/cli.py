@@ -83,9 +83,13 @@ def index(seeds_dir: Path | None, data_dir: Path | None) -> None:
     """Index the articles (incremental: only new or changed files are embedded)."""
     bot = _make_bot(seeds_dir, data_dir)
 
+    tty = sys.stderr.isatty()
+
     def progress(stage: str, done: int, total: int) -> None:
-        if total:
+        if total and tty:
             click.echo(f"\r{stage}: {done}/{total} files", err=True, nl=done == total)
+        elif total and done == total:
+            click.echo(f"{stage}: {total} files", err=True)
 
     report = bot.index(progress=progress)
     for warning in report.warnings:
