@@ -211,10 +211,9 @@ class Bot:
             if not stale:
                 self._checked_at = self._clock()
                 return
-        try:
+        # another process is indexing: answer from what is indexed now, don't wait
+        with contextlib.suppress(IndexBusyError):
             self.index(wait=0)
-        except IndexBusyError:
-            pass  # another process is indexing: answer from what is indexed now, don't wait
 
     # --- asking ----------------------------------------------------------------------------
 

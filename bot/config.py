@@ -96,6 +96,7 @@ _ENV: tuple[tuple[str, str, type], ...] = (
     ("top_k", "BOT_TOP_K", int),
     ("max_file_bytes", "BOT_MAX_FILE_BYTES", int),
     ("refresh_seconds", "BOT_REFRESH_SECONDS", float),
+    ("lock_timeout", "BOT_LOCK_TIMEOUT", float),
     ("llm", "BOT_LLM", str),
     ("llm_model", "BOT_LLM_MODEL", str),
     ("openai_base_url", "OPENAI_BASE_URL", str),

@@ -75,7 +75,7 @@ def test_a_corrupted_data_dir_is_a_one_line_error(make_bot, seeds_copy, tmp_path
     make_bot(seeds_copy).index()
     sqlite = tmp_path / "data" / "chroma" / "chroma.sqlite3"
     sqlite.write_bytes(b"garbage" * 1000)
-    with pytest.raises(StoreError, match="unreadable index .* delete it or pass another --data"):
+    with pytest.raises(StoreError, match=r"unreadable index .* delete it or pass another --data"):
         make_bot(seeds_copy).ask("How many troops are in Russia?")
 
 
