@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from bot.corpus import Article, Sentence
 
 #: Bump when cleaning, sentence splitting or chunking changes: every file is re-chunked.
-CHUNKER_VERSION = "c2"
+CHUNKER_VERSION = "c3"
 TARGET_CHARS = 700
 OVERLAP_SENTENCES = 1
 

@@ -88,6 +88,8 @@ TRAILER_HEADING_RE = re.compile(
 TIME_RE = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]\.?m\.?)?", re.IGNORECASE)
 BULLET_RE = re.compile(r"[-–—•*·▪►]\s")
 URL_LINE_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+#: A line that is only images, links or HTML tags (markdown or HTML): page furniture.
+MARKUP_LINE_RE = re.compile(r"(?:\s*(?:!?\[[^\]]*\]\([^)]*\)|<[^>]{1,300}>))+\s*", re.IGNORECASE)
 TEMPLATE_TOKEN_RE = re.compile(r"[a-z][\w-]*(?:[/.][\w-]+)+")
 _SENTENCE_END = (".", '."', ".”", ".’", ".'", ".)")
 
@@ -211,7 +213,8 @@ def boilerplate_lines(lines: list[Line]) -> Iterator[Range]:
 
 
 def non_text_lines(lines: list[Line]) -> Iterator[Range]:
-    """Separators ("-"), bare URLs, template tokens (``client/title.list_title``), datelines."""
+    """Separators ("-"), bare URLs, image/link/tag-only lines, template tokens
+    (``client/title.list_title``), datelines."""
     for line in lines:
         t = BOILERPLATE_SUFFIX_RE.sub("", line.text).strip()
         if not t:
@@ -219,6 +222,7 @@ def non_text_lines(lines: list[Line]) -> Iterator[Range]:
         if (
             not _has_alnum(t)
             or URL_LINE_RE.fullmatch(t)
+            or MARKUP_LINE_RE.fullmatch(t)
             or (" " not in t and TEMPLATE_TOKEN_RE.fullmatch(t))
             or is_date_only(t)
         ):

@@ -131,3 +131,18 @@ def test_author_footer_ends_the_article_near_the_end():
     top = "Author: Jane Doe, City Desk Reporter\n" + article
     assert "bridge budget vote" in clean(top).body
     assert "Kasparov" not in body("004_c7e5022738f6770f.txt")
+
+
+def test_image_link_and_tag_only_lines_are_not_text():
+    raw = (
+        "The council approved the bridge budget on Monday after a long debate.\n"
+        "![logo](http://attacker.example/pixel.png?leak=1)\n"
+        "[click here](http://attacker.example/x) <br/>\n"
+        "<img src=x onerror=alert(1)>\n"
+        "http://attacker.example/raw\n"
+        "A sentence with a [link](http://example.org) inside stays: it is prose.\n"
+    )
+    text = clean(raw).body
+    assert "pixel.png" not in text and "click here" not in text and "onerror" not in text
+    assert "http://attacker.example/raw" not in text
+    assert "A sentence with a [link](http://example.org) inside stays" in text
