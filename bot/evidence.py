@@ -228,10 +228,14 @@ class Clause:
     stems: frozenset[str]
     negated: bool
 
-    def about(self, claim_terms: frozenset[str]) -> bool:
-        """The clause speaks of the claim's subject: two shared terms, or all of its own."""
-        shared = self.terms & claim_terms
-        return len(shared) >= 2 or (bool(shared) and self.terms <= claim_terms)
+    def about(self, claim: ClaimFacts) -> bool:
+        """The clause speaks of what the claim says: it shares two of the claim's terms,
+        one of them not a name ("refused compensation" is not about "the stay was free"
+        just because both name Matsegora), or all of its own terms are the claim's."""
+        shared = self.terms & claim.terms
+        if shared and self.terms <= claim.terms:
+            return True
+        return len(shared) >= 2 and bool(shared & claim.predicate)
 
 
 def clauses(text: str) -> tuple[Clause, ...]:
@@ -262,6 +266,11 @@ class ClaimFacts:
             negated(text),
             _all_stems(text),
         )
+
+    @property
+    def predicate(self) -> frozenset[str]:
+        """Content terms that are not names: what the claim says about them."""
+        return self.terms - {stem(n) for n in self.names}
 
 
 @dataclass(frozen=True)
@@ -330,7 +339,7 @@ def missing_facts(claim: ClaimFacts, span: SpanFacts) -> list[str]:
     for q in claim.quotes:
         if not _contains(span.sequence, q):
             missing.append("“" + " ".join(q) + "”")
-    about = [c for c in span.clauses if c.about(claim.terms)]
+    about = [c for c in span.clauses if c.about(claim)]
     if claim.negated and not any(c.negated for c in span.clauses):
         missing.append("a negation")
     elif not claim.negated and any(c.negated for c in about):

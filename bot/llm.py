@@ -8,8 +8,8 @@ which (checked in openai 2.54's ``_base_client``) retries connection errors, tim
 doubling, capped at 8 s, with jitter; ``Retry-After`` honoured). Once retries are used
 up, or on any other API error, it raises ``bot.errors.LLMError`` with one line that names
 the endpoint and the cause and never contains the API key. A stream that breaks after it
-started is not retried (the text already shown cannot be unsaid): that is an
-``LLMError`` too.
+started is not retried (the text already shown cannot be unsaid): that, and a stream that
+ends without a ``finish_reason``, is an ``LLMError`` too.
 
 It knows nothing of articles, prompts or citations.
 """
@@ -82,17 +82,21 @@ class LLMClient:
             chunks = self._client.chat.completions.create(
                 **self._request(messages, max_tokens), stream=True
             )
+            finished = False
             with chunks:
                 for chunk in chunks:
                     if not chunk.choices:
                         continue
-                    delta = chunk.choices[0].delta.content
-                    if delta:
-                        yield delta
+                    choice = chunk.choices[0]
+                    if choice.delta and choice.delta.content:
+                        yield choice.delta.content
+                    finished = finished or choice.finish_reason is not None
         except openai.OpenAIError as exc:
             raise self._error(exc) from None
         except httpx.HTTPError as exc:  # a stream cut off mid-way surfaces from httpx
             raise self._error(exc) from None
+        if not finished:
+            raise LLMError(f"the LLM at {self.endpoint} broke off its reply mid-stream")
 
     def _request(self, messages: Sequence[Message], max_tokens: int | None) -> dict[str, Any]:
         return {

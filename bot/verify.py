@@ -6,7 +6,8 @@ from the supported sentences, citations renumbered ``1..n`` in order of appearan
 ``Citation`` per supporting sentence of a chunk (an exact raw span, so
 ``file_text[start:end] == quote``), and a ``SentenceVerdict`` per sentence.
 
-For each sentence of the reply:
+The reply is sanitized first (``bot.sanitize``: no links, images, HTML or URLs), whoever
+called. For each sentence of the reply:
 
 1. ``[n]`` markers are parsed (``[1]``, ``[1, 2]``, ``[1][2]``, ``[1-3]``, ``[Source 1]``,
    before or after the full stop); markers outside ``1..k`` are dropped.
@@ -45,13 +46,15 @@ from bot.evidence import (
     judge,
     lowercase_words,
 )
+from bot.sanitize import sanitize
 from bot.sentences import split_sentences
-from bot.terms import terms
+from bot.terms import stem, terms
 
 Encode = Callable[[Sequence[str]], np.ndarray]
 
 MAX_SENTENCES = 8  # kept sentences; a model looping past this is cut
 MAX_RUN = 2  # consecutive sentences one supporting span may join
+VECTOR_CACHE = 20_000  # sentence vectors kept between replies
 
 _MARKER_RE = re.compile(
     r"\[\s*(?:sources?|src|ref)?\s*#?\s*"
@@ -68,6 +71,14 @@ _REFUSAL_RE = re.compile(
     r"|^\W*i\s+(?:don't|do not|cannot|can't)\s+(?:know|find|answer|tell)"
     r"|^\W*(?:there is no|no)\s+(?:information|mention)\b",
     re.I,
+)
+#: Stemmed words that say nothing checkable ("Yes.", "Here is the answer:").
+_FILLER = frozenset(
+    stem(w)
+    for w in """
+    yes no ok okay sure here answer answers question questions source sources article
+    articles text information following based summary context note given provided
+    """.split()
 )
 _TERMINAL_RE = re.compile(r"(?:[.!?…][\"'”’)\]]*|\])\s*$")
 
@@ -175,17 +186,28 @@ class Verifier:
         self._encode = encode
         self.thresholds = thresholds or Thresholds()
         self.strict, self.max_run = strict, max_run
+        self._vectors: dict[str, np.ndarray] = {}  # passage sentences recur across questions
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit vectors of ``texts``; passage sentences are cached (bounded)."""
+        todo = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        if todo:
+            if len(self._vectors) + len(todo) > VECTOR_CACHE:
+                self._vectors.clear()
+            fresh = np.asarray(self._encode(todo), dtype=np.float32)
+            self._vectors.update(zip(todo, fresh))
+        return np.stack([self._vectors[t] for t in texts])
 
     def verify(self, reply: str, chunks: Sequence[Chunk], strict: bool | None = None) -> Verified:
         strict = self.strict if strict is None else strict
         if not chunks:
             return Verified(REFUSAL, True, reason="no passage was retrieved")
-        claims = split_claims(reply, len(chunks))
+        claims = split_claims(sanitize(reply), len(chunks))
         if not claims:
             return Verified(REFUSAL, True, reason="the model's reply was empty")
         if is_refusal(claims[0].text):
             return Verified(REFUSAL, True, reason="the model said the sources do not answer")
-        ctx = Context(chunks, self._encode, [c.text for c in claims], self.thresholds)
+        ctx = Context(chunks, self.encode, [c.text for c in claims], self.thresholds)
         kept: list[_Kept] = []
         dropped: list[SentenceVerdict] = []
         seen: list[set[str]] = []
@@ -250,7 +272,7 @@ def _precheck(claim: Claim, seen: list[set[str]], last: bool) -> str:
     if is_refusal(claim.text):
         return "reads as a refusal"
     content = set(terms(claim.text))
-    if not content and not figures(claim.text):
+    if content <= _FILLER and not figures(claim.text):
         return "no checkable content"
     if last and not claim.complete and not claim.cited:
         return "cut off"
