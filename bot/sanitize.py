@@ -25,8 +25,9 @@ _LINK_RE = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
 _REF_DEF_RE = re.compile(r"^[ \t]*\[[^\]\n]+\]:[ \t]*\S+.*$", re.M)
 _TAG_RE = re.compile(r"</?[A-Za-z!][^<>\n]*>")
 _URL_RE = re.compile(
-    r"\b(?:(?:https?|ftp|file)://|(?:data|javascript|mailto):(?=\S))[^\s<>\"'”’)\]]*"
-    r"|\bwww\.[^\s<>\"'”’)\]]+",
+    r"(?:https?|ftp|file)://[^\s<>\"'”’)\]]*"
+    r"|\b(?:data|javascript|mailto):(?=\S)[^\s<>\"'”’)\]]*"
+    r"|www\.[^\s<>\"'”’)\]]+",
     re.I,
 )
 _EMPHASIS_RE = re.compile(r"\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)|`+")
