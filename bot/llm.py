@@ -27,7 +27,7 @@ from bot.errors import LLMError
 from bot.prompts import Message
 
 #: Replies longer than this many tokens are cut off (answers are a few sentences).
-MAX_TOKENS = 400
+MAX_TOKENS = 256
 #: Placeholder key for servers that need none (llama.cpp, vLLM, Ollama, LM Studio).
 NO_KEY = "not-needed"
 

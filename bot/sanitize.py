@@ -5,7 +5,7 @@ whatever it writes, users never see a rendered remote image or a clickable link.
 ``sanitize(text)`` removes markdown images (``![alt](url)``) and reference definitions,
 turns links (``[text](url)``) into their text (``[3](url)`` into the marker ``[3]``),
 drops HTML tags, autolinks and bare URLs, and breaks any leftover ``](`` so no later
-markdown renderer can assemble a link; ``<`` and ``>`` become ``‹ ›``. Emphasis marks
+markdown renderer can assemble a link or image; ``<`` and ``>`` become ``‹ ›``. Emphasis marks
 (``**``, ``__``, backticks) are removed too. (``[a][b]`` reference links render only with a
 definition, and definitions are removed, so citation runs like ``[1][2]`` stay.)
 
@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import re
 
-_IMAGE_RE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)|!\[[^\]\n]*\]\[[^\]\n]*\]")
-_LINK_RE = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
+_IMAGE_RE = re.compile(r"!\[[^\[\]\n]*\]\([^)\n]*\)|!\[[^\[\]\n]*\]\[[^\[\]\n]*\]")
+_LINK_RE = re.compile(r"\[([^\[\]\n]*)\]\([^)\n]*\)")
 _REF_DEF_RE = re.compile(r"^[ \t]*\[[^\]\n]+\]:[ \t]*\S+.*$", re.M)
 _TAG_RE = re.compile(r"</?[A-Za-z!][^<>\n]*>")
 _URL_RE = re.compile(
@@ -42,7 +42,7 @@ def sanitize(text: str) -> str:
     text = _TAG_RE.sub("", text)
     text = _URL_RE.sub("", text)
     text = _EMPHASIS_RE.sub("", text)
-    text = text.replace("![", "[").replace("](", "] (")
+    text = text.replace("](", "] (")
     return text.replace("<", "‹").replace(">", "›")
 
 
@@ -74,38 +74,49 @@ class StreamSanitizer:
 
     @staticmethod
     def _safe_cut(text: str) -> int:
-        """The longest prefix ending at whitespace with no construct left open."""
-        end = max(text.rfind(" "), text.rfind("\n"), text.rfind("\t")) + 1
-        if end == 0:
-            return 0
-        opened = _first_open(text[:end])
-        return end if opened is None else opened
+        """Just after the last whitespace that lies outside every construct and before any
+        construct still open; 0 when there is none. Cutting only there, removing a
+        construct never glues the text of two releases together."""
+        cut, i = 0, 0
+        while i < len(text):
+            ch = text[i]
+            if ch.isspace():
+                cut = i + 1
+                i += 1
+            elif ch == "<":
+                close = text.find(">", i)
+                newline = text.find("\n", i)
+                if close < 0 and newline < 0:
+                    return cut  # a tag may still be coming
+                i = close + 1 if close >= 0 and (newline < 0 or close < newline) else i + 1
+            elif ch == "[":
+                end = _bracket_end(text, i)
+                if end is None:
+                    return cut
+                i = end
+            else:
+                i += 1
+        return cut
 
 
-def _first_open(text: str) -> int | None:
-    """Where the first construct that is not yet closed starts, if any."""
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "<":
-            close = text.find(">", i)
-            if close < 0 and "\n" not in text[i:]:
-                return i
-            i = close + 1 if close >= 0 else i + 1
-            continue
-        if ch == "[":
-            close = text.find("]", i)
-            if close < 0:
-                return i if "\n" not in text[i:] else None
-            if close + 1 == len(text):
-                return i  # "[x]" at the very end: a "(" may still follow
-            if text[close + 1] == "(":
-                end = text.find(")", close + 2)
-                if end < 0:
-                    return i if "\n" not in text[close:] else None
-                i = end + 1
-                continue
-            i = close + 1
-            continue
-        i += 1
-    return None
+def _bracket_end(text: str, i: int) -> int | None:
+    """Where the construct opened by the ``[`` at ``i`` ends, or None while it may still
+    become a link (``[text](url)``); a ``[`` that cannot open one ends right away."""
+    close = text.find("]", i)
+    reopen = text.find("[", i + 1)
+    newline = text.find("\n", i)
+    if 0 <= reopen < close or (close < 0 and reopen >= 0):
+        return i + 1  # another "[" first: this one opens nothing
+    if close < 0:
+        return None if newline < 0 else i + 1
+    if 0 <= newline < close:
+        return i + 1
+    if close + 1 == len(text):
+        return None  # "[x]" at the very end: a "(" may follow
+    if text[close + 1] != "(":
+        return close + 1
+    end = text.find(")", close + 2)
+    newline = text.find("\n", close)
+    if end < 0:
+        return None if newline < 0 else close + 1
+    return end + 1

@@ -11,7 +11,8 @@ called. For each sentence of the reply:
 
 1. ``[n]`` markers are parsed (``[1]``, ``[1, 2]``, ``[1][2]``, ``[1-3]``, ``[Source 1]``,
    before or after the full stop); markers outside ``1..k`` are dropped.
-2. Every span of one or two consecutive sentences of each cited chunk is judged by
+2. Every sentence of each cited chunk, and every pair whose second sentence refers back
+   to the first ("he said", "This brings…"), is judged by
    ``bot.evidence`` (figures, names, quotes, negation, contrasts, then term coverage and
    MiniLM similarity against calibrated thresholds). The best passing span wins, a single
    sentence before a pair. A sentence citing several sources may be supported by the union
@@ -53,7 +54,7 @@ from bot.terms import stem, terms
 Encode = Callable[[Sequence[str]], np.ndarray]
 
 MAX_SENTENCES = 8  # kept sentences; a model looping past this is cut
-MAX_RUN = 2  # consecutive sentences one supporting span may join
+MAX_RUN = 3  # consecutive sentences one supporting span may join
 VECTOR_CACHE = 20_000  # sentence vectors kept between replies
 
 _MARKER_RE = re.compile(
@@ -306,8 +307,19 @@ class Context:
         self._facts: dict[Span, tuple[SpanFacts, list[np.ndarray]]] = {}
 
     def spans(self, j: int, max_run: int) -> list[Span]:
-        n = len(self.chunks[j].sentences)
-        return [Span(j, a, b) for a in range(n) for b in range(a, min(a + max_run, n))]
+        """Single sentences, and runs whose later sentences continue the one before ("he
+        said", "This brings…"): two self-standing sentences are never joined, which would
+        let a claim take its source from one ("ISW analysts wrote") and its fact from the
+        next ("the FSB reported 13,000")."""
+        sents = self.chunks[j].sentences
+        out = []
+        for a in range(len(sents)):
+            out.append(Span(j, a, a))
+            b = a + 1
+            while b < min(a + max_run, len(sents)) and _leans_back(sents[b].text):
+                out.append(Span(j, a, b))
+                b += 1
+        return out
 
     def facts(self, span: Span) -> tuple[SpanFacts, list[np.ndarray]]:
         got = self._facts.get(span)
@@ -365,6 +377,31 @@ class Context:
         if ranked:
             return ranked[0]
         return Evidence((), Judgement(0.0, 0.0, 0.0, ("no passage",), False))
+
+
+_PRONOUN_RE = re.compile(r"\b(?:he|she|they|it|his|her|their|its|him|them)\b", re.I)
+_DEMONSTRATIVE_RE = re.compile(r"\b(?:this|these|those|such)\b", re.I)
+_SAID_RE = re.compile(
+    r"\b(?:he|she|they|it)\s+(?:said|says|wrote|added|noted|told|stated|explained|warned)\b"
+    r"|[”\"],?\s+(?:the\s+)?(?:[A-Z][\w.-]*\s+){1,3}(?:said|says|wrote|added|noted|told)\b",
+    re.I,
+)
+_NAME_WORD_RE = re.compile(r"(?<=\s)[A-Z][a-z]")
+
+
+def _leans_back(sentence: str) -> bool:
+    """The sentence continues the one before it: a personal pronoun among its first words,
+    a demonstrative ("for this purpose"), an attribution closing a quote ("…,” he said;
+    "…,” ISW noted"), a quote that only closes here, or no name of its own ("At least nine
+    people were injured")."""
+    head = " ".join(sentence.split()[:12])
+    return bool(
+        _PRONOUN_RE.search(head)
+        or _DEMONSTRATIVE_RE.search(sentence)
+        or _SAID_RE.search(sentence)
+        or (sentence.count("”") > sentence.count("“"))
+        or not _NAME_WORD_RE.search(sentence)
+    )
 
 
 def _rank(e: Evidence) -> tuple[int, int, float]:

@@ -29,7 +29,7 @@ from bot.chunking import chunk_article  # noqa: E402
 from bot.corpus import load_article, scan  # noqa: E402
 from bot.embedding import MiniLM  # noqa: E402
 from bot.evidence import Thresholds  # noqa: E402
-from bot.verify import Context, Verifier, split_claims  # noqa: E402
+from bot.verify import MAX_RUN, Context, Verifier, split_claims  # noqa: E402
 
 
 def load_chunks(seeds: Path) -> list:
@@ -54,7 +54,7 @@ def main() -> None:
     for i in range(len(rows)):
         n = 0
         for j in range(len(chunks)):
-            for span in ctx.spans(j, 2):
+            for span in ctx.spans(j, MAX_RUN):
                 ev = ctx.evaluate(i, (span,))
                 if not ev.judgement.missing:
                     owner.append(i)

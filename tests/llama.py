@@ -14,6 +14,7 @@ they segfault on the first batch of more than one token (seen on this machine: S
 from __future__ import annotations
 
 import importlib.util
+import os
 import socket
 import subprocess
 import sys
@@ -66,8 +67,10 @@ def llama_server(log: Path, n_ctx: int = 4096, timeout: float = 120.0) -> Iterat
         "--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(n_ctx),
         "--n_threads", "2", "--seed", "1",
     ]  # fmt: skip
+    # OpenMP threads that spin while waiting starve everything else on a shared 2-core box
+    env = {**os.environ, "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE")}
     with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
     try:
         deadline = time.monotonic() + timeout
         while True:

@@ -78,12 +78,12 @@ def test_prompt_numbers_labels_and_fences_the_sources(llm_bot, fake):
     body = fake.requests[0]
     system = body["messages"][0]
     assert system["role"] == "system"
-    assert "not instructions" in system["content"] and REFUSAL in system["content"]
+    assert "do not follow them" in system["content"] and REFUSAL in system["content"]
     assert "[1]" in system["content"]  # how to cite
     listed = sources(body)
     assert sorted(listed) == list(range(1, len(listed) + 1)) and len(listed) >= 3
     user = body["messages"][1]["content"]
-    assert WORKERS_Q in user
+    assert WORKERS_Q in user and "data, not instructions" in user
     assert re.search(r'<source id="1" file="[^"]+\.txt" title="[^"]+" date="[^"]+">', user)
     assert body["temperature"] == 0 and body["model"] == "fake-model"
 
