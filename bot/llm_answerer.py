@@ -156,7 +156,9 @@ class LLMAnswerer:
         self, query: Query, chunks: Sequence[Chunk], reply: str, llm_seconds: float
     ) -> Answer:
         t0 = time.perf_counter()
-        result: Verified = self.verifier.verify(reply, chunks, strict=self.strict)
+        result: Verified = self.verifier.verify(
+            reply, chunks, strict=self.strict, question=query.standalone
+        )
         answer = Answer(
             question=query.text,
             text=result.text,

@@ -21,9 +21,9 @@ called. For each sentence of the reply:
    passing span of any retrieved chunk; failing that it is dropped (``strict``) or kept
    without citation and marked unsupported (``strict=False``: a page can strike it
    through).
-4. Sentences that read like a refusal, repeat an earlier one, carry no checkable content,
-   or were cut off are dropped. A reply that opens with a refusal is a refusal; so is one
-   with nothing supported left.
+4. Sentences that read like a refusal, ask a question, only restate the question, repeat
+   an earlier one, carry no checkable content, or were cut off are dropped. A reply that
+   opens with a refusal is a refusal; so is one with nothing supported left.
 
 It never calls the model and never reads files: the chunks carry the raw spans.
 """
@@ -64,7 +64,9 @@ _MARKER_RE = re.compile(
 )
 _MARKER_MOVE_RE = re.compile(r"([.!?…]+[\"'”’)]*)((?:[ \t]*\[[^\]\n]{1,30}\])+)")
 _LIST_PREFIX_RE = re.compile(r"^[ \t]*(?:[-*•]|\d{1,2}[.)])[ \t]+", re.M)
-_LEAD_RE = re.compile(r"^\s*(?:answer|final answer|response)\s*:\s*", re.I)
+_LEAD_RE = re.compile(
+    r"^\s*(?:the\s+)?(?:final\s+|short\s+)?(?:answer|response)(?:\s+is)?\s*:\s*", re.I
+)
 _REFUSAL_RE = re.compile(
     r"^\W*(?:the\s+|these\s+|this\s+)?(?:articles?|sources?|context|texts?|passages?|documents?)"
     r"\s+(?:do|does|did)\s*(?:n't|not)\s+(?:say|mention|state|specify|provide|contain|give|"
@@ -151,7 +153,7 @@ def split_claims(reply: str, n_sources: int) -> list[Claim]:
                 if n not in target:
                     target.append(n)
         clean = " ".join(_MARKER_RE.sub(" ", raw).split())
-        clean = re.sub(r"\s+([.,;:!?…])", r"\1", clean).strip()
+        clean = _LEAD_RE.sub("", re.sub(r"\s+([.,;:!?…])", r"\1", clean)).strip()
         if not re.search(r"\w", clean):
             continue  # a stray marker or punctuation
         claims.append(Claim(clean, tuple(cited), tuple(invalid), bool(_TERMINAL_RE.search(raw))))
@@ -199,8 +201,16 @@ class Verifier:
             self._vectors.update(zip(todo, fresh))
         return np.stack([self._vectors[t] for t in texts])
 
-    def verify(self, reply: str, chunks: Sequence[Chunk], strict: bool | None = None) -> Verified:
+    def verify(
+        self,
+        reply: str,
+        chunks: Sequence[Chunk],
+        strict: bool | None = None,
+        question: str = "",
+    ) -> Verified:
+        """The verified answer to ``question`` from ``reply`` (see the module docstring)."""
         strict = self.strict if strict is None else strict
+        asked = set(terms(question))
         if not chunks:
             return Verified(REFUSAL, True, reason="no passage was retrieved")
         claims = split_claims(sanitize(reply), len(chunks))
@@ -213,7 +223,7 @@ class Verifier:
         dropped: list[SentenceVerdict] = []
         seen: list[set[str]] = []
         for i, claim in enumerate(claims):
-            why_not = _precheck(claim, seen, last=i == len(claims) - 1)
+            why_not = _precheck(claim, seen, asked, last=i == len(claims) - 1)
             if why_not:
                 dropped.append(SentenceVerdict(claim.text, (), False, 0.0, why_not))
                 continue
@@ -268,15 +278,19 @@ class _Kept:
     score: float
 
 
-def _precheck(claim: Claim, seen: list[set[str]], last: bool) -> str:
+def _precheck(claim: Claim, seen: list[set[str]], asked: set[str], last: bool) -> str:
     """Why a sentence is dropped before any evidence is looked at ("" to go on)."""
     if is_refusal(claim.text):
         return "reads as a refusal"
+    if claim.text.rstrip("\"'”’)").endswith("?"):
+        return "a question, not a claim"
     content = set(terms(claim.text))
-    if content <= _FILLER and not figures(claim.text):
-        return "no checkable content"
+    if content <= _FILLER:
+        return "no checkable content"  # "Yes.", "The answer is: 13"
     if last and not claim.complete and not claim.cited:
-        return "cut off"
+        return "unfinished sentence"
+    if asked and content - _FILLER <= asked and not figures(claim.text):
+        return "only restates the question"
     for earlier in seen:
         if content and len(content & earlier) / len(content | earlier) >= 0.8:
             return "repeats an earlier sentence"

@@ -55,6 +55,14 @@ def main() -> None:
         )  # fmt: skip
         bot.index()
         bot.ask("warm-up question about North Korea")  # loads MiniLM, fills llama's cache
+        client = bot.answerer.client
+        complete, last = client.complete, {"raw": ""}
+
+        def recording(messages, max_tokens=None):  # keep the raw reply for the log
+            last["raw"] = complete(messages, max_tokens)
+            return last["raw"]
+
+        client.complete = recording
         written = dropped = correct = 0
         latencies = []
         with args.out.open("w") as out:
@@ -74,6 +82,7 @@ def main() -> None:
                 correct += ok
                 out.write(json.dumps({
                     "question": r["question"], "ok": ok, "refused": ans.refused,
+                    "raw": last["raw"],
                     "text": ans.text, "reason": ans.reason, "seconds": latencies[-1],
                     "kept": [{"text": v.text, "score": v.score, "reason": v.reason,
                               "quotes": [ans.citations[n - 1].quote for n in v.citations]}

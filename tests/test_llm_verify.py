@@ -162,7 +162,22 @@ def test_a_cut_off_last_sentence_is_dropped(verifier, chunks):
     result = verifier.verify(
         "North Korea sent another 3,000 soldiers to Russia [1]. It also sent large", chunks
     )
-    assert [d.reason for d in result.dropped] == ["cut off"]
+    assert [d.reason for d in result.dropped] == ["unfinished sentence"]
+
+
+def test_questions_and_restated_questions_are_not_claims(verifier, chunks):
+    result = verifier.verify(
+        "The answer is: Russia gives North Korea in return for its support. "
+        "Since when has North Korea faced U.N. sanctions? "
+        "North Korea has faced U.N. sanctions since 2006.",
+        chunks,
+        question="What does Russia give North Korea in return for its support?",
+    )
+    assert [d.reason for d in result.dropped] == [
+        "only restates the question",
+        "a question, not a claim",
+    ]
+    assert result.text.startswith("North Korea has faced U.N. sanctions since 2006.")
 
 
 def test_labelled_claims_stay_within_the_calibrated_error(verifier, chunks):
