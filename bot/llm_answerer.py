@@ -30,7 +30,8 @@ from bot.followup import Query
 from bot.llm import LLMClient, LLMConfig
 from bot.prompts import Message, render
 from bot.sanitize import StreamSanitizer, sanitize
-from bot.verify import Encode, Verified, Verifier
+from bot.terms import terms
+from bot.verify import Encode, Verified, Verifier, is_refusal
 
 MAX_ANSWER_SENTENCES = 4
 CONDENSE_MAX_TOKENS = 96
@@ -194,7 +195,9 @@ class LLMAnswerer:
         reply = self.client.complete(messages, max_tokens=CONDENSE_MAX_TOKENS)
         lines = [ln for ln in sanitize(reply).splitlines() if ln.strip()]
         rewritten = _CONDENSE_LEAD_RE.sub("", lines[0]).strip().strip("\"'“”") if lines else ""
-        if not rewritten or len(rewritten) > self.max_question_chars:
-            raise LLMError("the LLM's rewrite of the follow-up question was unusable")
         previous = next((t["content"] for t in reversed(turns) if t["role"] == "user"), "")
+        # a usable rewrite is a question about what was asked, not an answer or a refusal
+        on_topic = set(terms(rewritten)) & set(terms(f"{question} {previous}"))
+        if not on_topic or is_refusal(rewritten) or len(rewritten) > self.max_question_chars:
+            raise LLMError("the LLM's rewrite of the follow-up question was unusable")
         return Query(text=question, standalone=rewritten, context=previous)

@@ -335,8 +335,9 @@ def test_condense_rewrites_a_follow_up_with_the_llm(llm_bot, fake):
     assert "foreign currency" in answer.citations[0].quote
 
 
-def test_an_unusable_rewrite_falls_back_to_the_heuristic(llm_bot, fake):
+@pytest.mark.parametrize("rewrite", ["   ", REFUSAL, "Paris is lovely in spring."])
+def test_an_unusable_rewrite_falls_back_to_the_heuristic(llm_bot, fake, rewrite):
     history = [{"role": "user", "content": "How many North Korean workers went to Donbas?"}]
-    fake.script("   ", f"{WORKERS}.")
+    fake.script(rewrite, f"{WORKERS}.")
     answer = llm_bot.ask("And how many were there?", history=history)
     assert "context: How many North Korean workers went to Donbas?" in answer.standalone_question
