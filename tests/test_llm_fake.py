@@ -237,7 +237,6 @@ def test_stream_split_across_chunks_ends_with_the_same_answer_as_ask(llm_bot, fa
         asked.citations,
         asked.verdicts,
     )
-    assert final.timings["total"] >= final.timings["answer"] >= 0
     verbatim(final)
 
 
