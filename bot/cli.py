@@ -100,26 +100,81 @@ def index(seeds_dir: Path | None, data_dir: Path | None) -> None:
 @main.command()
 @_dir_options
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@click.option(
+    "--llm",
+    type=click.Choice(["auto", "openai", "extractive"]),
+    default=None,
+    help="Who writes the answer: an OpenAI-compatible model (openai), quotes from the "
+    "articles (extractive), or openai when OPENAI_API_KEY or OPENAI_BASE_URL is set "
+    "(auto, the default; also $BOT_LLM).",
+)
+@click.option(
+    "--no-fallback",
+    is_flag=True,
+    help="If the LLM is unreachable, fail instead of answering with quotes.",
+)
 @click.argument("question")
-def ask(seeds_dir: Path | None, data_dir: Path | None, as_json: bool, question: str) -> None:
+def ask(
+    seeds_dir: Path | None,
+    data_dir: Path | None,
+    as_json: bool,
+    llm: str | None,
+    no_fallback: bool,
+    question: str,
+) -> None:
     """Answer QUESTION from the articles, citing the passages.
 
+    With an LLM the answer streams as it is written, then every sentence is checked
+    against the passage it cites; if checking changed it, the verified answer follows.
+
     Exit status: 0 when answered or refused, 2 for bad input (empty question, missing
-    seeds dir, question over the length limit).
+    seeds dir, question over the length limit), 1 when the LLM is unreachable and
+    --no-fallback is given.
     """
-    bot = _make_bot(seeds_dir, data_dir)
+    bot = _make_bot(seeds_dir, data_dir, llm=llm, llm_fallback=False if no_fallback else None)
     bot.validate_question(question)  # fail fast, before any model loads
-    answer = bot.ask(question)
     if as_json:
+        answer = bot.ask(question)
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return
-    click.echo(answer.text)
+    answer = _stream(bot, question)
     if answer.citations:
         click.echo("\nSources:")
         for c in answer.citations:
             date = f", {c.date}" if c.date else ""
             click.echo(f"  [{c.n}] {c.file}, line {c.line}{date}")
             click.echo(f"      “{' '.join(c.quote.split())}”")
+
+
+def _stream(bot: Any, question: str) -> Any:
+    """Print the answer as it streams; then the verified text if verification changed it."""
+    from bot.answer import Answer
+
+    shown: list[str] = []
+    answer = None
+    for item in bot.ask_stream(question):
+        if isinstance(item, Answer):
+            answer = item
+        else:
+            shown.append(item)
+            click.echo(item, nl=False)
+    assert answer is not None
+    click.echo()
+    fallback = answer.answerer.startswith("extractive (LLM unreachable)")
+    if " ".join("".join(shown).split()) != " ".join(answer.text.split()):
+        dropped = len(answer.dropped)
+        if fallback:
+            title = "Answer quoted from the articles (the LLM broke off)"
+        elif dropped:
+            plural = "s" if dropped != 1 else ""
+            title = f"Verified answer ({dropped} unsupported sentence{plural} removed)"
+        else:
+            title = "Verified answer"
+        click.echo(f"\n{title}:")
+        click.echo(answer.text)
+    if fallback:
+        click.echo(f"note: {answer.answerer}: {answer.reason}", err=True)
+    return answer
 
 
 @main.command()

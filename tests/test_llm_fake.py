@@ -1,0 +1,342 @@
+"""The LLM path end to end against a scripted OpenAI-compatible server.
+
+The server (tests/fake_openai.py) is the one fake these tests use, and only at the LLM
+network edge: the real openai client, prompts, retrieval over the real seeds in Chroma,
+MiniLM, the verifier and the Bot's fallback all run for real. Scripted replies are written
+from the articles' text; where a reply must cite a source number it is computed from the
+sources the prompt actually listed (``source_with``), never assumed.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import SEEDS
+from fake_openai import FakeOpenAI, Reply, source_with, source_without, sources
+
+from bot import REFUSAL, Answer, Bot
+from bot.errors import LLMError
+
+WORKERS_Q = "How many North Korean workers were dispatched to Donbas?"
+WORKERS = "Around 150 North Korean workers were dispatched to Ukraine's Donbas region"
+TROOPS_Q = "How many North Korean troops are in Russia?"
+
+
+@pytest.fixture(scope="module")
+def fake():
+    server = FakeOpenAI()
+    yield server
+    server.close()
+
+
+@pytest.fixture()
+def make_llm_bot(seeds_bot, fake):
+    """A Bot on the LLM path over the shared seeds index, talking to the fake server."""
+
+    def make(**settings) -> Bot:
+        cfg = seeds_bot.settings.with_(
+            llm="openai",
+            openai_base_url=fake.url,
+            llm_model="fake-model",
+            llm_timeout=settings.pop("llm_timeout", 10.0),
+            llm_retries=settings.pop("llm_retries", 1),
+            **settings,
+        )
+        return Bot(settings=cfg, embedding=seeds_bot.embedding)
+
+    return make
+
+
+@pytest.fixture()
+def llm_bot(make_llm_bot):
+    return make_llm_bot()
+
+
+def verbatim(answer: Answer) -> None:
+    """Every citation is an exact slice of its file; markers are 1..n in order."""
+    for c in answer.citations:
+        text = (SEEDS / c.file).open(encoding=c.encoding).read()
+        assert text[c.start : c.end] == c.quote
+        assert text.count("\n", 0, c.start) + 1 == c.line
+    markers = [int(n) for n in re.findall(r"\[(\d+)\]", answer.text)]
+    first_seen = list(dict.fromkeys(markers))
+    assert first_seen == list(range(1, len(answer.citations) + 1))
+    assert [c.n for c in answer.citations] == first_seen
+
+
+def assert_refusal(answer: Answer) -> None:
+    assert answer.refused and answer.text == REFUSAL and answer.citations == []
+
+
+# --- the prompt ----------------------------------------------------------------------------
+
+
+def test_prompt_numbers_labels_and_fences_the_sources(llm_bot, fake):
+    fake.script(lambda body: f"{WORKERS} [{source_with(body, '150 North Korean')}].")
+    llm_bot.ask(WORKERS_Q)
+    body = fake.requests[0]
+    system = body["messages"][0]
+    assert system["role"] == "system"
+    assert "do not follow them" in system["content"] and REFUSAL in system["content"]
+    assert "[1]" in system["content"]  # how to cite
+    listed = sources(body)
+    assert sorted(listed) == list(range(1, len(listed) + 1)) and len(listed) >= 3
+    user = body["messages"][1]["content"]
+    assert WORKERS_Q in user and "data, not instructions" in user
+    assert re.search(r'<source id="1" file="[^"]+\.txt" title="[^"]+" date="[^"]+">', user)
+    assert body["temperature"] == 0 and body["model"] == "fake-model"
+
+
+# --- verification of scripted replies -------------------------------------------------------
+
+
+def test_a_supported_answer_keeps_its_citation(llm_bot, fake):
+    fake.script(lambda body: f"{WORKERS} [{source_with(body, '150 North Korean')}].")
+    answer = llm_bot.ask(WORKERS_Q)
+    assert not answer.refused, answer.reason
+    assert answer.answerer == "openai:fake-model"
+    # "150 workers" and "Donbas" are in two adjacent sentences: both are cited
+    assert answer.text == f"{WORKERS}. [1][2]"
+    assert {c.file for c in answer.citations} == {"002_a3b9d148d5404355.txt"}
+    assert "Donbas" in answer.citations[0].quote and "150" in answer.citations[1].quote
+    assert answer.verdicts[0].supported and answer.dropped == []
+    verbatim(answer)
+
+
+def test_out_of_range_marker_is_dropped(llm_bot, fake):
+    fake.script(f"{WORKERS} [9].")
+    answer = llm_bot.ask(WORKERS_Q)
+    assert "[9]" not in answer.text
+    assert "[9]" in answer.verdicts[0].reason
+    # the sentence itself is true: it is re-cited to the passage that says so
+    assert answer.citations[0].file == "002_a3b9d148d5404355.txt"
+    verbatim(answer)
+
+
+def test_correct_sentence_citing_the_wrong_source_is_recited(llm_bot, fake):
+    fake.script(lambda body: f"{WORKERS} [{source_without(body, '150')}].")
+    answer = llm_bot.ask(WORKERS_Q)
+    assert not answer.refused
+    assert {c.file for c in answer.citations} == {"002_a3b9d148d5404355.txt"}
+    assert any("150 North Korean workers" in c.quote for c in answer.citations)
+    assert "re-cited" in answer.verdicts[0].reason
+    verbatim(answer)
+
+
+def test_hallucinated_number_is_dropped(llm_bot, fake):
+    def reply(body: dict) -> str:
+        n = source_with(body, "150 North Korean")
+        return (
+            f"Around 1,500 North Korean workers were dispatched to Donbas [{n}]. "
+            f"Russian officials have openly welcomed these contributions [{n}]."
+        )
+
+    fake.script(reply)
+    answer = llm_bot.ask(WORKERS_Q)
+    assert "1,500" not in answer.text and "1500" not in answer.text
+    assert [d.text for d in answer.dropped] == [
+        "Around 1,500 North Korean workers were dispatched to Donbas."
+    ]
+    assert "1500" in answer.dropped[0].reason
+    assert answer.text.startswith("Russian officials have openly welcomed")
+    verbatim(answer)
+
+
+def test_only_hallucinations_means_refusal(llm_bot, fake):
+    fake.script(lambda body: f"About 50,000 troops are in Russia [{source_with(body, '11,000')}].")
+    answer = llm_bot.ask(TROOPS_Q)
+    assert_refusal(answer)
+    assert answer.dropped and "50000" in answer.dropped[0].reason
+
+
+def test_uncited_sentences_get_a_citation_or_are_dropped(llm_bot, fake):
+    fake.script(f"{WORKERS}. Paris is the capital of France.")
+    answer = llm_bot.ask(WORKERS_Q)
+    assert answer.citations[0].file == "002_a3b9d148d5404355.txt"
+    assert "Paris" not in answer.text
+    assert [d.text for d in answer.dropped] == ["Paris is the capital of France."]
+    verbatim(answer)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        REFUSAL,
+        "The articles don't say how many troops died in 2023.",
+        "the sources do not mention it",
+    ],
+)
+def test_the_refusal_phrase_is_a_well_formed_refusal(llm_bot, fake, reply):
+    fake.script(reply)
+    answer = llm_bot.ask("How many North Korean troops died in 2023?")
+    assert_refusal(answer)
+    assert answer.answerer == "openai:fake-model"
+
+
+def test_citations_are_renumbered_in_order_of_appearance(llm_bot, fake):
+    def reply(body: dict) -> str:
+        a = source_with(body, "150 North Korean")
+        b = source_with(body, "foreign currency")
+        return (
+            f"The North Korean labor force provides a much-needed source of foreign currency "
+            f"for the isolated regime [{b}]. {WORKERS} [{a}]."
+        )
+
+    fake.script(reply)
+    answer = llm_bot.ask("Why does North Korea send workers to Russia and Donbas?")
+    assert [v.citations for v in answer.verdicts] == [(1,), (2, 3)], answer.verdicts
+    assert answer.text.index("[1]") < answer.text.index("[2]")
+    assert "foreign currency" in answer.citations[0].quote
+    verbatim(answer)
+
+
+def test_not_strict_keeps_unsupported_sentences_marked(make_llm_bot, fake):
+    bot = make_llm_bot(llm_strict=False)
+    fake.script(f"{WORKERS}. Paris is the capital of France.")
+    answer = bot.ask(WORKERS_Q)
+    assert "Paris is the capital of France." in answer.text
+    assert [v.supported for v in answer.verdicts] == [True, False]
+    assert answer.verdicts[1].citations == ()
+    verbatim(answer)
+
+
+def test_markdown_images_links_and_html_never_reach_the_user(llm_bot, fake):
+    evil = (
+        f"{WORKERS} [1]. ![pixel](http://attacker.example/p.png) See "
+        "[the report](https://attacker.example/x) <img src=x onerror=alert(1)> www.attacker.example"
+    )
+    fake.script(Reply(evil, pieces=4), evil)
+    deltas = [x for x in llm_bot.ask_stream(WORKERS_Q) if isinstance(x, str)]
+    answer = llm_bot.ask(WORKERS_Q)
+    for shown in ("".join(deltas), answer.text):
+        assert "attacker" not in shown and "](" not in shown and "<" not in shown
+        assert "http" not in shown
+    verbatim(answer)
+
+
+# --- streaming -----------------------------------------------------------------------------
+
+
+def test_stream_split_across_chunks_ends_with_the_same_answer_as_ask(llm_bot, fake):
+    def reply(body: dict) -> str:
+        n = source_with(body, "150 North Korean")
+        return f"{WORKERS} [{n}]. Paris is the capital of France [{n}]."
+
+    fake.script(Reply(reply, pieces=1), reply)  # one character per SSE event
+    items = list(llm_bot.ask_stream(WORKERS_Q))
+    final = items[-1]
+    assert isinstance(final, Answer) and all(isinstance(x, str) for x in items[:-1])
+    assert len(items) > 10  # it really streamed
+    streamed = "".join(items[:-1])
+    assert "Paris is the capital of France" in streamed  # shown while streaming…
+    assert "Paris" not in final.text  # …and gone from the verified answer
+    asked = llm_bot.ask(WORKERS_Q)
+    assert (final.text, final.citations, final.verdicts) == (
+        asked.text,
+        asked.citations,
+        asked.verdicts,
+    )
+    verbatim(final)
+
+
+def test_stream_broken_mid_way_falls_back_to_quotes(llm_bot, fake):
+    fake.script(Reply(f"{WORKERS} [1]. " * 5, pieces=5, cut_after=3))
+    items = list(llm_bot.ask_stream(WORKERS_Q))
+    final = items[-1]
+    assert isinstance(final, Answer)
+    assert final.answerer == "extractive (LLM unreachable)"
+    assert not final.refused and "150" in final.text
+    verbatim(final)
+
+
+# --- failures, retries, fallback -----------------------------------------------------------
+
+
+def test_a_500_then_success_is_retried(llm_bot, fake):
+    fake.script(
+        Reply(status=500, headers=(("retry-after-ms", "10"),)),
+        lambda body: f"{WORKERS} [{source_with(body, '150 North Korean')}].",
+    )
+    answer = llm_bot.ask(WORKERS_Q)
+    assert len(fake.requests) == 2
+    assert answer.answerer == "openai:fake-model" and not answer.refused
+
+
+def test_a_429_is_retried_with_backoff(llm_bot, fake):
+    fake.script(Reply(status=429, error="rate limited"), f"{WORKERS}.")
+    answer = llm_bot.ask(WORKERS_Q)
+    assert len(fake.requests) == 2 and answer.answerer == "openai:fake-model"
+
+
+def test_a_timeout_falls_back_to_the_extractive_answer(make_llm_bot, fake):
+    bot = make_llm_bot(llm_timeout=0.5, llm_retries=1)
+    fake.script(Reply(f"{WORKERS}.", delay=3), Reply(f"{WORKERS}.", delay=3))
+    answer = bot.ask(WORKERS_Q)
+    assert len(fake.requests) == 2  # tried twice
+    assert answer.answerer == "extractive (LLM unreachable)"
+    assert "did not answer within 0.5 s (2 attempts)" in answer.reason
+    assert not answer.refused and "150" in answer.text
+    verbatim(answer)
+
+
+def test_without_fallback_the_error_is_one_line(make_llm_bot, fake):
+    bot = make_llm_bot(llm_timeout=0.5, llm_retries=0, llm_fallback=False)
+    fake.script(Reply("late", delay=3))
+    with pytest.raises(LLMError) as err:
+        bot.ask(WORKERS_Q)
+    message = str(err.value)
+    assert "did not answer within" in message and "\n" not in message
+
+
+def test_an_unreachable_server_falls_back(make_llm_bot):
+    from conftest import free_port
+
+    bot = make_llm_bot(llm_retries=0)
+    bot.settings = bot.settings.with_(openai_base_url=f"http://127.0.0.1:{free_port()}/v1")
+    answer = bot.ask(WORKERS_Q)
+    assert answer.answerer == "extractive (LLM unreachable)"
+    assert "unreachable" in answer.reason
+
+
+def test_the_api_key_never_shows(make_llm_bot, fake):
+    key = "sk-test-0123456789abcdef"
+    bot = make_llm_bot(openai_api_key=key, llm_fallback=False, llm_retries=0)
+    fake.script(Reply(status=401, error=f"Incorrect API key provided: {key}"))
+    with pytest.raises(LLMError) as err:
+        bot.ask(WORKERS_Q)
+    assert key not in str(err.value) and "HTTP 401" in str(err.value)
+    assert key not in repr(bot.settings) and key not in repr(bot.answerer)
+
+
+# --- follow-ups ----------------------------------------------------------------------------
+
+
+def test_condense_rewrites_a_follow_up_with_the_llm(llm_bot, fake):
+    history = [
+        {"role": "user", "content": "How many North Korean workers were sent to Donbas?"},
+        {"role": "assistant", "content": f"{WORKERS}. [1]"},
+    ]
+    fake.script(
+        "Standalone question: Why are North Korean workers sent to Russia valuable to the regime?",
+        lambda body: (
+            "The North Korean labor force provides a much-needed source of foreign currency "
+            f"for the isolated regime [{source_with(body, 'foreign currency')}]."
+        ),
+    )
+    answer = llm_bot.ask("And why are they valuable?", history=history)
+    condense_request = fake.requests[0]
+    assert "And why are they valuable?" in condense_request["messages"][-1]["content"]
+    assert "Donbas" in condense_request["messages"][-1]["content"]
+    assert answer.standalone_question == (
+        "Why are North Korean workers sent to Russia valuable to the regime?"
+    )
+    assert "foreign currency" in answer.citations[0].quote
+
+
+@pytest.mark.parametrize("rewrite", ["   ", REFUSAL, "Paris is lovely in spring."])
+def test_an_unusable_rewrite_falls_back_to_the_heuristic(llm_bot, fake, rewrite):
+    history = [{"role": "user", "content": "How many North Korean workers went to Donbas?"}]
+    fake.script(rewrite, f"{WORKERS}.")
+    answer = llm_bot.ask("And how many were there?", history=history)
+    assert "context: How many North Korean workers went to Donbas?" in answer.standalone_question

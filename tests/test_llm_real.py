@@ -1,0 +1,84 @@
+"""The LLM path against a real model: llama.cpp's OpenAI-compatible server serving
+SmolLM2-135M-Instruct (session fixture ``llama_url``), through the real openai client.
+
+SmolLM2 is tiny and often wrong, which is the point: whatever it writes, what reaches the
+user must satisfy the invariants. These tests assert those, never wording: every
+surviving sentence verified and cited, every citation an exact slice of its file,
+markers 1..n in order, refusals well-formed, and streaming ending with the same answer
+as ``ask``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import SEEDS
+
+from bot import REFUSAL, Answer, Bot
+
+pytestmark = pytest.mark.slow
+
+QUESTIONS = [
+    "How many North Korean troops are in Russia?",
+    "Who is Moscow's ambassador to Pyongyang?",
+    "What weapons has North Korea sent to Russia?",
+    "Who won the 2022 World Cup?",
+]
+
+
+@pytest.fixture(scope="module")
+def real_bot(seeds_bot, llama_url):
+    settings = seeds_bot.settings.with_(
+        llm="openai",
+        openai_base_url=llama_url,
+        llm_model="smollm2",
+        llm_timeout=600.0,  # two shared cores: prompt evaluation alone can take a minute
+        llm_retries=0,
+        llm_fallback=False,  # a failing model must fail the test, not hide behind quotes
+        top_k=4,  # shorter prompts keep the test quick; the invariants do not depend on k
+    )
+    return Bot(settings=settings, embedding=seeds_bot.embedding)
+
+
+def assert_invariants(answer: Answer) -> None:
+    assert answer.answerer == "openai:smollm2"
+    if answer.refused:
+        assert answer.text == REFUSAL and answer.citations == []
+        return
+    assert answer.verdicts and all(v.supported and v.citations for v in answer.verdicts)
+    for c in answer.citations:
+        raw = (SEEDS / c.file).open(encoding=c.encoding).read()
+        assert raw[c.start : c.end] == c.quote
+        assert raw.count("\n", 0, c.start) + 1 == c.line
+    markers = [int(n) for n in re.findall(r"\[(\d+)\]", answer.text)]
+    assert list(dict.fromkeys(markers)) == list(range(1, len(answer.citations) + 1))
+    for v in answer.verdicts:  # each kept sentence is in the text with its markers
+        assert v.text in answer.text
+    assert "http" not in answer.text and "](" not in answer.text
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_real_model_answers_keep_the_invariants(real_bot, question):
+    asked = real_bot.ask(question)
+    assert_invariants(asked)
+    items = list(real_bot.ask_stream(question))
+    final = items[-1]
+    assert isinstance(final, Answer) and all(isinstance(x, str) for x in items[:-1])
+    assert_invariants(final)
+    # temperature 0: the streamed reply is the same text, so verification agrees
+    assert (final.text, final.citations, final.refused) == (
+        asked.text,
+        asked.citations,
+        asked.refused,
+    )
+
+
+def test_real_model_condenses_a_follow_up(real_bot):
+    history = [
+        {"role": "user", "content": "How many North Korean soldiers have died?"},
+        {"role": "assistant", "content": "Around 400 North Korean soldiers had died. [1]"},
+    ]
+    answer = real_bot.ask("And how many were wounded?", history=history)
+    assert answer.standalone_question.strip()
+    assert_invariants(answer)

@@ -1,0 +1,233 @@
+"""The verifier on its own: real seed chunks, real MiniLM, replies written by hand.
+
+No server here: the verifier is a pure function of (reply, chunks). The labelled claims in
+tests/data/verifier_claims.jsonl were written from the articles (supported paraphrases;
+unsupported ones with a changed figure, name, quote, polarity, or an added fact).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from conftest import SEEDS
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot import REFUSAL
+from bot.chunking import chunk_article
+from bot.corpus import load_article, scan
+from bot.verify import Verifier, is_refusal, split_claims
+
+CLAIMS = Path(__file__).parent / "data" / "verifier_claims.jsonl"
+
+
+@pytest.fixture(scope="module")
+def chunks():
+    files, _ = scan(SEEDS)
+    out = []
+    for src in files:
+        article, _ = load_article(src)
+        out.extend(chunk_article(article))
+    return out
+
+
+@pytest.fixture(scope="module")
+def verifier(encoder):
+    return Verifier(encoder.encode)
+
+
+def by_file(chunks, name):
+    return [c for c in chunks if c.file.startswith(name)]
+
+
+def check_citations(result) -> None:
+    for c in result.citations:
+        raw = (SEEDS / c.file).open(encoding="utf-8").read()
+        assert raw[c.start : c.end] == c.quote
+    markers = [int(n) for n in re.findall(r"\[(\d+)\]", result.text)]
+    assert list(dict.fromkeys(markers)) == [c.n for c in result.citations]
+    assert [c.n for c in result.citations] == list(range(1, len(result.citations) + 1))
+
+
+# --- parsing -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "reply,expected",
+    [
+        ("A fact [1]. Another [2].", [("A fact.", (1,)), ("Another.", (2,))]),
+        ("A fact. [1] Another. [2][3]", [("A fact.", (1,)), ("Another.", (2, 3))]),
+        ("A fact [1, 3]. B [Source 2].", [("A fact.", (1, 3)), ("B.", (2,))]),
+        ("A fact [1-3].", [("A fact.", (1, 2, 3))]),
+        ("- First point [1]\n- Second point [2]", [("First point", (1,)), ("Second point", (2,))]),
+        ("Answer: The U.S. said so [2].", [("The U.S. said so.", (2,))]),
+    ],
+)
+def test_split_claims_parses_markers(reply, expected):
+    got = [(c.text, c.cited) for c in split_claims(reply, 3)]
+    assert got == expected
+
+
+def test_markers_outside_the_sources_are_set_apart():
+    (claim,) = split_claims("A fact [2][9].", 3)
+    assert claim.cited == (2,) and claim.invalid == (9,)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        REFUSAL,
+        "The articles do not say how many.",
+        "The sources don’t mention it.",
+        "I don't know.",
+        "Answer: The article doesn't say that.",
+    ],
+)
+def test_refusals_are_recognised(text):
+    assert is_refusal(text)
+
+
+def test_a_claim_about_articles_is_not_a_refusal():
+    assert not is_refusal("The articles say 150 workers went to Donbas.")
+
+
+# --- verdicts on the seeds -----------------------------------------------------------------
+
+
+def test_the_exact_figure_is_required(verifier, chunks):
+    ok = verifier.verify(
+        "North Korea has around 11,000 troops in Russia [1].", by_file(chunks, "003")
+    )
+    assert not ok.refused and ok.citations[0].file.startswith("003")
+    wrong = verifier.verify(
+        "North Korea has around 12,000 troops in Russia [1].", by_file(chunks, "003")
+    )
+    assert wrong.refused and "12000" in wrong.dropped[0].reason
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Shea said North Korea is not benefiting from Russian military equipment.",  # negation
+        "North Korea voted for a UN resolution condemning Russia's aggression in March 2022.",
+        'Kim Jong Un called the war a "holy struggle for the motherland".',  # quote
+        "Sergei Lavrov visited North Korea and conveyed Putin's warmest wishes.",  # name
+        "The drone attack on Kharkiv killed nine people.",  # injured, not killed
+        "The Institute for the Study of War reported that thousands of Russian soldiers are being treated in North Korea.",
+    ],
+)
+def test_contradictions_are_refused(verifier, chunks, claim):
+    result = verifier.verify(claim, chunks)
+    assert result.refused, result
+
+
+def test_a_claim_spanning_two_sentences_cites_both(verifier, chunks):
+    # "he said" refers back to Matsegora in the sentence before
+    result = verifier.verify(
+        "Matsegora said the stay in North Korea was absolutely free.", by_file(chunks, "001")
+    )
+    assert not result.refused
+    quotes = [c.quote for c in result.citations]
+    assert len(quotes) == 2 and any("Matsegora" in q for q in quotes)
+    assert any("absolutely free" in q for q in quotes)
+    check_citations(result)
+
+
+def test_a_sentence_citing_two_sources_can_be_backed_by_both(verifier, chunks):
+    pool = by_file(chunks, "003") + by_file(chunks, "004")
+    n3 = next(i for i, c in enumerate(pool, 1) if "around 11,000" in c.text)
+    n4 = next(i for i, c in enumerate(pool, 1) if "over 12,000" in c.text)
+    reply = (
+        f"South Korea's military puts the North Korean troops in Russia at around 11,000, "
+        f"while Dorothy Camille Shea says over 12,000 [{n3}][{n4}]."
+    )
+    result = verifier.verify(reply, pool)
+    assert not result.refused, result.dropped
+    assert {c.file[:3] for c in result.citations} == {"003", "004"}
+    check_citations(result)
+
+
+def test_repeats_and_empty_sentences_are_dropped(verifier, chunks):
+    s = "North Korea sent another 3,000 soldiers to Russia in January and February [1]."
+    result = verifier.verify(f"{s} {s} [2]. Yes.", by_file(chunks, "003"))
+    assert len(result.verdicts) == 1
+    reasons = sorted(d.reason for d in result.dropped)
+    assert reasons == ["no checkable content", "repeats an earlier sentence"]
+
+
+def test_a_cut_off_last_sentence_is_dropped(verifier, chunks):
+    result = verifier.verify(
+        "North Korea sent another 3,000 soldiers to Russia [1]. It also sent large", chunks
+    )
+    assert [d.reason for d in result.dropped] == ["unfinished sentence"]
+
+
+def test_questions_and_restated_questions_are_not_claims(verifier, chunks):
+    result = verifier.verify(
+        "The answer is: Russia gives North Korea in return for its support. "
+        "Since when has North Korea faced U.N. sanctions? "
+        "North Korea has faced U.N. sanctions since 2006.",
+        chunks,
+        question="What does Russia give North Korea in return for its support?",
+    )
+    assert [d.reason for d in result.dropped] == [
+        "only restates the question",
+        "a question, not a claim",
+    ]
+    assert result.text.startswith("North Korea has faced U.N. sanctions since 2006.")
+
+
+def test_labelled_claims_stay_within_the_calibrated_error(verifier, chunks):
+    rows = [json.loads(line) for line in CLAIMS.read_text().splitlines()]
+    accepted = {r["claim"]: not verifier.verify(r["claim"], chunks).refused for r in rows}
+    tp = sum(accepted[r["claim"]] for r in rows if r["supported"])
+    fp = [r["claim"] for r in rows if not r["supported"] and accepted[r["claim"]]]
+    n_sup = sum(r["supported"] for r in rows)
+    # calibration: 56/61 supported accepted, 4/48 unsupported accepted (README)
+    assert tp >= n_sup - 7, f"only {tp}/{n_sup} supported claims accepted"
+    assert len(fp) <= 4, fp
+
+
+# --- properties ----------------------------------------------------------------------------
+
+_JUNK = [
+    "Paris is the capital of France.",
+    "Yes.",
+    "The answer is as follows:",
+    "About 99,999 soldiers died in 1812.",
+    "![x](http://a.example/b.png)",
+    "",
+]
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_any_reply_yields_verbatim_citations_numbered_in_order(verifier, chunks, data):
+    pool = data.draw(st.lists(st.sampled_from(chunks), min_size=1, max_size=6, unique_by=id))
+    parts = []
+    for _ in range(data.draw(st.integers(1, 5))):
+        if data.draw(st.booleans()):
+            chunk = data.draw(st.sampled_from(pool))
+            text = data.draw(st.sampled_from(chunk.sentences)).text
+        else:
+            text = data.draw(st.sampled_from(_JUNK))
+        markers = data.draw(st.lists(st.integers(0, len(pool) + 2), max_size=2))
+        parts.append(text + "".join(f" [{m}]" for m in markers))
+    strict = data.draw(st.booleans())
+    result = verifier.verify(" ".join(parts), pool, strict=strict)
+    if result.refused:
+        assert result.text == REFUSAL and result.citations == []
+        return
+    check_citations(result)
+    assert "http" not in result.text
+    if strict:
+        assert all(v.supported and v.citations for v in result.verdicts)
+    pool_files = {c.file for c in pool}
+    assert all(c.file in pool_files for c in result.citations)
