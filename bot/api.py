@@ -5,6 +5,11 @@ and the evals all go through this class and nothing else. Components (Chroma cli
 embedding model, answerer, clock) can be passed in; by default they are built lazily from
 ``Settings`` so constructing a ``Bot`` is cheap. ``ask`` indexes first when the index is
 missing or stale, and checks every citation against the file on disk before returning it.
+
+The offline ``ask`` path (index check, hybrid search, extractive answer) runs on the bare
+encoder and ``bot.search`` and never imports llama-index; ``bot.embedding`` and
+``bot.retriever`` hand out the llama-index ``BaseEmbedding`` / ``BaseRetriever`` over the
+same components for callers who want them.
 """
 
 from __future__ import annotations
@@ -44,6 +49,8 @@ class Bot:
         base = settings or Settings.from_env()
         self.settings = base.with_(seeds_dir=seeds_dir, data_dir=data_dir)
         self._embedding, self._client, self._answerer = embedding, client, answerer
+        self._encoder: Any = None
+        self._searcher: Any = None
         self._clock = clock
         self._store: Any = None
         self._extractive: Any = None
@@ -64,8 +71,18 @@ class Bot:
             if self._embedding is None:
                 from bot.embedding import MiniLMEmbedding
 
-                self._embedding = MiniLMEmbedding()
+                self._embedding = MiniLMEmbedding(self.encoder)
             return self._embedding
+
+    @property
+    def encoder(self) -> Any:
+        """The ``Encoder`` behind ``embedding``: what indexing and asking actually call."""
+        with self._lock:
+            if self._encoder is None:
+                from bot.encoder import MiniLM, as_encoder
+
+                self._encoder = MiniLM() if self._embedding is None else as_encoder(self._embedding)
+            return self._encoder
 
     @property
     def store(self) -> Any:
@@ -77,14 +94,14 @@ class Bot:
                 self._store = ChunkStore(
                     client,
                     self.settings.collection,
-                    self.embedding.model_name,
-                    _dimension(self.embedding),
+                    self.encoder.model_id,
+                    int(self.encoder.dimension),
                 )
             return self._store
 
     @property
     def retriever(self) -> Any:
-        """The ``HybridRetriever`` (a llama-index ``BaseRetriever``)."""
+        """The ``HybridRetriever`` (a llama-index ``BaseRetriever``) over the same components."""
         with self._lock:
             if self._retriever is None:
                 from bot.retrieval import HybridRetriever
@@ -93,6 +110,18 @@ class Bot:
                     self.store, self.embedding, self.bm25, top_k=self.settings.top_k
                 )
             return self._retriever
+
+    @property
+    def searcher(self) -> Any:
+        """The ``HybridSearch`` that ``ask`` uses (no llama-index on this path)."""
+        with self._lock:
+            if self._searcher is None:
+                from bot.search import HybridSearch
+
+                self._searcher = HybridSearch(
+                    self.store, self._encode_query, self.bm25, top_k=self.settings.top_k
+                )
+            return self._searcher
 
     @property
     def extractive(self) -> Any:
@@ -121,12 +150,10 @@ class Bot:
             return self._answerer
 
     def _encode(self, texts: Sequence[str]) -> Any:
-        import numpy as np
+        return self.encoder.encode(texts)
 
-        encoder = getattr(self.embedding, "encoder", None)
-        if encoder is not None:
-            return encoder.encode(texts)
-        return np.asarray(self.embedding.get_text_embedding_batch(list(texts)), dtype=np.float32)
+    def _encode_query(self, query: str) -> Any:
+        return self.encoder.encode([query])[0]
 
     def bm25(self) -> Any:
         """The BM25 index over the store's current chunks (cached on disk by content)."""
@@ -152,7 +179,7 @@ class Bot:
         from bot.indexer import Indexer, lock
 
         with lock(self.settings.data_dir, self.settings.lock_timeout):
-            indexer = Indexer(self.store, self.embedding, self.settings.max_file_bytes, progress)
+            indexer = Indexer(self.store, self.encoder, self.settings.max_file_bytes, progress)
             report = indexer.sync(self.settings.seeds_dir)
         with self._lock:
             self._checked_at = self._clock()
@@ -170,7 +197,7 @@ class Bot:
             records = self.store.file_records()
             if self._bm25 is not None and _fingerprint(records) != self._bm25_key:
                 self._bm25 = None  # another process changed the index
-            stale = Indexer(self.store, self.embedding).is_stale(self.settings.seeds_dir, records)
+            stale = Indexer(self.store, self.encoder).is_stale(self.settings.seeds_dir, records)
             if not stale:
                 self._checked_at = self._clock()
                 return
@@ -226,18 +253,12 @@ class Bot:
         return condense(text, messages)
 
     def _retrieve(self, query: Query) -> tuple[list[Any], float]:
-        from llama_index.core.schema import QueryBundle
-
-        from bot.retrieval import chunk_from_node
-
         t0 = self._clock()
-        nodes = self.retriever.retrieve(QueryBundle(query.standalone))
-        chunks = [chunk_from_node(n) for n in nodes]
+        hits = self.searcher.search(query.standalone)
+        chunks = [h.chunk for h in hits]
         self._local.passages = [
-            Passage(
-                c.file, c.start, c.end, c.line_start, c.line_end, c.title, c.date, n.score or 0.0
-            )
-            for c, n in zip(chunks, nodes)
+            Passage(c.file, c.start, c.end, c.line_start, c.line_end, c.title, c.date, h.score)
+            for c, h in zip(chunks, hits)
         ]
         return chunks, self._clock() - t0
 
@@ -339,11 +360,6 @@ def _fingerprint(records: Mapping[str, Any]) -> str:
         f"{r.file}\t{r.sha256}\t{r.version}\t{r.chunks}\t{r.state}" for r in records.values()
     )
     return hashlib.sha1("\n".join(rows).encode()).hexdigest()[:16]
-
-
-def _dimension(embedding: Any) -> int:
-    dim = getattr(getattr(embedding, "encoder", None), "dimension", None)
-    return int(dim) if dim else len(embedding.get_text_embedding("dimension probe"))
 
 
 def _save_quietly(index: Any, path: Path) -> None:

@@ -10,7 +10,9 @@
 Crash safety: a file's record is written ``pending`` before its chunks change and ``done``
 after, and a pending file is always redone from scratch (delete-by-file, then add), so a
 run killed at any point leaves nothing a re-run does not repair. One indexer per data dir
-at a time: ``lock`` is a file lock in the data dir. It knows nothing about answering.
+at a time: ``lock`` is a file lock in the data dir. Vectors come from an ``Encoder``
+(``bot.encoder``: ``MiniLM`` itself, or any llama-index ``BaseEmbedding`` adapted), so this
+module does not import llama-index. It knows nothing about answering.
 """
 
 from __future__ import annotations
@@ -21,13 +23,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-from llama_index.core.base.embeddings.base import BaseEmbedding
+from typing import TYPE_CHECKING, Any
 
 from bot.chunking import CHUNKER_VERSION, Chunk, chunk_article
 from bot.corpus import Article, ArticleError, SourceFile, load_article, scan
+from bot.encoder import Encoder, as_encoder
 from bot.errors import IndexBusyError
 from bot.store import ChunkStore, FileRecord
+
+if TYPE_CHECKING:
+    from llama_index.core.base.embeddings.base import BaseEmbedding
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 _FILES_PER_BATCH = 64
@@ -90,11 +95,12 @@ class Indexer:
     def __init__(
         self,
         store: ChunkStore,
-        embed_model: BaseEmbedding,
+        embed_model: Encoder | BaseEmbedding | Any,
         max_file_bytes: int = 20_000_000,
         progress: Progress | None = None,
     ) -> None:
-        self._store, self._embed = store, embed_model
+        self._store, self._embed_model = store, embed_model
+        self._encoder: Encoder | None = None  # resolved on first use: a no-op sync loads nothing
         self._max_bytes, self._progress = max_file_bytes, progress or (lambda *_: None)
 
     def is_stale(self, seeds_dir: Path, records: dict[str, FileRecord] | None = None) -> bool:
@@ -176,9 +182,7 @@ class Indexer:
             c.hash: c for _, _, chunks in loaded for c in chunks if c.hash not in reusable
         }
         texts = [c.search_text for c in new_chunks.values()]
-        vectors = (
-            dict(zip(new_chunks, self._embed.get_text_embedding_batch(texts))) if texts else {}
-        )
+        vectors: dict[str, Any] = dict(zip(new_chunks, self._encode(texts))) if texts else {}
         vectors.update(reusable)
         for src, article, chunks in loaded:
             record = FileRecord(
@@ -202,6 +206,11 @@ class Indexer:
                 report.added += 1
             report.chunks_embedded += sum(1 for c in chunks if c.hash in new_chunks)
             report.chunks_reused += sum(1 for c in chunks if c.hash not in new_chunks)
+
+    def _encode(self, texts: list[str]) -> Any:
+        if self._encoder is None:
+            self._encoder = as_encoder(self._embed_model)
+        return self._encoder.encode(texts)
 
 
 def _sha256(path: Path) -> str:
