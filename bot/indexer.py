@@ -184,8 +184,8 @@ class Indexer:
         texts = [c.search_text for c in new_chunks.values()]
         vectors: dict[str, Any] = dict(zip(new_chunks, self._encode(texts))) if texts else {}
         vectors.update(reusable)
-        for src, article, chunks in loaded:
-            record = FileRecord(
+        done = [
+            FileRecord(
                 file=src.name,
                 sha256=article.sha256,
                 size=src.size,
@@ -196,16 +196,22 @@ class Indexer:
                 title=article.title,
                 date=article.date or "",
             )
-            self._store.put_file_record(_with_state(record, "pending"))
-            self._store.delete_file_chunks(src.name)
-            self._store.add_chunks(chunks, [vectors[c.hash] for c in chunks])
-            self._store.put_file_record(record)
+            for src, article, chunks in loaded
+        ]
+        # the whole batch goes pending -> chunks replaced -> done, one Chroma write per step
+        # (a crash anywhere in between leaves these files pending: redone next run)
+        all_chunks = [c for _, _, chunks in loaded for c in chunks]
+        self._store.put_file_records([_with_state(r, "pending") for r in done])
+        self._store.delete_files_chunks([r.file for r in done])
+        self._store.add_chunks(all_chunks, [vectors[c.hash] for c in all_chunks])
+        self._store.put_file_records(done)
+        for src, _, _ in loaded:
             if src.name in records:
                 report.updated += 1
             else:
                 report.added += 1
-            report.chunks_embedded += sum(1 for c in chunks if c.hash in new_chunks)
-            report.chunks_reused += sum(1 for c in chunks if c.hash not in new_chunks)
+        report.chunks_embedded += sum(1 for c in all_chunks if c.hash in new_chunks)
+        report.chunks_reused += sum(1 for c in all_chunks if c.hash not in new_chunks)
 
     def _encode(self, texts: list[str]) -> Any:
         if self._encoder is None:

@@ -1,0 +1,38 @@
+"""Batched index writes keep the crash-safety promise: a failure mid-batch is repaired next run."""
+
+from __future__ import annotations
+
+import pytest
+
+
+class Boom(RuntimeError):
+    pass
+
+
+def test_a_crash_while_adding_a_batch_leaves_it_pending_and_the_next_run_repairs_it(
+    make_bot, seeds_copy, monkeypatch
+):
+    bot = make_bot(seeds_copy)
+    store = bot.store
+    real_add = store.add_chunks
+
+    def crash_after_half(chunks, embeddings):
+        real_add(chunks[: len(chunks) // 2], embeddings[: len(chunks) // 2])
+        raise Boom("killed mid-write")
+
+    monkeypatch.setattr(store, "add_chunks", crash_after_half)
+    with pytest.raises(Boom):
+        bot.index()
+    records = store.file_records()
+    assert records and {r.state for r in records.values()} == {"pending"}
+
+    monkeypatch.setattr(store, "add_chunks", real_add)
+    report = bot.index()
+    assert report.added + report.updated == 5
+    records = store.file_records()
+    assert {r.state for r in records.values()} == {"done"}
+    per_file: dict[str, int] = {}
+    for chunk in store.iter_chunks():
+        per_file[chunk.file] = per_file.get(chunk.file, 0) + 1
+    assert per_file == {r.file: r.chunks for r in records.values()}
+    assert store.count() == sum(r.chunks for r in records.values())
