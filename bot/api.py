@@ -169,6 +169,7 @@ class Bot:
             except (OSError, ValueError, KeyError):
                 index = Bm25Index.build((c.id, c.search_text) for c in self.store.iter_chunks())
                 _save_quietly(index, path)
+                _prune_bm25_caches(path)
             self._bm25, self._bm25_key = index, key
             return index
 
@@ -360,6 +361,19 @@ def _fingerprint(records: Mapping[str, Any]) -> str:
         f"{r.file}\t{r.sha256}\t{r.version}\t{r.chunks}\t{r.state}" for r in records.values()
     )
     return hashlib.sha1("\n".join(rows).encode()).hexdigest()[:16]
+
+
+def _prune_bm25_caches(keep: Path) -> None:
+    """Drop this store's older BM25 caches: each index change would otherwise leave one
+    behind (tens of MB at 100k chunks). Another process still on an old one just rebuilds."""
+    import shutil
+
+    store_name = keep.name.rsplit("-", 1)[0]
+    pattern = re.compile(re.escape(store_name) + r"-[0-9a-f]{16}")
+    with contextlib.suppress(OSError):
+        for old in keep.parent.iterdir():
+            if old != keep and pattern.fullmatch(old.name):
+                shutil.rmtree(old, ignore_errors=True)
 
 
 def _save_quietly(index: Any, path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Batched index writes keep the crash-safety promise: a failure mid-batch is repaired next run."""
+"""Batched index writes keep the crash-safety promise; caches do not pile up across changes."""
 
 from __future__ import annotations
 
@@ -36,3 +36,24 @@ def test_a_crash_while_adding_a_batch_leaves_it_pending_and_the_next_run_repairs
         per_file[chunk.file] = per_file.get(chunk.file, 0) + 1
     assert per_file == {r.file: r.chunks for r in records.values()}
     assert store.count() == sum(r.chunks for r in records.values())
+
+
+def test_an_index_change_replaces_the_bm25_cache_instead_of_adding_one(make_bot, seeds_copy):
+    bot = make_bot(seeds_copy)
+    bot.ask("How many North Korean troops are in Russia?")
+    caches = bot.settings.data_dir / "bm25"
+    (first,) = caches.iterdir()
+    target = seeds_copy / "004_c7e5022738f6770f.txt"
+    target.write_text(target.read_text(encoding="utf-8") + "\nOne more closing sentence.\n")
+    bot.index()
+    bot.ask("How many North Korean troops are in Russia?")
+    (second,) = caches.iterdir()  # exactly one: the old one is gone
+    assert (
+        second.name != first.name and second.name.rsplit("-", 1)[0] == first.name.rsplit("-", 1)[0]
+    )
+    foreign = caches / "other-corpus-0123456789abcdef"
+    foreign.mkdir()
+    target.write_text(target.read_text(encoding="utf-8") + "\nAnd another.\n")
+    bot.index()
+    bot.ask("How many North Korean troops are in Russia?")
+    assert foreign.exists() and len(list(caches.iterdir())) == 2  # other corpora's caches stay
