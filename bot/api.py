@@ -58,6 +58,8 @@ class Bot:
         self._bm25_key = ""
         self._retriever: Any = None
         self._checked_at = float("-inf")
+        self._ledger: tuple[str | None, dict[str, Any]] | None = None  # (generation, records)
+        self._refresh_lock = threading.Lock()  # one freshness check at a time
         self._lock = threading.RLock()
         self._local = threading.local()  # per-thread scratch: the passages of the current ask
         self._texts: dict[tuple[str, int, int], tuple[str, str]] = {}
@@ -162,7 +164,7 @@ class Bot:
         with self._lock:
             if self._bm25 is not None:
                 return self._bm25
-            key = _fingerprint(self.store.file_records())
+            key = _fingerprint(self._records())
             path = self.settings.data_dir / "bm25" / f"{self.store.name}-{key}"
             try:
                 index = Bm25Index.load(path)
@@ -185,24 +187,51 @@ class Bot:
         with self._lock:
             self._checked_at = self._clock()
             self._texts.clear()
+            self._ledger = None
             if report.changed or report.skipped:
                 self._bm25 = None
         return report
 
+    def _records(self) -> dict[str, Any]:
+        """The store's file ledger; a copy is reused while the ledger's generation holds."""
+        generation = self.store.generation()
+        with self._lock:
+            cached = self._ledger
+        if generation is not None and cached is not None and cached[0] == generation:
+            return cached[1]
+        records = self.store.file_records()
+        with self._lock:
+            self._ledger = (generation, records)
+        return records
+
     def _ensure_fresh(self) -> None:
+        """Index first when the seeds dir changed, at most every ``refresh_seconds``.
+
+        One thread checks at a time. The first check of a ``Bot`` makes every caller wait
+        (the index may be missing); later ones are done by one caller while the others
+        answer from the current index (citations are re-checked against the files anyway).
+        """
         from bot.indexer import Indexer
 
-        with self._lock:
+        if self._clock() - self._checked_at < self.settings.refresh_seconds:
+            return
+        if not self._refresh_lock.acquire(blocking=self._checked_at == float("-inf")):
+            return
+        try:
             if self._clock() - self._checked_at < self.settings.refresh_seconds:
-                return
-            records = self.store.file_records()
-            if self._bm25 is not None and _fingerprint(records) != self._bm25_key:
-                self._bm25 = None  # another process changed the index
+                return  # another thread checked while this one waited
+            records = self._records()
+            with self._lock:
+                if self._bm25 is not None and _fingerprint(records) != self._bm25_key:
+                    self._bm25 = None  # another process changed the index
             stale = Indexer(self.store, self.encoder).is_stale(self.settings.seeds_dir, records)
-            if not stale:
-                self._checked_at = self._clock()
-                return
-        self.index()
+            if stale:
+                self.index()
+            else:
+                with self._lock:
+                    self._checked_at = self._clock()
+        finally:
+            self._refresh_lock.release()
 
     # --- asking ----------------------------------------------------------------------------
 

@@ -115,17 +115,17 @@ class Indexer:
         report = IndexReport(warnings=list(warnings), skipped=len(warnings))
         records = self._store.file_records()
         plan = self._plan(files, records)
-        for record in plan.touched:
-            self._store.put_file_record(record)
+        self._store.put_file_records(plan.touched)
         report.unchanged = len(plan.unchanged)
-        for name in plan.to_remove:
-            self._remove(records[name])
-            report.removed += 1
+        self._remove([records[name] for name in plan.to_remove])
+        report.removed += len(plan.to_remove)
         todo = plan.to_index
         for k in range(0, len(todo), _FILES_PER_BATCH):
             self._progress("index", k, len(todo))
             self._index_batch(todo[k : k + _FILES_PER_BATCH], records, report)
         self._progress("index", len(todo), len(todo))
+        if plan.touched or report.changed or self._store.generation() is None:
+            self._store.bump_generation()  # readers holding a copy of the ledger re-read it
         report.chunks_total = self._store.count()
         report.seconds = time.perf_counter() - t0
         return report
@@ -151,10 +151,12 @@ class Indexer:
 
     # --- doing -----------------------------------------------------------------------------
 
-    def _remove(self, record: FileRecord) -> None:
-        self._store.put_file_record(_with_state(record, "pending"))
-        self._store.delete_file_chunks(record.file)
-        self._store.delete_file_record(record.file)
+    def _remove(self, records: list[FileRecord]) -> None:
+        if not records:
+            return
+        self._store.put_file_records([_with_state(r, "pending") for r in records])
+        self._store.delete_files_chunks([r.file for r in records])
+        self._store.delete_file_records([r.file for r in records])
 
     def _index_batch(
         self, batch: list[SourceFile], records: dict[str, FileRecord], report: IndexReport
@@ -167,7 +169,7 @@ class Indexer:
                 report.warnings.append(str(exc))
                 report.skipped += 1
                 if src.name in records:
-                    self._remove(records[src.name])
+                    self._remove([records[src.name]])
                     report.removed += 1
                 continue
             if warning:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ from bot.chunking import Chunk
 from bot.errors import StoreError
 
 _MARKER = "bot-data.json"
+_GENERATION_KEY = "ledger_generation"
 _DATA_FORMAT = 1
 
 
@@ -136,6 +138,7 @@ class ChunkStore:
                 self.name + "-files", embedding_function=None
             )
             self._batch = int(client.get_max_batch_size())
+            self._client = client
         except StoreError:
             raise
         except Exception as exc:
@@ -149,6 +152,21 @@ class ChunkStore:
             fid: FileRecord.from_metadata(fid, meta or {})
             for fid, meta in zip(got["ids"], got["metadatas"] or [])
         }
+
+    def generation(self) -> str | None:
+        """A token that changes whenever an indexer changed the ledger (one small read).
+
+        Lets readers keep a copy of ``file_records()`` — a full read, about a second for
+        ten thousand files — until another process (or replica) re-indexes. None when no
+        indexer of this version has written one yet.
+        """
+        meta = self._client.get_collection(self._files.name, embedding_function=None).metadata
+        value = (meta or {}).get(_GENERATION_KEY)
+        return str(value) if value else None
+
+    def bump_generation(self) -> None:
+        # kept in the ledger collection's own metadata, which older versions never read
+        self._files.modify(metadata={_GENERATION_KEY: uuid.uuid4().hex})
 
     def put_file_record(self, record: FileRecord) -> None:
         self.put_file_records([record])
@@ -164,7 +182,11 @@ class ChunkStore:
             )
 
     def delete_file_record(self, file: str) -> None:
-        self._files.delete(ids=[file])
+        self.delete_file_records([file])
+
+    def delete_file_records(self, files: Sequence[str]) -> None:
+        for part in _groups(files, self._batch):
+            self._files.delete(ids=part)
 
     # --- chunks ----------------------------------------------------------------------------
 

@@ -96,3 +96,84 @@ def test_twenty_concurrent_asks_on_a_cold_bot_are_all_answered(mode, make_bot, s
         _assert_cited(bot, answer)
     records = bot.store.file_records()
     assert sum(r.chunks for r in records.values()) == bot.store.count()  # indexed once, no dupes
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _bot(seeds, data, encoder, clock, **settings):
+    from bot import Bot, Settings
+    from bot.embedding import MiniLMEmbedding
+
+    cfg = Settings(seeds_dir=seeds, data_dir=data, llm="extractive", **settings)
+    return Bot(settings=cfg, embedding=MiniLMEmbedding(encoder), clock=clock)
+
+
+def test_a_quiet_refresh_reuses_the_ledger_and_another_replicas_change_is_picked_up(
+    seeds_copy, tmp_path, encoder, monkeypatch
+):
+    clock = FakeClock()
+    data = tmp_path / "data"
+    reader = _bot(seeds_copy, data, encoder, clock)
+    reader.ask(QUESTIONS[0])
+    reads = []
+    real_records = reader.store.file_records
+    monkeypatch.setattr(reader.store, "file_records", lambda: reads.append(1) or real_records())
+    monkeypatch.setattr(reader, "index", lambda *a, **k: pytest.fail("the reader re-indexed"))
+
+    clock.now += 60  # past refresh_seconds, nothing changed: one-row generation read only
+    reader.ask(QUESTIONS[1])
+    assert reads == []
+
+    # another process (its own Bot, same store) indexes a changed file
+    target = seeds_copy / "004_c7e5022738f6770f.txt"
+    target.write_text(
+        target.read_text(encoding="utf-8")
+        + "\nThe harbour zebra counted 4242 crates of shells on the pier.\n"
+    )
+    writer = _bot(seeds_copy, data, encoder, FakeClock())
+    assert writer.index().updated == 1
+
+    clock.now += 60
+    answer = reader.ask("How many crates of shells did the harbour zebra count?")
+    assert reads == [1]  # the generation moved: the ledger was read once
+    assert "4242" in answer.text  # the reader's BM25 and chunks follow the writer's index
+    assert any(c.file == target.name for c in answer.citations)
+
+
+def test_a_refresh_in_progress_does_not_hold_up_other_askers(seeds_copy, tmp_path, encoder):
+    clock = FakeClock()
+    bot = _bot(seeds_copy, tmp_path / "data", encoder, clock)
+    bot.ask(QUESTIONS[0])  # the first check (and indexing) is done
+    clock.now += 60
+    entered, release = threading.Event(), threading.Event()
+    real_generation = bot.store.generation
+
+    def slow_generation():
+        if threading.current_thread().name == "refresher":
+            entered.set()
+            release.wait(120)
+        return real_generation()
+
+    bot.store.generation = slow_generation
+    results = {}
+    refresher = threading.Thread(
+        target=lambda: results.setdefault("refresher", bot.ask(QUESTIONS[1])), name="refresher"
+    )
+    refresher.start()
+    assert entered.wait(120)
+    other = threading.Thread(target=lambda: results.setdefault("other", bot.ask(QUESTIONS[2])))
+    other.start()
+    other.join(120)
+    try:
+        assert not other.is_alive(), "an ask waited for another thread's refresh"
+        assert results["other"].question == QUESTIONS[2] and not results["other"].refused
+    finally:
+        release.set()
+        refresher.join(120)
+    assert results["refresher"].question == QUESTIONS[1]
