@@ -81,7 +81,9 @@ def log(msg: str) -> None:
 class Worker:
     """A ``bench_worker.py`` process: send slice numbers, read JSON replies."""
 
-    def __init__(self, method: str, seeds: Path, work: Path, slices: int, cache: Path) -> None:
+    def __init__(
+        self, method: str, seeds: Path, work: Path, slices: int, cache: Path, vectors: str
+    ) -> None:
         self.method = method
         self.proc = subprocess.Popen(
             [
@@ -92,6 +94,7 @@ class Worker:
                 str(work),
                 str(slices),
                 str(cache),
+                vectors,
             ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -472,7 +475,7 @@ def table(result: dict[str, Any]) -> str:
         if "throughput" in r:
             for m, t in r["throughput"].items():
                 add(
-                    f"  {m:5s} {t['chunks']:>7} chunks {t['seconds']:8.1f} s "
+                    f"  {m:12s} {t['chunks']:>7} chunks {t['seconds']:8.1f} s "
                     f"{t['chunks_per_s']:7.1f} chunks/s  peak RSS {t['peak_rss_mb']:6.0f} MB"
                 )
             add(f"  index / bare throughput: {r['index_vs_bare']:.2f}")
@@ -528,7 +531,7 @@ def plot(result: dict[str, Any], path: Path) -> None:
     fig, axes = plt.subplots(1, 3, figsize=(16, 4.8))
     ax = axes[0]
     tp = {n: r["throughput"] for n, r in sizes.items() if "throughput" in r}
-    for m in ("bare", "ours", "peer"):
+    for m in ("bare", "ours", "peer", "peer-matched"):
         xs = [n for n in tp if m in tp[n]]
         ax.plot(xs, [tp[n][m]["chunks_per_s"] for n in xs], marker="o", label=m)
     ax.set(xscale="log", xlabel="corpus size (chunks)", ylabel="chunks/s", title="index throughput")
@@ -566,7 +569,13 @@ def machine() -> dict[str, Any]:
     import llama_index.core
     import onnxruntime
 
+    def git(*args: str) -> str:
+        run = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+        return run.stdout.strip()
+
     return {
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
         "platform": platform.platform(),
