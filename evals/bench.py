@@ -3,28 +3,45 @@ llama-index default, on deterministic synthetic corpora. Prints a table, writes 
 
     python evals/bench.py                        # sizes 1000 10000 100000 (see below)
     python evals/bench.py --sizes 1000 --out bench/out --cold-runs 3
+    python evals/bench.py --compare-code ../old-checkout   # also A/B its cold `bot ask`
+
+Sizes and caching (embedding runs at ~20 chunks/s on two cores, so it decides everything):
+
+* throughput is measured where embedding every run is affordable (N <= --embed-max,
+  default 10k: ~45 min of embedding over four workers on two quiet cores);
+* bigger stores (default 100k) are for latency only. They are built once and reused from
+  ``--out/store-N-*``. Their vectors (``bench_vectors``): ``--big-vectors composed``
+  (default) gives the first --embed-max chunks their real MiniLM vectors (the throughput run
+  just computed them) and every other chunk a noisy copy of one of those (cosine ~0.9), so
+  the store has real size and geometry in minutes; ``--big-vectors real`` embeds all 100k
+  once (~1-2 h) — use it on a quiet machine, or pre-fill with
+  ``python evals/bench_vectors.py 100000``. Answers at a composed size are meaningless;
+  only timings are taken there, and the JSON says which vectors a size used.
+* corpora are generated once per size under ``--out`` and reused (same generator, same
+  text, checked by a digest); the throughput stores are rebuilt every run.
+
+End to end with the defaults: ~46 min on a shared two-core machine (load 2-11), the 100k
+store built (6 min) in that run; re-runs reuse it.
 
 What runs, per corpus size N (chunks; corpora from ``bench_corpus``, prefixes of each other):
 
-* throughput (N <= --embed-max, default 10k): three worker processes — the bare model,
-  ``Bot.index()``, llama-index's default ``VectorStoreIndex.from_documents`` over a
-  ``ChromaVectorStore`` with the same MiniLM — fed the corpus in --slices parts, taking
-  turns (who goes first rotates), so background load on a shared machine hits all alike.
-  Reported: chunks/s, ratio to the bare model, peak RSS of each process, and the peer's
-  build time relative to ours (the peer's default splitter makes fewer, longer chunks that
-  MiniLM truncates at 256 tokens — its chunk count is reported next to ours).
-* larger N: the store is built once from real MiniLM vectors kept in a cache
-  (``bench_vectors``; the first build embeds every chunk, ~1 h per 100k chunks on two
-  quiet cores) and reused from ``--out/store-N`` on later runs; no throughput is claimed.
-  ``python evals/bench_vectors.py 100000`` pre-fills that cache.
+* throughput (N <= --embed-max): four worker processes — the bare model, ``Bot.index()``,
+  llama-index's default ``VectorStoreIndex.from_documents`` over a ``ChromaVectorStore``
+  with the same MiniLM, and the same with a splitter matched to our chunk size — fed the
+  corpus in --slices parts, taking turns (who goes first rotates), so background load on a
+  shared machine hits all alike. Reported: chunks/s, ratio to the bare model, peak RSS of
+  each process, the peer's build time relative to ours (its default splitter makes ~8x
+  fewer, 1024-token chunks that MiniLM truncates at 256 tokens; chunk counts are reported).
 * re-index: no-op (nothing changed) and one file changed (a new sentence appended, so the
   changed chunk is always really embedded), in process; then the file is restored.
 * BM25 rebuild time (what the first ask after any change pays), in process.
 * retrieval over the seed eval questions (``evals/cases/seeds.jsonl``), methods interleaved
   per question: raw Chroma ``collection.query`` with a precomputed vector (top-k, default
-  include), numpy brute force over the same vectors, our hybrid search given the vector and
-  with query embedding, our llama-index ``HybridRetriever``, the peer's retriever (same
-  top-k) with and without a precomputed vector, and the query embedding alone.
+  include: documents, metadata, distances), numpy brute force over the same vectors, our
+  hybrid search given the vector and with query embedding, our llama-index
+  ``HybridRetriever``, the peer's retriever (same top-k) with and without a precomputed
+  vector, and the query embedding alone. The retrieval target compares hybrid-given-vector
+  with raw Chroma (both start from a vector).
 * ``Bot.ask`` end to end (offline extractive answerer, default settings, including the
   periodic freshness check) p50/p95, and 20 concurrent asks from threads on one ``Bot``.
 * cold processes: ``bot index`` (first and no-op) and ``bot ask`` over the seeds, and
