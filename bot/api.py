@@ -5,12 +5,18 @@ and the evals all go through this class and nothing else. Components (Chroma cli
 embedding model, answerer, clock) can be passed in; by default they are built lazily from
 ``Settings`` so constructing a ``Bot`` is cheap. ``ask`` indexes first when the index is
 missing or stale, and checks every citation against the file on disk before returning it.
+
+The offline ``ask`` path (index check, hybrid search, extractive answer) runs on the bare
+encoder and ``bot.search`` and never imports llama-index; ``bot.embedding`` and
+``bot.retriever`` hand out the llama-index ``BaseEmbedding`` / ``BaseRetriever`` over the
+same components for callers who want them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import re
 import threading
 import time
 import unicodedata
@@ -45,6 +51,8 @@ class Bot:
         base = settings or Settings.from_env()
         self.settings = base.with_(seeds_dir=seeds_dir, data_dir=data_dir)
         self._embedding, self._client, self._answerer = embedding, client, answerer
+        self._encoder: Any = None
+        self._searcher: Any = None
         self._clock = clock
         self._store: Any = None
         self._extractive: Any = None
@@ -52,6 +60,8 @@ class Bot:
         self._bm25_key = ""
         self._retriever: Any = None
         self._checked_at = float("-inf")
+        self._ledger: tuple[str | None, dict[str, Any]] | None = None  # (generation, records)
+        self._refresh_lock = threading.Lock()  # one freshness check at a time
         self._lock = threading.RLock()
         self._local = threading.local()  # per-thread scratch: the passages of the current ask
         self._texts: dict[tuple[str, int, int], tuple[str, str]] = {}
@@ -66,8 +76,18 @@ class Bot:
             if self._embedding is None:
                 from bot.embedding import MiniLMEmbedding
 
-                self._embedding = MiniLMEmbedding()
+                self._embedding = MiniLMEmbedding(self.encoder)
             return self._embedding
+
+    @property
+    def encoder(self) -> Any:
+        """The ``Encoder`` behind ``embedding``: what indexing and asking actually call."""
+        with self._lock:
+            if self._encoder is None:
+                from bot.encoder import MiniLM, as_encoder
+
+                self._encoder = MiniLM() if self._embedding is None else as_encoder(self._embedding)
+            return self._encoder
 
     @property
     def store(self) -> Any:
@@ -79,14 +99,14 @@ class Bot:
                 self._store = ChunkStore(
                     client,
                     self.settings.collection,
-                    self.embedding.model_name,
-                    _dimension(self.embedding),
+                    self.encoder.model_id,
+                    int(self.encoder.dimension),
                 )
             return self._store
 
     @property
     def retriever(self) -> Any:
-        """The ``HybridRetriever`` (a llama-index ``BaseRetriever``)."""
+        """The ``HybridRetriever`` (a llama-index ``BaseRetriever``) over the same components."""
         with self._lock:
             if self._retriever is None:
                 from bot.retrieval import HybridRetriever
@@ -95,6 +115,18 @@ class Bot:
                     self.store, self.embedding, self.bm25, top_k=self.settings.top_k
                 )
             return self._retriever
+
+    @property
+    def searcher(self) -> Any:
+        """The ``HybridSearch`` that ``ask`` uses (no llama-index on this path)."""
+        with self._lock:
+            if self._searcher is None:
+                from bot.search import HybridSearch
+
+                self._searcher = HybridSearch(
+                    self.store, self._encode_query, self.bm25, top_k=self.settings.top_k
+                )
+            return self._searcher
 
     @property
     def extractive(self) -> Any:
@@ -134,11 +166,7 @@ class Bot:
         with self._lock:
             missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
         if missing:
-            encoder = getattr(self.embedding, "encoder", None)
-            if encoder is not None:
-                fresh = encoder.encode(missing)
-            else:
-                fresh = np.asarray(self.embedding.get_text_embedding_batch(missing), np.float32)
+            fresh = self.encoder.encode(missing)
             with self._lock:
                 for text, vector in zip(missing, fresh):
                     self._vectors[text] = vector
@@ -149,11 +177,14 @@ class Bot:
             for t in texts:
                 vector = self._vectors.get(t)
                 if vector is None:  # evicted meanwhile by another thread's burst
-                    vector = self._encode([t])[0]
+                    vector = self.encoder.encode([t])[0]
                 else:
                     self._vectors.move_to_end(t)
                 rows.append(vector)
-        return np.stack(rows) if rows else np.zeros((0, 1), np.float32)
+        return np.stack(rows) if rows else np.zeros((0, int(self.encoder.dimension)), np.float32)
+
+    def _encode_query(self, query: str) -> Any:
+        return self._encode([query])[0]
 
     def bm25(self) -> Any:
         """The BM25 index over the store's current chunks (cached on disk by content)."""
@@ -164,7 +195,7 @@ class Bot:
                 return self._bm25
             from bot.terms import TERMS_VERSION
 
-            key = _fingerprint(self.store.file_records())
+            key = _fingerprint(self._records())
             path = self.settings.data_dir / "bm25" / f"{self.store.name}-{key}-{TERMS_VERSION}"
             try:
                 index = Bm25Index.load(path)
@@ -172,6 +203,7 @@ class Bot:
                 index = Bm25Index.build((c.id, c.search_text) for c in self.store.iter_chunks())
                 path.parent.mkdir(parents=True, exist_ok=True)
                 _save_quietly(index, path)
+                _prune_bm25_caches(path, self.store.name)
             self._bm25, self._bm25_key = index, key
             return index
 
@@ -189,31 +221,62 @@ class Bot:
 
         timeout = self.settings.lock_timeout if wait is None else wait
         with lock(self.settings.data_dir, timeout):
-            indexer = Indexer(self.store, self.embedding, self.settings.max_file_bytes, progress)
+            indexer = Indexer(self.store, self.encoder, self.settings.max_file_bytes, progress)
             report = indexer.sync(self.settings.seeds_dir)
         with self._lock:
             self._checked_at = self._clock()
             self._texts.clear()
+            self._ledger = None
             if report.changed or report.skipped:
                 self._bm25 = None
         return report
 
+    def _records(self) -> dict[str, Any]:
+        """The store's file ledger; a copy is reused while the ledger's generation holds."""
+        generation = self.store.generation()
+        with self._lock:
+            cached = self._ledger
+        if generation is not None and cached is not None and cached[0] == generation:
+            return cached[1]
+        records = self.store.file_records()
+        with self._lock:
+            self._ledger = (generation, records)
+        return records
+
     def _ensure_fresh(self) -> None:
+        """Index first when the seeds dir changed, at most every ``refresh_seconds``.
+
+        One thread checks at a time. The first check of a ``Bot`` makes every caller wait
+        (the index may be missing); later ones are done by one caller while the others
+        answer from the current index (citations are re-checked against the files anyway).
+        """
         from bot.indexer import Indexer
 
-        with self._lock:
+        if self._clock() - self._checked_at < self.settings.refresh_seconds:
+            return
+        if not self._refresh_lock.acquire(blocking=self._checked_at == float("-inf")):
+            return
+        try:
             if self._clock() - self._checked_at < self.settings.refresh_seconds:
-                return
-            records = self.store.file_records()
-            if self._bm25 is not None and _fingerprint(records) != self._bm25_key:
-                self._bm25 = None  # another process changed the index
-            stale = Indexer(self.store, self.embedding).is_stale(self.settings.seeds_dir, records)
-            if not stale:
-                self._checked_at = self._clock()
-                return
-        # another process is indexing: answer from what is indexed now, don't wait
-        with contextlib.suppress(IndexBusyError):
-            self.index(wait=0)
+                return  # another thread checked while this one waited
+            records = self._records()
+            with self._lock:
+                if self._bm25 is not None and _fingerprint(records) != self._bm25_key:
+                    self._bm25 = None  # another process changed the index
+            stale = Indexer(self.store, self.encoder).is_stale(self.settings.seeds_dir, records)
+            if stale:
+                try:
+                    self.index(wait=0)
+                except IndexBusyError:
+                    # another process is indexing: answer from what is indexed now (citations
+                    # are checked on disk) and look again after refresh_seconds
+                    with self._lock:
+                        self._checked_at = self._clock()
+            else:
+                with self._lock:
+                    self._checked_at = self._clock()
+        finally:
+            self._refresh_lock.release()
 
     # --- asking ----------------------------------------------------------------------------
 
@@ -265,24 +328,18 @@ class Bot:
         return condense(text, messages)
 
     def _retrieve(self, query: Query) -> tuple[list[Any], float]:
-        from llama_index.core.schema import QueryBundle
-
-        from bot.retrieval import chunk_from_node
-
         t0 = self._clock()
-        nodes = self.retriever.retrieve(QueryBundle(query.standalone))
+        hits = self.searcher.search(query.standalone)
         parts = query.parts
         if len(parts) > 1:  # a compound question: each part gets its own candidates
-            from bot.retrieval import fuse_nodes
+            from bot.search import fuse_hits
 
-            more = [self.retriever.retrieve(QueryBundle(p)) for p in parts]
-            nodes = fuse_nodes([nodes, *more], self.settings.top_k + 2 * len(parts))
-        chunks = [chunk_from_node(n) for n in nodes]
+            more = [self.searcher.search(p) for p in parts]
+            hits = fuse_hits([hits, *more], self.settings.top_k + 2 * len(parts))
+        chunks = [h.chunk for h in hits]
         self._local.passages = [
-            Passage(
-                c.file, c.start, c.end, c.line_start, c.line_end, c.title, c.date, n.score or 0.0
-            )
-            for c, n in zip(chunks, nodes)
+            Passage(c.file, c.start, c.end, c.line_start, c.line_end, c.title, c.date, h.score)
+            for c, h in zip(chunks, hits)
         ]
         return chunks, self._clock() - t0
 
@@ -400,9 +457,16 @@ def _fingerprint(records: Mapping[str, Any]) -> str:
     return hashlib.sha1("\n".join(rows).encode()).hexdigest()[:16]
 
 
-def _dimension(embedding: Any) -> int:
-    dim = getattr(getattr(embedding, "encoder", None), "dimension", None)
-    return int(dim) if dim else len(embedding.get_text_embedding("dimension probe"))
+def _prune_bm25_caches(keep: Path, store_name: str) -> None:
+    """Drop this store's older BM25 caches: each index change would otherwise leave one
+    behind (tens of MB at 100k chunks). Another process still on an old one just rebuilds."""
+    import shutil
+
+    pattern = re.compile(re.escape(store_name) + r"-[0-9a-f]{16}(?:-\w+)?")
+    with contextlib.suppress(OSError):
+        for old in keep.parent.iterdir():
+            if old != keep and pattern.fullmatch(old.name):
+                shutil.rmtree(old, ignore_errors=True)
 
 
 def _save_quietly(index: Any, path: Path) -> None:

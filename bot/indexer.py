@@ -10,7 +10,9 @@
 Crash safety: a file's record is written ``pending`` before its chunks change and ``done``
 after, and a pending file is always redone from scratch (delete-by-file, then add), so a
 run killed at any point leaves nothing a re-run does not repair. One indexer per data dir
-at a time: ``lock`` is a file lock in the data dir. It knows nothing about answering.
+at a time: ``lock`` is a file lock in the data dir. Vectors come from an ``Encoder``
+(``bot.encoder``: ``MiniLM`` itself, or any llama-index ``BaseEmbedding`` adapted), so this
+module does not import llama-index. It knows nothing about answering.
 """
 
 from __future__ import annotations
@@ -21,13 +23,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-from llama_index.core.base.embeddings.base import BaseEmbedding
+from typing import TYPE_CHECKING, Any
 
 from bot.chunking import CHUNKER_VERSION, Chunk, chunk_article
 from bot.corpus import Article, ArticleError, SourceFile, load_article, scan
+from bot.encoder import Encoder, as_encoder
 from bot.errors import IndexBusyError
 from bot.store import ChunkStore, FileRecord
+
+if TYPE_CHECKING:
+    from llama_index.core.base.embeddings.base import BaseEmbedding
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 _FILES_PER_BATCH = 64
@@ -90,11 +95,12 @@ class Indexer:
     def __init__(
         self,
         store: ChunkStore,
-        embed_model: BaseEmbedding,
+        embed_model: Encoder | BaseEmbedding | Any,
         max_file_bytes: int = 20_000_000,
         progress: Progress | None = None,
     ) -> None:
-        self._store, self._embed = store, embed_model
+        self._store, self._embed_model = store, embed_model
+        self._encoder: Encoder | None = None  # resolved on first use: a no-op sync loads nothing
         self._max_bytes, self._progress = max_file_bytes, progress or (lambda *_: None)
 
     def is_stale(self, seeds_dir: Path, records: dict[str, FileRecord] | None = None) -> bool:
@@ -109,17 +115,17 @@ class Indexer:
         report = IndexReport(warnings=list(warnings), skipped=len(warnings))
         records = self._store.file_records()
         plan = self._plan(files, records)
-        for record in plan.touched:
-            self._store.put_file_record(record)
+        self._store.put_file_records(plan.touched)
         report.unchanged = len(plan.unchanged)
-        for name in plan.to_remove:
-            self._remove(records[name])
-            report.removed += 1
+        self._remove([records[name] for name in plan.to_remove])
+        report.removed += len(plan.to_remove)
         todo = plan.to_index
         for k in range(0, len(todo), _FILES_PER_BATCH):
             self._progress("index", k, len(todo))
             self._index_batch(todo[k : k + _FILES_PER_BATCH], records, report)
         self._progress("index", len(todo), len(todo))
+        if plan.touched or report.changed or self._store.generation() is None:
+            self._store.bump_generation()  # readers holding a copy of the ledger re-read it
         report.chunks_total = self._store.count()
         report.seconds = time.perf_counter() - t0
         return report
@@ -145,10 +151,12 @@ class Indexer:
 
     # --- doing -----------------------------------------------------------------------------
 
-    def _remove(self, record: FileRecord) -> None:
-        self._store.put_file_record(_with_state(record, "pending"))
-        self._store.delete_file_chunks(record.file)
-        self._store.delete_file_record(record.file)
+    def _remove(self, records: list[FileRecord]) -> None:
+        if not records:
+            return
+        self._store.put_file_records([_with_state(r, "pending") for r in records])
+        self._store.delete_files_chunks([r.file for r in records])
+        self._store.delete_file_records([r.file for r in records])
 
     def _index_batch(
         self, batch: list[SourceFile], records: dict[str, FileRecord], report: IndexReport
@@ -161,7 +169,7 @@ class Indexer:
                 report.warnings.append(str(exc))
                 report.skipped += 1
                 if src.name in records:
-                    self._remove(records[src.name])
+                    self._remove([records[src.name]])
                     report.removed += 1
                 continue
             if warning:
@@ -176,12 +184,10 @@ class Indexer:
             c.hash: c for _, _, chunks in loaded for c in chunks if c.hash not in reusable
         }
         texts = [c.search_text for c in new_chunks.values()]
-        vectors = (
-            dict(zip(new_chunks, self._embed.get_text_embedding_batch(texts))) if texts else {}
-        )
+        vectors: dict[str, Any] = dict(zip(new_chunks, self._encode(texts))) if texts else {}
         vectors.update(reusable)
-        for src, article, chunks in loaded:
-            record = FileRecord(
+        done = [
+            FileRecord(
                 file=src.name,
                 sha256=article.sha256,
                 size=src.size,
@@ -192,16 +198,27 @@ class Indexer:
                 title=article.title,
                 date=article.date or "",
             )
-            self._store.put_file_record(_with_state(record, "pending"))
-            self._store.delete_file_chunks(src.name)
-            self._store.add_chunks(chunks, [vectors[c.hash] for c in chunks])
-            self._store.put_file_record(record)
+            for src, article, chunks in loaded
+        ]
+        # the whole batch goes pending -> chunks replaced -> done, one Chroma write per step
+        # (a crash anywhere in between leaves these files pending: redone next run)
+        all_chunks = [c for _, _, chunks in loaded for c in chunks]
+        self._store.put_file_records([_with_state(r, "pending") for r in done])
+        self._store.delete_files_chunks([r.file for r in done])
+        self._store.add_chunks(all_chunks, [vectors[c.hash] for c in all_chunks])
+        self._store.put_file_records(done)
+        for src, _, _ in loaded:
             if src.name in records:
                 report.updated += 1
             else:
                 report.added += 1
-            report.chunks_embedded += sum(1 for c in chunks if c.hash in new_chunks)
-            report.chunks_reused += sum(1 for c in chunks if c.hash not in new_chunks)
+        report.chunks_embedded += sum(1 for c in all_chunks if c.hash in new_chunks)
+        report.chunks_reused += sum(1 for c in all_chunks if c.hash not in new_chunks)
+
+    def _encode(self, texts: list[str]) -> Any:
+        if self._encoder is None:
+            self._encoder = as_encoder(self._embed_model)
+        return self._encoder.encode(texts)
 
 
 def _sha256(path: Path) -> str:

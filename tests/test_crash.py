@@ -76,8 +76,14 @@ def test_sigkill_at_random_points_then_rerun_is_consistent(tmp_path, embedding):
     rng = random.Random(2024)
     partial_rounds = 0
     for round_ in range(4):
+        before = indexed_files(data)
         proc = run_bot("index", "--seeds", str(seeds), "--data", str(data))
-        time.sleep(rng.uniform(6.0, 30.0))
+        # kill at a random moment after this run has written something (or, in later
+        # rounds, while it embeds the next batch)
+        deadline = time.time() + 180
+        while proc.poll() is None and time.time() < deadline and indexed_files(data) <= before:
+            time.sleep(0.3)
+        time.sleep(rng.uniform(0.0, 4.0))
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
         partial_rounds += 0 < indexed_files(data) < N_FILES  # the kill landed mid-index
