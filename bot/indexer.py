@@ -8,8 +8,11 @@
 * gone, or no longer loadable -> its chunks and record are removed.
 
 Crash safety: a file's record is written ``pending`` before its chunks change and ``done``
-after, and a pending file is always redone from scratch (delete-by-file, then add), so a
-run killed at any point leaves nothing a re-run does not repair. One indexer per data dir
+after; its new chunks overwrite the old ones in place (ids are ``file#position``) and the
+leftover positions are deleted, so a pending file is redone to exactly its new chunks and a
+run killed at any point leaves nothing a re-run does not repair. Readers meanwhile never
+see a changed file without chunks (at worst old and new chunks side by side for a moment;
+citations are checked against the file on disk anyway). One indexer per data dir
 at a time: ``lock`` is a file lock in the data dir. Vectors come from an ``Encoder``
 (``bot.encoder``: ``MiniLM`` itself, or any llama-index ``BaseEmbedding`` adapted), so this
 module does not import llama-index. It knows nothing about answering.
@@ -201,11 +204,13 @@ class Indexer:
             for src, article, chunks in loaded
         ]
         # the whole batch goes pending -> chunks replaced -> done, one Chroma write per step
-        # (a crash anywhere in between leaves these files pending: redone next run)
+        # (a crash anywhere in between leaves these files pending: redone next run). New
+        # chunks overwrite old ones in place (ids are file#position) and only the leftover
+        # positions are deleted after, so a reader never finds a changed file with no chunks.
         all_chunks = [c for _, _, chunks in loaded for c in chunks]
         self._store.put_file_records([_with_state(r, "pending") for r in done])
-        self._store.delete_files_chunks([r.file for r in done])
         self._store.add_chunks(all_chunks, [vectors[c.hash] for c in all_chunks])
+        self._store.delete_chunks_beyond({r.file: r.chunks for r in done})
         self._store.put_file_records(done)
         for src, _, _ in loaded:
             if src.name in records:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -215,6 +215,14 @@ class ChunkStore:
         """Remove every chunk of these files (one Chroma delete per 100 files)."""
         for part in _groups(files, 100):
             self._chunks.delete(where=_file_filter(part))
+
+    def delete_chunks_beyond(self, counts: Mapping[str, int]) -> None:
+        """Remove each file's chunks at positions >= its new chunk count: what an upsert
+        of the new chunks (same ids ``file#position``) did not overwrite."""
+        items = list(counts.items())
+        for part in _groups(items, 100):
+            clauses = [{"$and": [{"file": f}, {"position": {"$gte": n}}]} for f, n in part]
+            self._chunks.delete(where=clauses[0] if len(clauses) == 1 else {"$or": clauses})
 
     def vectors_by_hash(self, files: Sequence[str]) -> dict[str, np.ndarray]:
         """Existing vectors of these files' chunks, keyed by content hash (for reuse)."""

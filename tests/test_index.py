@@ -126,3 +126,13 @@ def test_unreachable_chroma_server_is_a_clear_error(make_bot, seeds_copy):
     bot = make_bot(seeds_copy, chroma_url=f"http://127.0.0.1:{free_port()}")
     with pytest.raises(StoreError, match="unreachable"):
         bot.index()
+
+
+def test_a_shrunk_file_leaves_no_old_chunks_behind(make_bot, seeds_copy):
+    bot = make_bot(seeds_copy)
+    bot.index()
+    target = seeds_copy / "001_d0fa11202cbcfd51.txt"
+    assert bot.store.file_records()[target.name].chunks > 2
+    target.write_text("One short replacement sentence about the bridge budget.\n")
+    assert bot.index().updated == 1
+    assert chunk_files(bot)[target.name] == bot.store.file_records()[target.name].chunks == 1
