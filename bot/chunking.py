@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bot.answer import Citation
 from bot.corpus import Article, Sentence
 
 #: Bump when cleaning, sentence splitting or chunking changes: every file is re-chunked.
@@ -63,6 +64,19 @@ class Chunk:
     @property
     def hash(self) -> str:
         return hashlib.sha1(self.search_text.encode("utf-8")).hexdigest()
+
+    def cite(self, sentence: Sentence, n: int) -> Citation:
+        """Citation ``[n]`` of one of this chunk's sentences: its exact raw span."""
+        return Citation(
+            n=n,
+            file=self.file,
+            quote=sentence.text,
+            start=sentence.start,
+            end=sentence.end,
+            line=sentence.line,
+            title=self.title,
+            date=self.date,
+        )
 
     def metadata(self) -> dict[str, str | int | list[int]]:
         """Flat metadata for Chroma (no ``None`` values, no empty lists)."""

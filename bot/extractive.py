@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.answer import Answer, Citation
+from bot.answer import Answer
 from bot.chunking import Chunk
 from bot.corpus import Sentence
 from bot.followup import Query
@@ -439,22 +439,6 @@ def _with_context(chosen: list[Scored], kind: str | None) -> list[Candidate]:
 
 
 def _compose(query: Query, quotes: list[Candidate], **kw: str) -> Answer:
-    citations, parts = [], []
-    for n, cand in enumerate(quotes, start=1):
-        sentence = cand.sentence
-        citations.append(
-            Citation(
-                n=n,
-                file=cand.chunk.file,
-                quote=sentence.text,
-                start=sentence.start,
-                end=sentence.end,
-                line=sentence.line,
-                title=cand.chunk.title,
-                date=cand.chunk.date,
-            )
-        )
-        parts.append(f"{' '.join(sentence.text.split())} [{n}]")
-    return Answer(
-        question=query.text, text=" ".join(parts), refused=False, citations=citations, **kw
-    )
+    citations = [cand.chunk.cite(cand.sentence, n) for n, cand in enumerate(quotes, start=1)]
+    text = " ".join(f"{' '.join(c.quote.split())} [{c.n}]" for c in citations)
+    return Answer(question=query.text, text=text, refused=False, citations=citations, **kw)

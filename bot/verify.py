@@ -444,18 +444,7 @@ def _compose(
                 key = (chunk.file, sentence.start, sentence.end)
                 if key not in numbers:
                     numbers[key] = len(numbers) + 1
-                    citations.append(
-                        Citation(
-                            n=numbers[key],
-                            file=chunk.file,
-                            quote=sentence.text,
-                            start=sentence.start,
-                            end=sentence.end,
-                            line=sentence.line,
-                            title=chunk.title,
-                            date=chunk.date,
-                        )
-                    )
+                    citations.append(chunk.cite(sentence, numbers[key]))
                 if numbers[key] not in ns:
                     ns.append(numbers[key])
         parts.append(f"{k.claim.text} {_markers(ns)}")
