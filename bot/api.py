@@ -21,7 +21,7 @@ import threading
 import time
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -58,6 +58,7 @@ class Bot:
         self._extractive: Any = None
         self._bm25: Any = None
         self._bm25_key = ""
+        self._bm25_previous: Any = None  # the index before the last change: updated, not rebuilt
         self._retriever: Any = None
         self._checked_at = float("-inf")
         self._ledger: tuple[str | None, dict[str, Any]] | None = None  # (generation, records)
@@ -187,25 +188,43 @@ class Bot:
         return self._encode([query])[0]
 
     def bm25(self) -> Any:
-        """The BM25 index over the store's current chunks (cached on disk by content)."""
-        from bot.bm25 import Bm25Index
+        """The BM25 index over the store's current chunks: its on-disk cache when the index
+        has not changed, else the previous one updated (only changed files are re-read from
+        the store and re-tokenized), else one built from every chunk."""
+        from bot.bm25 import Bm25Doc, Bm25Index
+        from bot.terms import TERMS_VERSION
+
+        def docs(chunks: Iterable[Any]) -> Iterator[Bm25Doc]:
+            return (Bm25Doc(c.id, c.file, c.search_text) for c in chunks)
 
         with self._lock:
             if self._bm25 is not None:
                 return self._bm25
-            from bot.terms import TERMS_VERSION
-
-            key = _fingerprint(self._records())
-            path = self.settings.data_dir / "bm25" / f"{self.store.name}-{key}-{TERMS_VERSION}"
+            records = self._records()
+            key = _fingerprint(records)
+            caches = self.settings.data_dir / "bm25"
+            path = caches / f"{self.store.name}-{key}-{TERMS_VERSION}"
             try:
                 index = Bm25Index.load(path)
             except ValueError:
-                index = Bm25Index.build((c.id, c.search_text) for c in self.store.iter_chunks())
+                versions = {f: r.signature for f, r in records.items()}
+                base = self._bm25_previous or _previous_bm25(caches, self.store.name)
+                changed = sum(base.versions.get(f) != v for f, v in versions.items()) if base else 0
+                if base is None or changed > len(versions) // 2:  # one pass reads faster then
+                    index = Bm25Index.build(docs(self.store.iter_chunks()), versions)
+                else:
+                    index = base.updated(versions, lambda f: docs(self.store.chunks_of_files(f)))
                 path.parent.mkdir(parents=True, exist_ok=True)
                 _save_quietly(index, path)
                 _prune_bm25_caches(path, self.store.name)
-            self._bm25, self._bm25_key = index, key
+            self._bm25, self._bm25_key, self._bm25_previous = index, key, None
             return index
+
+    def _drop_bm25(self) -> None:
+        """The index changed: the next ``bm25()`` updates the current BM25 index from it.
+        Call with ``self._lock`` held."""
+        if self._bm25 is not None:
+            self._bm25_previous, self._bm25 = self._bm25, None
 
     # --- indexing --------------------------------------------------------------------------
 
@@ -228,7 +247,7 @@ class Bot:
             self._texts.clear()
             self._ledger = None
             if report.changed or report.skipped:
-                self._bm25 = None
+                self._drop_bm25()
         return report
 
     def _records(self) -> dict[str, Any]:
@@ -262,7 +281,7 @@ class Bot:
             records = self._records()
             with self._lock:
                 if self._bm25 is not None and _fingerprint(records) != self._bm25_key:
-                    self._bm25 = None  # another process changed the index
+                    self._drop_bm25()  # another process changed the index
             stale = Indexer(self.store, self.encoder).is_stale(self.settings.seeds_dir, records)
             if stale:
                 try:
@@ -451,9 +470,7 @@ class Bot:
 
 def _fingerprint(records: Mapping[str, Any]) -> str:
     """A short hash of the file ledger: changes whenever any file's chunks change."""
-    rows = sorted(
-        f"{r.file}\t{r.sha256}\t{r.version}\t{r.chunks}\t{r.state}" for r in records.values()
-    )
+    rows = sorted(f"{r.file}\t{r.signature}" for r in records.values())
     return hashlib.sha1("\n".join(rows).encode()).hexdigest()[:16]
 
 
@@ -467,6 +484,21 @@ def _prune_bm25_caches(keep: Path, store_name: str) -> None:
         for old in keep.parent.iterdir():
             if old != keep and pattern.fullmatch(old.name):
                 shutil.rmtree(old, ignore_errors=True)
+
+
+def _previous_bm25(caches: Path, store_name: str) -> Any:
+    """The newest saved BM25 index of this store and tokenizer, whatever its key (what a
+    fresh process updates from after another one changed the index), or ``None``."""
+    from bot.bm25 import Bm25Index
+    from bot.terms import TERMS_VERSION
+
+    pattern = re.compile(re.escape(store_name) + r"-[0-9a-f]{16}-" + re.escape(TERMS_VERSION))
+    with contextlib.suppress(OSError):
+        found = [p for p in caches.iterdir() if pattern.fullmatch(p.name)]
+        for path in sorted(found, key=lambda p: p.stat().st_mtime, reverse=True):
+            with contextlib.suppress(ValueError, OSError):
+                return Bm25Index.load(path)
+    return None
 
 
 def _save_quietly(index: Any, path: Path) -> None:

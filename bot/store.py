@@ -50,6 +50,11 @@ class FileRecord:
     def metadata(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if k != "file"}
 
+    @property
+    def signature(self) -> str:
+        """Changes whenever this file's chunks may have changed."""
+        return f"{self.sha256}\t{self.version}\t{self.chunks}\t{self.state}"
+
     @classmethod
     def from_metadata(cls, file: str, meta: dict[str, Any]) -> FileRecord:
         fields = {k: meta[k] for k in cls.__dataclass_fields__ if k in meta and k != "file"}
@@ -274,6 +279,13 @@ class ChunkStore:
             cid: Chunk.from_record(cid, doc or "", meta or {})
             for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"])
         }
+
+    def chunks_of_files(self, files: Sequence[str]) -> Iterator[Chunk]:
+        """Every chunk of these files (one Chroma get per 100 files)."""
+        for part in _groups(files, 100):
+            got = self._chunks.get(where=_file_filter(part), include=["documents", "metadatas"])
+            for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"]):
+                yield Chunk.from_record(cid, doc or "", meta or {})
 
     def iter_chunks(self, page: int = 5000) -> Iterator[Chunk]:
         """Every chunk, in pages (for building the BM25 index)."""

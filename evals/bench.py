@@ -198,6 +198,7 @@ def link_tree(src: Path, dest: Path) -> None:
 
 def reindex(bot: Any, seeds: Path, corpus: Path, runs: int) -> dict[str, Any]:
     bot.index()  # settle: anything left over from an earlier run
+    bot.ask(QUESTION)  # a warm bot, as a running server is: its BM25 index is in memory
     noop = []
     for _ in range(runs):
         t0 = time.perf_counter()
@@ -229,10 +230,10 @@ def reindex(bot: Any, seeds: Path, corpus: Path, runs: int) -> dict[str, Any]:
 
 
 def bm25_rebuild(bot: Any) -> float:
-    from bot.bm25 import Bm25Index
+    from bot.bm25 import Bm25Doc, Bm25Index
 
     t0 = time.perf_counter()
-    Bm25Index.build((c.id, c.search_text) for c in bot.store.iter_chunks())
+    Bm25Index.build(Bm25Doc(c.id, c.file, c.search_text) for c in bot.store.iter_chunks())
     return time.perf_counter() - t0
 
 

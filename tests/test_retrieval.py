@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from llama_index.core.base.base_retriever import BaseRetriever
 
-from bot.bm25 import Bm25Index
+from bot.bm25 import Bm25Doc, Bm25Index
 from bot.retrieval import chunk_from_node, reciprocal_rank_fusion
 
 
@@ -21,9 +21,9 @@ def test_rrf_rewards_agreement_and_is_deterministic():
 def test_bm25_scores_stems_numbers_and_saves(tmp_path):
     index = Bm25Index.build(
         [
-            ("a", "Troops were wounded near the border."),
-            ("b", "Over 11,000 soldiers arrived."),
-            ("c", "The bridge budget was approved."),
+            Bm25Doc("a", "x.txt", "Troops were wounded near the border."),
+            Bm25Doc("b", "y.txt", "Over 11,000 soldiers arrived."),
+            Bm25Doc("c", "y.txt", "The bridge budget was approved."),
         ]
     )
     assert index.search("wounds", 2)[0][0] == "a"
@@ -60,3 +60,58 @@ def test_retriever_validates_its_arguments(seeds_bot, bad):
 
     with pytest.raises(ValueError):
         HybridRetriever(seeds_bot.store, seeds_bot.embedding, seeds_bot.bm25, **bad)
+
+
+def _docs(files: dict[str, list[str]]) -> list[Bm25Doc]:
+    return [Bm25Doc(f"{f}#{i}", f, t) for f, texts in files.items() for i, t in enumerate(texts)]
+
+
+def test_an_updated_bm25_index_equals_one_built_from_scratch():
+    before = {
+        "a.txt": ["Troops were wounded near the border.", "Shelling hit Kursk."],
+        "b.txt": ["Over 11,000 soldiers arrived in Russia."],
+        "c.txt": ["The bridge budget was approved by parliament."],
+    }
+    after = {
+        "a.txt": before["a.txt"],
+        "b.txt": ["Some 12,000 soldiers arrived.", "Pyongyang denied it.", "Kursk again."],
+        "d.txt": ["A new article about the bridge and wounded soldiers."],
+    }
+    fetched: list[list[str]] = []
+
+    def fetch(files):
+        fetched.append(list(files))
+        return _docs({f: after[f] for f in files})
+
+    old = Bm25Index.build(_docs(before), {f: "v1" for f in before})
+    versions = {"a.txt": "v1", "b.txt": "v2", "d.txt": "v1"}
+    new = old.updated(versions, fetch)
+    fresh = Bm25Index.build(_docs(after), versions)
+    assert fetched == [["b.txt", "d.txt"]]  # the unchanged file was not read again
+    assert sorted(new.ids) == sorted(fresh.ids) and new.versions == versions
+    for query in ["soldiers", "wounded bridge", "Kursk", "11,000", "12000", "parliament"]:
+        assert dict(new.search(query, 10)) == pytest.approx(dict(fresh.search(query, 10)))
+        assert new.idf(query.lower()) == pytest.approx(fresh.idf(query.lower()))
+    assert new.search("parliament", 5) == []  # c.txt is gone
+    assert new.updated(versions, fetch) is new and len(fetched) == 1  # nothing changed
+
+
+def test_bm25_follows_an_edit_by_reading_only_the_changed_file(make_bot, seeds_copy, monkeypatch):
+    bot = make_bot(seeds_copy)
+    bot.index()
+    bot.bm25()
+    edited = sorted(seeds_copy.glob("*.txt"))[1]
+    edited.write_text(edited.read_text() + "\nZanzibarian envoys arrived on Tuesday.\n")
+    read: list[list[str]] = []
+    real = bot.store.chunks_of_files
+    monkeypatch.setattr(bot.store, "chunks_of_files", lambda f: read.append(list(f)) or real(f))
+    monkeypatch.setattr(bot.store, "iter_chunks", lambda: pytest.fail("full rebuild"))
+    bot.index()
+    assert bot.bm25().search("Zanzibarian envoys", 3)[0][0].startswith(edited.name + "#")
+    assert read == [[edited.name]]
+    # a fresh process (here: a fresh Bot) updates from the cache the last one saved
+    edited.write_text(edited.read_text() + "\nQuokkas were seen.\n")
+    other = make_bot(seeds_copy)
+    other.index()
+    monkeypatch.setattr(other.store, "iter_chunks", lambda: pytest.fail("full rebuild"))
+    assert other.bm25().search("quokkas", 3)[0][0].startswith(edited.name + "#")
