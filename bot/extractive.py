@@ -226,6 +226,22 @@ def candidates_of(chunks: Sequence[Chunk]) -> list[Candidate]:
     return out
 
 
+_RELATIVE_YEAR_RE = re.compile(r"\b(last|this|next) year\b", re.I)
+
+
+def years_of(cand: Candidate) -> set[str]:
+    """The years a sentence is about: those it names ("in 2019", "last year" counted from
+    its article's date), else its article's year ("won on Sunday" in a 2018 report)."""
+    named = set(_YEAR_RE.findall(cand.sentence.text))
+    dated = cand.chunk.date[:4] if cand.chunk.date and _YEAR_RE.match(cand.chunk.date) else None
+    if dated:
+        step = {"last": -1, "this": 0, "next": 1}
+        named |= {
+            str(int(dated) + step[w.lower()]) for w in _RELATIVE_YEAR_RE.findall(cand.sentence.text)
+        }
+    return named or ({dated} if dated else set())
+
+
 # --- the answerer --------------------------------------------------------------------------
 
 
@@ -334,9 +350,9 @@ class ExtractiveAnswerer:
             borrowed = sum(weights[t] * 0.5 for t, m in matched.items() if m == 0.5)
             typed = fits_type(kind, cand.sentence.text)
             passage = set(tokens(cand.chunk.search_text))
-            years = set(_YEAR_RE.findall(cand.sentence.text))
             # "Who won in 2019?": a sentence about another year is the wrong report
-            other_year = bool(asked_years and years and not years & asked_years)
+            about = years_of(cand)
+            other_year = bool(asked_years and about and not about & asked_years)
             score = (
                 self.w_sim * float(sim)
                 + self.w_cov * coverage
@@ -352,7 +368,7 @@ class ExtractiveAnswerer:
             # "How many tanks…" is answered by a sentence that counts tanks (or says so
             # in other words: a close paraphrase)
             counts_it = not counted or bool(counted & (own_terms | prev_terms)) or sim >= 0.7
-            eligible = typed and on_topic and figures_ok and counts_it
+            eligible = typed and on_topic and figures_ok and counts_it and not other_year
             leans_back = prev is not None and borrowed > 0.5 * own
             out.append(
                 Scored(cand, score, coverage, float(sim), typed, eligible, leans_back, matched)

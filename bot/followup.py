@@ -28,6 +28,9 @@ _ANAPHORA = frozenset(
     """.split()
 )
 _ROLES = ("user", "assistant", "system")
+_FRAMING = frozenset(
+    terms("compare comparison contrast describe explain list mention change changed differ difference")
+)
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,9 @@ class Query:
 
     @property
     def focus_terms(self) -> list[str]:
-        return terms(self.text)
+        """The question's terms, less the words that frame it ("compare", "describe"):
+        articles state facts; they rarely say "compare"."""
+        return [t for t in terms(self.text) if t not in _FRAMING]
 
     @property
     def context_terms(self) -> list[str]:
@@ -59,11 +64,34 @@ _PART_SPLIT_RE = re.compile(
 )
 
 
+_YEAR = r"(?:19|20)\d\d"
+#: "2018 and 2022", "between 2018 and 2024", "2019, 2021 or 2023", "from 2018 to 2024"
+_YEAR_LIST_RE = re.compile(
+    rf"\b(?:between\s+)?{_YEAR}(?:\s*(?:,\s*(?:and\s+|or\s+)?|and|or|to|vs\.?|versus)\s*{_YEAR})+\b",
+    re.IGNORECASE,
+)
+
+
 def split_parts(question: str) -> list[str]:
-    """Split a compound question into its parts; a simple question is one part."""
+    """Split a compound question into its parts; a simple question is one part.
+
+    A question comparing years ("the 2018 and 2022 prize funds", "between 2018 and 2024")
+    becomes one part per year: each year's figure comes from that year's report.
+    """
     parts = [p.strip(" ,;") for p in _PART_SPLIT_RE.split(question)]
     kept = [p for p in parts if len(terms(p)) >= 2]
-    return kept if len(kept) > 1 else [question]
+    if len(kept) > 1:
+        return kept
+    return _per_year(question)
+
+
+def _per_year(question: str) -> list[str]:
+    m = _YEAR_LIST_RE.search(question)
+    years = list(dict.fromkeys(re.findall(_YEAR, m.group(0)))) if m else []
+    if len(years) < 2:
+        return [question]
+    lead = "in " if m and m.group(0).lower().startswith("between") else ""
+    return [f"{question[: m.start()]}{lead}{y}{question[m.end() :]}" for y in years]  # type: ignore[union-attr]
 
 
 def validate_history(history: object) -> list[dict[str, str]]:

@@ -1,0 +1,94 @@
+"""Same-topic articles from different years: the year asked about picks the report.
+
+The corpus is written here (not the eval's temporal corpus, so nothing is tuned to it):
+three reports of a yearly race whose sentences never name their year ("won on Sunday");
+only each article's date says which year it is about.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.followup import split_parts
+
+RACES = {
+    "a.txt": (
+        " date 2017-04-09",
+        "Halvard Omoro won the Lindqvist Harbour Marathon on Sunday in two hours and eleven "
+        "minutes. The prize purse for the race was $30,000, organisers said. Rain fell for "
+        "most of the morning.",
+    ),
+    "b.txt": (
+        "April 14, 2019",
+        "Seren Vattel won the Lindqvist Harbour Marathon on Sunday after a late sprint along "
+        "the quay. The prize purse for the race was $42,000, organisers said. A record crowd "
+        "lined the route.",
+    ),
+    "c.txt": (
+        " date 2021-04-11",
+        "Ibsa Trondheim won the Lindqvist Harbour Marathon on Sunday in a course record. The "
+        "prize purse for the race was $55,000, organisers said. Runners started in waves.",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def races_bot(tmp_path_factory, encoder):
+    from bot import Bot, Settings
+    from bot.embedding import MiniLMEmbedding
+
+    root = tmp_path_factory.mktemp("races")
+    seeds = root / "seeds"
+    seeds.mkdir()
+    for name, (dateline, body) in RACES.items():
+        (seeds / name).write_text(f"{dateline}\n{body}\n")
+    settings = Settings(seeds_dir=seeds, data_dir=root / "data", llm="extractive")
+    bot = Bot(settings=settings, embedding=MiniLMEmbedding(encoder))
+    bot.index()
+    return bot
+
+
+@pytest.mark.parametrize(
+    ("year", "winner", "file"),
+    [("2017", "Omoro", "a.txt"), ("2019", "Vattel", "b.txt"), ("2021", "Trondheim", "c.txt")],
+)
+def test_the_year_asked_picks_that_years_report(races_bot, year, winner, file):
+    answer = races_bot.ask(f"Who won the Lindqvist Harbour Marathon in {year}?")
+    assert not answer.refused, answer.reason
+    assert winner in answer.text
+    assert {c.file for c in answer.citations} == {file}
+
+
+def test_a_comparison_of_two_years_quotes_each_years_report(races_bot):
+    answer = races_bot.ask("Compare the prize purses of the 2017 and 2021 races.")
+    assert not answer.refused, answer.reason
+    assert "$30,000" in answer.text and "$55,000" in answer.text
+    assert "$42,000" not in answer.text
+    assert {c.file for c in answer.citations} == {"a.txt", "c.txt"}
+
+
+def test_a_year_no_report_covers_is_refused(races_bot):
+    assert races_bot.ask("Who won the Lindqvist Harbour Marathon in 2023?").refused
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        ("Who won in 2019?", ["Who won in 2019?"]),
+        (
+            "Compare the prize funds of the 2018 and 2022 tournaments.",
+            [
+                "Compare the prize funds of the 2018 tournaments.",
+                "Compare the prize funds of the 2022 tournaments.",
+            ],
+        ),
+        (
+            "How did attendance change between 2018 and 2024?",
+            ["How did attendance change in 2018?", "How did attendance change in 2024?"],
+        ),
+        ("Who won in 2019, 2021 or 2023?", [f"Who won in {y}?" for y in (2019, 2021, 2023)]),
+        ("What happened in 2019 and 2019?", ["What happened in 2019 and 2019?"]),
+    ],
+)
+def test_questions_comparing_years_split_by_year(question, parts):
+    assert split_parts(question) == parts
