@@ -29,7 +29,7 @@ _ANAPHORA = frozenset(
 )
 _ROLES = ("user", "assistant", "system")
 _FRAMING = frozenset(
-    terms("compare comparison contrast describe explain list mention change changed differ difference")
+    terms("compare comparison contrast describe explain list mention change differ difference")
 )
 
 
