@@ -17,7 +17,7 @@ from bot.answer import Citation
 from bot.corpus import Article, Sentence
 
 #: Bump when cleaning, sentence splitting or chunking changes: every file is re-chunked.
-CHUNKER_VERSION = "c3"
+CHUNKER_VERSION = "c4"
 TARGET_CHARS = 700
 OVERLAP_SENTENCES = 1
 
@@ -121,6 +121,11 @@ class Chunk:
 
 def chunk_id(file: str, position: int) -> str:
     return f"{file}#{position}"
+
+
+def file_of(chunk_id: str) -> str:
+    """The file a chunk id belongs to (the inverse of ``chunk_id``)."""
+    return chunk_id.rpartition("#")[0]
 
 
 def chunk_article(

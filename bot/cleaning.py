@@ -311,13 +311,25 @@ _FOOTER_RE = re.compile(
 
 def author_footer(lines: list[Line]) -> Iterator[Range]:
     """An "Author: …" / "Reporting by …" line in the last third closes the article: it and
-    what follows (promos for other stories) go."""
+    what follows (promos for other stories) go. So does a promo glued above it: a block of
+    lines with no blank line between them that opens with a headline (no closing full stop)
+    — article paragraphs are separated by blank lines and end their sentences."""
     if not lines:
         return
     end = lines[-1].end
-    for line in lines:
+    for i, line in enumerate(lines):
         if line.start >= end * 2 / 3 and _FOOTER_RE.fullmatch(line.stripped):
-            yield (line.start, end)
+            top = i
+            while top > 0 and lines[top - 1].stripped:
+                top -= 1
+            head, after = lines[top].stripped, lines[top + 1].stripped
+            glued = (
+                i - 5 <= top < i - 1  # a short block: hard-wrapped paragraphs are not promos
+                and len(head.split()) <= 16
+                and not head.endswith((*_SENTENCE_END, ",", ";", ":"))
+                and after[:1].isupper()  # the teaser starts a sentence; a wrapped line does not
+            )
+            yield (lines[top].start if glued else line.start, end)
             return
 
 

@@ -133,6 +133,29 @@ def test_author_footer_ends_the_article_near_the_end():
     assert "Kasparov" not in body("004_c7e5022738f6770f.txt")
 
 
+def test_a_promo_glued_above_the_author_footer_goes_a_wrapped_paragraph_stays():
+    article = "The council approved the bridge budget on Monday after a long debate.\n\n" * 6
+    promo = (
+        "Mayor urges region to fund second crossing\n"
+        "The mayor asked the region to pay for a second crossing in her address on Dec. 2.\n"
+        "The City PaperJo Smith\n"
+    )
+    text = clean(article + promo + "Author: Jane Doe\n").body
+    assert "second crossing" not in text and "bridge budget" in text
+    # a hard-wrapped closing paragraph glued to the footer is article text
+    wrapped = (
+        "Work on the bridge starts in April, and the\n"
+        "old crossing will close to all traffic while\n"
+        "the new one is built.\n"
+    )
+    assert "old crossing will close" in clean(article + wrapped + "Author: Jane Doe\n").body
+    # so is a closing paragraph of whole sentences
+    closing = "Work starts in April.\nThe old crossing closes then.\n"
+    assert "The old crossing closes" in clean(article + closing + "Author: Jane Doe\n").body
+    seed = body("004_c7e5022738f6770f.txt")
+    assert "Zelensky urges China" not in seed and "Dec. 27" not in seed
+
+
 def test_image_link_and_tag_only_lines_are_not_text():
     raw = (
         "The council approved the bridge budget on Monday after a long debate.\n"
