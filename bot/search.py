@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from bot.bm25 import Bm25Index
-from bot.chunking import Chunk
+from bot.chunking import Chunk, file_of
 from bot.store import ChunkStore
 
 QueryEncoder = Callable[[str], Sequence[float]]
@@ -53,8 +53,30 @@ def fuse_hits(results: Sequence[Sequence[Hit]], top_k: int) -> list[Hit]:
     ]
 
 
+def diversify(ranked: Sequence[str], top_k: int, per_file: int) -> list[str]:
+    """The first ``top_k`` chunk ids taking at most ``per_file`` from any one file, topped up
+    in rank order when fewer files than that exist: two long articles must not crowd out
+    the third source a comparison or a conflicting figure needs."""
+    taken: list[str] = []
+    held_back: list[str] = []
+    per: dict[str, int] = {}
+    for cid in ranked:
+        if len(taken) == top_k:
+            break
+        f = file_of(cid)
+        if per.get(f, 0) < per_file:
+            per[f] = per.get(f, 0) + 1
+            taken.append(cid)
+        else:
+            held_back.append(cid)
+    top_up = held_back[: top_k - len(taken)]
+    rank = {cid: i for i, cid in enumerate(ranked)}
+    return sorted(taken + top_up, key=rank.__getitem__)
+
+
 class HybridSearch:
-    """Dense + BM25 candidates (``candidates`` each), fused by RRF, top ``top_k`` returned."""
+    """Dense + BM25 candidates (``candidates`` each), fused by RRF, top ``top_k`` returned
+    with at most ``per_file`` chunks of one file while other files have candidates."""
 
     def __init__(
         self,
@@ -65,6 +87,7 @@ class HybridSearch:
         candidates: int = 40,
         rrf_k: int = 60,
         weights: tuple[float, float] = (1.0, 1.0),
+        per_file: int = 3,
     ) -> None:
         if top_k < 1:
             raise ValueError(f"top_k must be at least 1, got {top_k}")
@@ -72,6 +95,9 @@ class HybridSearch:
             raise ValueError(f"candidates ({candidates}) must be at least top_k ({top_k})")
         if rrf_k < 1 or min(weights) < 0:
             raise ValueError("rrf_k must be positive and weights non-negative")
+        if per_file < 1:
+            raise ValueError(f"per_file must be at least 1, got {per_file}")
+        self.per_file = per_file
         self._store, self._encode_query, self._bm25 = store, encode_query, bm25
         self.top_k, self.candidates, self.rrf_k, self.weights = top_k, candidates, rrf_k, weights
         self._executor: ThreadPoolExecutor | None = None
@@ -93,14 +119,17 @@ class HybridSearch:
         pending = self._pool().submit(self._store.nearest, vector, self.candidates)
         lexical = self._bm25().search(query, self.candidates)
         dense = pending.result()
-        fused = reciprocal_rank_fusion(
-            [[cid for cid, _ in dense], [cid for cid, _ in lexical]], self.weights, self.rrf_k
-        )[: self.top_k]
-        chunks = self._store.get_chunks([cid for cid, _ in fused])
+        fused = dict(
+            reciprocal_rank_fusion(
+                [[cid for cid, _ in dense], [cid for cid, _ in lexical]], self.weights, self.rrf_k
+            )
+        )
+        kept = diversify(list(fused), self.top_k, self.per_file)
+        chunks = self._store.get_chunks(kept)
         similarity = dict(dense)
         bm25_score = dict(lexical)
         return [
-            Hit(chunks[cid], score, similarity.get(cid), bm25_score.get(cid))
-            for cid, score in fused
+            Hit(chunks[cid], fused[cid], similarity.get(cid), bm25_score.get(cid))
+            for cid in kept
             if cid in chunks  # BM25 may know a chunk Chroma no longer has: the index moved on
         ]

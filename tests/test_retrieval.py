@@ -115,3 +115,14 @@ def test_bm25_follows_an_edit_by_reading_only_the_changed_file(make_bot, seeds_c
     other.index()
     monkeypatch.setattr(other.store, "iter_chunks", lambda: pytest.fail("full rebuild"))
     assert other.bm25().search("quokkas", 3)[0][0].startswith(edited.name + "#")
+
+
+def test_diversify_caps_chunks_per_file_and_tops_up_in_rank_order():
+    from bot.search import diversify
+
+    ranked = ["a#0", "a#1", "a#2", "b#0", "a#3", "b#1", "c#0", "b#2", "b#3"]
+    assert diversify(ranked, 5, 2) == ["a#0", "a#1", "b#0", "b#1", "c#0"]
+    # fewer files than the cap allows for: the held-back chunks fill up, best first
+    assert diversify(["a#0", "a#1", "a#2", "b#0"], 4, 1) == ["a#0", "a#1", "a#2", "b#0"]
+    assert diversify(["x#0", "y#0"], 8, 3) == ["x#0", "y#0"]
+    assert diversify(["dir/f.txt#0", "dir/f.txt#1"], 1, 1) == ["dir/f.txt#0"]
