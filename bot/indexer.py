@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.chunking import CHUNKER_VERSION, Chunk, chunk_article
+from bot.chunking import CHUNKER_VERSION, Chunk, chunk_article, chunk_id
 from bot.corpus import Article, ArticleError, SourceFile, load_article, scan
 from bot.encoder import Encoder, as_encoder
 from bot.errors import IndexBusyError
@@ -210,7 +210,7 @@ class Indexer:
         all_chunks = [c for _, _, chunks in loaded for c in chunks]
         self._store.put_file_records([_with_state(r, "pending") for r in done])
         self._store.add_chunks(all_chunks, [vectors[c.hash] for c in all_chunks])
-        self._store.delete_chunks_beyond({r.file: r.chunks for r in done})
+        self._delete_leftovers(done, records)
         self._store.put_file_records(done)
         for src, _, _ in loaded:
             if src.name in records:
@@ -219,6 +219,23 @@ class Indexer:
                 report.added += 1
         report.chunks_embedded += sum(1 for c in all_chunks if c.hash in new_chunks)
         report.chunks_reused += sum(1 for c in all_chunks if c.hash not in new_chunks)
+
+    def _delete_leftovers(self, done: list[FileRecord], records: dict[str, FileRecord]) -> None:
+        """Delete the old chunks the new ones did not overwrite. A file last indexed cleanly
+        had exactly ``chunks`` chunks, so its leftovers are known by id (a key lookup); a new
+        file has none; only a file left pending by a crash needs a metadata scan."""
+        by_id: list[str] = []
+        scan: dict[str, int] = {}
+        for rec in done:
+            old = records.get(rec.file)
+            if old is None:
+                continue
+            if old.state == "done":
+                by_id.extend(chunk_id(rec.file, i) for i in range(rec.chunks, old.chunks))
+            else:
+                scan[rec.file] = rec.chunks
+        self._store.delete_chunk_ids(by_id)
+        self._store.delete_chunks_beyond(scan)
 
     def _encode(self, texts: list[str]) -> Any:
         if self._encoder is None:

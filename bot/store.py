@@ -221,6 +221,10 @@ class ChunkStore:
         for part in _groups(files, 100):
             self._chunks.delete(where=_file_filter(part))
 
+    def delete_chunk_ids(self, ids: Sequence[str]) -> None:
+        for part in _groups(ids, 5000):
+            self._chunks.delete(ids=part)
+
     def delete_chunks_beyond(self, counts: Mapping[str, int]) -> None:
         """Remove each file's chunks at positions >= its new chunk count: what an upsert
         of the new chunks (same ids ``file#position``) did not overwrite."""
