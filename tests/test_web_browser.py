@@ -16,6 +16,7 @@ import pytest
 from conftest import free_port
 
 from bot.web import launch
+from evals.bench_page import OBSERVE
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -29,20 +30,6 @@ ARGS = [
 ]
 QUESTION = "How many North Korean troops are in Russia?"
 WAIT_MS = 120_000  # an upper bound for slow shared machines, not a timing assertion
-
-#: Records every distinct state of the last bot message, so streaming can be checked.
-OBSERVE = """() => {
-  window.__states = [];
-  const root = document.querySelector('#transcript');
-  const note = () => {
-    const msgs = root.querySelectorAll('.msg.bot');
-    const last = msgs[msgs.length - 1];
-    if (!last) return;
-    const state = last.className.split(' ').pop() + ':' + last.textContent.length;
-    if (window.__states[window.__states.length - 1] !== state) window.__states.push(state);
-  };
-  new MutationObserver(note).observe(root, {subtree: true, childList: true, characterData: true});
-}"""
 
 pytestmark = pytest.mark.slow
 
@@ -109,7 +96,7 @@ def test_streamed_answer_citation_click_highlights_the_quote(page, served, seeds
     last_reply(page).locator("button.cite").first.wait_for()
     expected = seeds_bot.ask(QUESTION)
     states = page.evaluate("window.__states")
-    assert states[0].startswith("pending") and states[-1].startswith("answer"), states
+    assert states[0]["kind"] == "pending" and states[-1]["kind"] == "answer", states
     assert last_reply(page).locator(".bubble").text_content() == expected.text
     assert page.locator("#question textarea").input_value() == ""
     assert "answered by extractive" in last_reply(page).locator(".meta").inner_text()
