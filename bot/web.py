@@ -273,29 +273,18 @@ def create_app(bot: Any) -> gr.Blocks:
             concurrency_limit=None,
             api_visibility="private",
         )
-        question.submit(
-            respond,
-            inputs=[question, turns],
-            outputs=chat_outputs,
-            api_name="chat",
-            show_progress="hidden",
-            concurrency_id="answer",
-        )
-        send.click(
-            respond,
-            inputs=[question, turns],
-            outputs=chat_outputs,
-            show_progress="hidden",
-            concurrency_id="answer",
-            api_visibility="private",
-        )
+        # every way of asking runs the same handler in the one "answer" queue; only the
+        # Enter key's event is the public /chat endpoint
+        answering: dict[str, Any] = {
+            "inputs": [question, turns],
+            "outputs": chat_outputs,
+            "show_progress": "hidden",
+            "concurrency_id": "answer",
+        }
+        question.submit(respond, api_name="chat", **answering)
+        send.click(respond, api_visibility="private", **answering)
         examples.click(pick_example, outputs=question, api_visibility="private", queue=False).then(
-            respond,
-            inputs=[question, turns],
-            outputs=chat_outputs,
-            show_progress="hidden",
-            concurrency_id="answer",
-            api_visibility="private",
+            respond, api_visibility="private", **answering
         )
         for panel in (transcript, sources):
             panel.click(
