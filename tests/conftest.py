@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from llama import free_port
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -24,10 +25,24 @@ for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "BOT_CHROMA_URL", "BOT_DATA_DIR
     os.environ.pop(var, None)  # tests choose their answerer and store explicitly
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+#: The installed ``bot`` command next to this interpreter: the CLI exactly as users run it.
+BOT = str(Path(sys.executable).parent / "bot")
+
+
+def cli_env(extra: dict | None = None) -> dict:
+    """This environment without the user's OPENAI_*/BOT_* settings, plus ``extra``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "BOT_"))}
+    env.update(extra or {})
+    return env
+
+
+def run_cli(
+    *args: str, cwd: Path, env: dict | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess:
+    """Run ``bot ARGS`` in ``cwd`` to completion, capturing its output."""
+    return subprocess.run(
+        [BOT, *args], cwd=cwd, env=cli_env(env), capture_output=True, text=True, timeout=timeout
+    )
 
 
 @pytest.fixture(scope="session")
@@ -147,3 +162,14 @@ def llama_url(tmp_path_factory):
             yield url
     except LlamaUnavailable as exc:
         pytest.fail(str(exc))
+
+
+@pytest.fixture(scope="module")
+def fake():
+    """The scripted OpenAI-compatible server (tests/fake_openai.py), one per test module:
+    the one fake in the suite, at the LLM network edge."""
+    from fake_openai import FakeOpenAI
+
+    server = FakeOpenAI()
+    yield server
+    server.close()

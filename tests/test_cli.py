@@ -3,23 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from conftest import SEEDS
-
-BOT = str(Path(sys.executable).parent / "bot")
-
-
-def run(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "BOT_"))}
-    full_env.update(env or {})
-    return subprocess.run(
-        [BOT, *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=300
-    )
+from conftest import SEEDS, run_cli
 
 
 @pytest.fixture(scope="module")
@@ -33,17 +19,17 @@ def workdir(tmp_path_factory):
 
 
 def test_index_then_ask_human_and_json(workdir):
-    indexed = run("index", cwd=workdir)
+    indexed = run_cli("index", cwd=workdir)
     assert indexed.returncode == 0, indexed.stderr
     assert "5 added" in indexed.stdout
     assert (workdir / ".bot").is_dir()  # the default data dir, next to where it runs
 
-    human = run("ask", "How many North Korean workers were dispatched to Donbas?", cwd=workdir)
+    human = run_cli("ask", "How many North Korean workers were dispatched to Donbas?", cwd=workdir)
     assert human.returncode == 0, human.stderr
     assert "[1]" in human.stdout and "Sources:" in human.stdout
     assert "002_a3b9d148d5404355.txt, line 19" in human.stdout
 
-    as_json = run(
+    as_json = run_cli(
         "ask", "--json", "How many North Korean workers were dispatched to Donbas?", cwd=workdir
     )
     data = json.loads(as_json.stdout)
@@ -53,7 +39,7 @@ def test_index_then_ask_human_and_json(workdir):
 
 
 def test_refusal_is_a_success(workdir):
-    result = run("ask", "What is the capital of France?", cwd=workdir)
+    result = run_cli("ask", "What is the capital of France?", cwd=workdir)
     assert result.returncode == 0
     assert result.stdout.startswith("The articles don't say.")
 
@@ -69,12 +55,12 @@ def test_refusal_is_a_success(workdir):
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(workdir, args, message):
-    result = run(*args, cwd=workdir)
+    result = run_cli(*args, cwd=workdir)
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
 def test_help_comes_from_docstrings(workdir):
-    result = run("ask", "--help", cwd=workdir)
+    result = run_cli("ask", "--help", cwd=workdir)
     assert result.returncode == 0 and "Answer QUESTION from the articles" in result.stdout

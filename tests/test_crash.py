@@ -3,20 +3,17 @@ while another process indexes. The index must always end consistent with the fil
 
 from __future__ import annotations
 
-import os
 import random
 import re
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS
+from conftest import BOT, SEEDS, cli_env
 
-BOT = str(Path(sys.executable).parent / "bot")
 N_FILES = 240
 
 
@@ -40,10 +37,13 @@ def make_corpus(root: Path, n: int = N_FILES, seed: int = 11) -> Path:
 
 
 def run_bot(*args: str, env: dict | None = None, **kw) -> subprocess.Popen:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "BOT_"))}
-    full_env.update(env or {})
     return subprocess.Popen(
-        [BOT, *args], env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw
+        [BOT, *args],
+        env=cli_env(env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **kw,
     )
 
 

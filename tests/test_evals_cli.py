@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
-from pathlib import Path
+from functools import partial
 
 import pytest
-from conftest import REPO, SEEDS
-
-BOT = str(Path(sys.executable).parent / "bot")
+from conftest import REPO, SEEDS, run_cli
 
 SMALL = [
     # answerable, over the seeds
@@ -60,11 +55,7 @@ SMALL = [
 ]
 
 
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "BOT_"))}
-    return subprocess.run(
-        [BOT, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
-    )
+run = partial(run_cli, timeout=600)
 
 
 @pytest.fixture(scope="module")

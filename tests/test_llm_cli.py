@@ -7,19 +7,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import SEEDS, free_port
-from fake_openai import FakeOpenAI, source_with
-from test_cli import run
+from conftest import SEEDS, free_port, run_cli
+from fake_openai import source_with
 
 QUESTION = "How many North Korean workers were dispatched to Donbas?"
 WORKERS = "Around 150 North Korean workers were dispatched to Ukraine's Donbas region"
-
-
-@pytest.fixture(scope="module")
-def fake():
-    server = FakeOpenAI()
-    yield server
-    server.close()
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +21,7 @@ def indexed(tmp_path_factory):
     (root / "seeds").mkdir()
     for p in SEEDS.glob("*.txt"):
         (root / "seeds" / p.name).write_bytes(p.read_bytes())
-    result = run("index", cwd=root)
+    result = run_cli("index", cwd=root)
     assert result.returncode == 0, result.stderr
     return root
 
@@ -45,7 +37,7 @@ def test_streams_then_shows_the_verified_answer_and_sources(indexed, fake):
             "Paris is the capital of France [1]."
         )
     )
-    result = run("ask", QUESTION, cwd=indexed, env=llm_env(fake.url))
+    result = run_cli("ask", QUESTION, cwd=indexed, env=llm_env(fake.url))
     assert result.returncode == 0, result.stderr
     out = result.stdout
     streamed, verified = out.split("\nVerified answer (1 unsupported sentence removed):\n")
@@ -57,7 +49,7 @@ def test_streams_then_shows_the_verified_answer_and_sources(indexed, fake):
 
 def test_json_carries_the_verdicts(indexed, fake):
     fake.script(lambda body: f"{WORKERS} [{source_with(body, '150 North Korean')}].")
-    result = run("ask", "--json", QUESTION, cwd=indexed, env=llm_env(fake.url))
+    result = run_cli("ask", "--json", QUESTION, cwd=indexed, env=llm_env(fake.url))
     data = json.loads(result.stdout)
     assert data["answerer"] == "openai:fake-model" and data["verdicts"][0]["supported"]
     raw = (indexed / "seeds" / data["citations"][0]["file"]).read_text(encoding="utf-8")
@@ -67,7 +59,7 @@ def test_json_carries_the_verdicts(indexed, fake):
 
 def test_unreachable_llm_falls_back_with_a_note(indexed):
     url = f"http://127.0.0.1:{free_port()}/v1"
-    result = run("ask", QUESTION, cwd=indexed, env=llm_env(url))
+    result = run_cli("ask", QUESTION, cwd=indexed, env=llm_env(url))
     assert result.returncode == 0
     assert "150" in result.stdout and "Sources:" in result.stdout
     assert result.stderr.startswith("note: extractive (LLM unreachable):")
@@ -76,14 +68,14 @@ def test_unreachable_llm_falls_back_with_a_note(indexed):
 
 def test_no_fallback_makes_an_unreachable_llm_an_error(indexed):
     url = f"http://127.0.0.1:{free_port()}/v1"
-    result = run("ask", "--no-fallback", QUESTION, cwd=indexed, env=llm_env(url))
+    result = run_cli("ask", "--no-fallback", QUESTION, cwd=indexed, env=llm_env(url))
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr.startswith("Error: the LLM at http://127.0.0.1:")
     assert "unreachable" in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
 def test_llm_openai_without_endpoint_is_bad_input(indexed):
-    result = run("ask", "--llm", "openai", QUESTION, cwd=indexed)
+    result = run_cli("ask", "--llm", "openai", QUESTION, cwd=indexed)
     assert result.returncode == 2
     assert "OPENAI_API_KEY or OPENAI_BASE_URL" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
@@ -91,6 +83,6 @@ def test_llm_openai_without_endpoint_is_bad_input(indexed):
 
 def test_llm_extractive_ignores_a_configured_endpoint(indexed, fake):
     fake.script()
-    result = run("ask", "--llm", "extractive", QUESTION, cwd=indexed, env=llm_env(fake.url))
+    result = run_cli("ask", "--llm", "extractive", QUESTION, cwd=indexed, env=llm_env(fake.url))
     assert result.returncode == 0 and "150" in result.stdout
     assert fake.requests == []

@@ -13,7 +13,7 @@ import re
 
 import pytest
 from conftest import SEEDS
-from fake_openai import FakeOpenAI, Reply, source_with, source_without, sources
+from fake_openai import Reply, source_with, source_without, sources
 
 from bot import REFUSAL, Answer, Bot
 from bot.errors import LLMError
@@ -21,13 +21,6 @@ from bot.errors import LLMError
 WORKERS_Q = "How many North Korean workers were dispatched to Donbas?"
 WORKERS = "Around 150 North Korean workers were dispatched to Ukraine's Donbas region"
 TROOPS_Q = "How many North Korean troops are in Russia?"
-
-
-@pytest.fixture(scope="module")
-def fake():
-    server = FakeOpenAI()
-    yield server
-    server.close()
 
 
 @pytest.fixture()
