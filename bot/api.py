@@ -474,16 +474,22 @@ def _fingerprint(records: Mapping[str, Any]) -> str:
     return hashlib.sha1("\n".join(rows).encode()).hexdigest()[:16]
 
 
+def _bm25_caches(caches: Path, store_name: str) -> list[Path]:
+    """This store's saved BM25 indexes (``<store>-<ledger fingerprint>-<terms version>``)."""
+    pattern = re.compile(re.escape(store_name) + r"-[0-9a-f]{16}(?:-\w+)?")
+    with contextlib.suppress(OSError):
+        return [p for p in caches.iterdir() if pattern.fullmatch(p.name)]
+    return []
+
+
 def _prune_bm25_caches(keep: Path, store_name: str) -> None:
     """Drop this store's older BM25 caches: each index change would otherwise leave one
     behind (tens of MB at 100k chunks). Another process still on an old one just rebuilds."""
     import shutil
 
-    pattern = re.compile(re.escape(store_name) + r"-[0-9a-f]{16}(?:-\w+)?")
-    with contextlib.suppress(OSError):
-        for old in keep.parent.iterdir():
-            if old != keep and pattern.fullmatch(old.name):
-                shutil.rmtree(old, ignore_errors=True)
+    for old in _bm25_caches(keep.parent, store_name):
+        if old != keep:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def _previous_bm25(caches: Path, store_name: str) -> Any:
@@ -492,12 +498,12 @@ def _previous_bm25(caches: Path, store_name: str) -> Any:
     from bot.bm25 import Bm25Index
     from bot.terms import TERMS_VERSION
 
-    pattern = re.compile(re.escape(store_name) + r"-[0-9a-f]{16}-" + re.escape(TERMS_VERSION))
+    found = [p for p in _bm25_caches(caches, store_name) if p.name.endswith(f"-{TERMS_VERSION}")]
     with contextlib.suppress(OSError):
-        found = [p for p in caches.iterdir() if pattern.fullmatch(p.name)]
-        for path in sorted(found, key=lambda p: p.stat().st_mtime, reverse=True):
-            with contextlib.suppress(ValueError, OSError):
-                return Bm25Index.load(path)
+        found.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    for path in found:
+        with contextlib.suppress(ValueError):
+            return Bm25Index.load(path)
     return None
 
 

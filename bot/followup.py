@@ -88,10 +88,10 @@ def split_parts(question: str) -> list[str]:
 def _per_year(question: str) -> list[str]:
     m = _YEAR_LIST_RE.search(question)
     years = list(dict.fromkeys(re.findall(_YEAR, m.group(0)))) if m else []
-    if len(years) < 2:
+    if m is None or len(years) < 2:
         return [question]
-    lead = "in " if m and m.group(0).lower().startswith("between") else ""
-    return [f"{question[: m.start()]}{lead}{y}{question[m.end() :]}" for y in years]  # type: ignore[union-attr]
+    lead = "in " if m.group(0).lower().startswith("between") else ""
+    return [f"{question[: m.start()]}{lead}{y}{question[m.end() :]}" for y in years]
 
 
 def validate_history(history: object) -> list[dict[str, str]]:

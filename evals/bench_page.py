@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from evals.bench_measure import percentile
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
@@ -64,11 +66,6 @@ def seed_questions(limit: int) -> list[str]:
         if case and not case.get("history"):
             out.append(case["question"])
     return out[:limit]
-
-
-def percentile(xs: list[float], q: float) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, round(q * (len(xs) - 1)))]
 
 
 def measure(questions: list[str], data: Path) -> list[dict[str, Any]]:
@@ -133,7 +130,7 @@ def main() -> int:
     summary = {}
     for key in ("pending_ms", "first_text_ms", "final_ms"):
         xs = [r[key] for r in rows if r[key] is not None]
-        summary[key] = {"p50": statistics.median(xs), "p95": percentile(xs, 0.95), "n": len(xs)}
+        summary[key] = {"p50": statistics.median(xs), "p95": percentile(xs, 95), "n": len(xs)}
     print(f"page, offline default, {len(rows)} questions (ms from the key press)")
     for key, s in summary.items():
         print(f"  {key:14s} p50 {s['p50']:7.0f}   p95 {s['p95']:7.0f}")
