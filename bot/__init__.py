@@ -5,9 +5,9 @@ bot = Bot(seeds_dir="seeds", data_dir=".bot")
 ans = bot.ask("How many North Korean troops are in Russia?")
 """
 
-from bot.answer import REFUSAL, Answer, Citation
 from bot.api import Bot
 from bot.config import Settings
 from bot.errors import BotError
+from bot.types import REFUSAL, Answer, Citation
 
 __all__ = ["REFUSAL", "Answer", "Bot", "BotError", "Citation", "Settings"]

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from evals.text import normalise  # the judge's matching, so label checks agree with it
+
 KINDS = (
     "single",
     "multi",
@@ -286,7 +288,6 @@ def gold_spans(case: Case, corpus_dir: Path) -> list[Span]:
 def label_warnings(case: Case, corpus_dir: Path) -> list[str]:
     """Soft labelling problems: a quote occurring more than once, a missing gold file, a
     fact group none of whose alternatives appears in the evidence quotes."""
-    from evals.judge import normalise  # the judge's own matching, so the check agrees with it
 
     out = []
     for ev in case.gold_evidence:

@@ -26,49 +26,16 @@ reported separately).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from evals.cases import Case, Span
+from evals.text import MARKER_RE, normalise
 
 #: The bot's fixed refusal sentence (its public contract, restated, not imported).
 REFUSAL_TEXT = "The articles don't say."
-
-# --- normalisation -------------------------------------------------------------------------
-
-_MARKER_RE = re.compile(r"\[(\d+)\]")
-_THOUSANDS_RE = re.compile(r"(?<=\d)[,\u00a0\u202f\u2009'](?=\d{3}(?!\d))")
-_QUOTES = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201b": "'",
-        "\u2032": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201f": '"',
-        "\u2033": '"',
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u2012": "-",
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2212": "-",
-    }
-)
-
-
-def normalise(text: str) -> str:
-    """Text for fact matching: NFKC, case-folded, straight quotes and hyphens, single spaces,
-    citation markers gone, thousands separators removed (``11,000`` -> ``11000``)."""
-    text = _THOUSANDS_RE.sub("", text)  # before NFKC turns narrow spaces into plain ones
-    text = unicodedata.normalize("NFKC", text)
-    text = _MARKER_RE.sub(" ", text).translate(_QUOTES).casefold()
-    return " ".join(text.split())
-
 
 # --- the answer as the judge sees it -------------------------------------------------------
 
@@ -161,7 +128,7 @@ def statements(text: str, citations: Sequence[Cite] = ()) -> list[Statement]:
     out: list[Statement] = []
     pos = 0
     for m in _GROUP_RE.finditer(text):
-        refs = tuple(dict.fromkeys(int(n) for n in _MARKER_RE.findall(m.group())))
+        refs = tuple(dict.fromkeys(int(n) for n in MARKER_RE.findall(m.group())))
         out.extend(_pieces(text[pos : m.start()], refs, by_n))
         pos = m.end()
     out.extend(_pieces(text[pos:], (), by_n))
@@ -169,7 +136,7 @@ def statements(text: str, citations: Sequence[Cite] = ()) -> list[Statement]:
 
 
 def _pieces(chunk: str, refs: tuple[int, ...], by_n: Mapping[int, Cite]) -> list[Statement]:
-    clean = " ".join(_MARKER_RE.sub(" ", chunk).split())
+    clean = " ".join(MARKER_RE.sub(" ", chunk).split())
     if not any(ch.isalnum() for ch in clean):
         return []
     quoted = " ".join(" ".join(by_n[n].quote.split()) for n in refs if n in by_n)
@@ -297,7 +264,7 @@ class CitationValidity:
     name = "citation_validity"
 
     def applies(self, ctx: Context) -> bool:
-        return bool(ctx.answer.citations) or bool(_MARKER_RE.search(ctx.answer.text))
+        return bool(ctx.answer.citations) or bool(MARKER_RE.search(ctx.answer.text))
 
     def evaluate(self, ctx: Context) -> dict[str, Verdict]:
         problems = []
@@ -306,7 +273,7 @@ class CitationValidity:
             if why:
                 problems.append(f"[{c.n}] {why}")
         numbers = {c.n for c in ctx.answer.citations}
-        dangling = sorted({int(n) for n in _MARKER_RE.findall(ctx.answer.text)} - numbers)
+        dangling = sorted({int(n) for n in MARKER_RE.findall(ctx.answer.text)} - numbers)
         problems += [f"[{n}] marker without a citation" for n in dangling]
         total = len(ctx.answer.citations) + len(dangling)
         valid = total - len(problems)

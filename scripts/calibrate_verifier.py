@@ -17,19 +17,19 @@ from __future__ import annotations
 
 import itertools
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from bot.answer.claims import split_claims
+from bot.answer.evidence import Thresholds
+from bot.answer.support import SupportFinder
+from bot.answer.verify import MAX_RUN, Verifier
+from bot.index.embedding import MiniLM
+from bot.ingest.chunking import chunk_article
+from bot.ingest.corpus import load_article, scan
 
-from bot.chunking import chunk_article  # noqa: E402
-from bot.corpus import load_article, scan  # noqa: E402
-from bot.embedding import MiniLM  # noqa: E402
-from bot.evidence import Thresholds  # noqa: E402
-from bot.verify import MAX_RUN, Context, Verifier, split_claims  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 
 def load_chunks(seeds: Path) -> list:
@@ -48,7 +48,7 @@ def main() -> None:
     enc = MiniLM()
     enc.load()
     claims = [split_claims(r["claim"], 1)[0].text for r in rows]
-    ctx = Context(chunks, enc.encode, claims, Thresholds(min_coverage=0.0, min_score=0.0))
+    ctx = SupportFinder(chunks, enc.encode, claims, Thresholds(min_coverage=0.0, min_score=0.0))
     owner, cov, sim, run = [], [], [], []
     hard_fail = []
     for i in range(len(rows)):

@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO / "tests"))
 from llama import llama_server  # noqa: E402
 
 from bot import Bot, Settings  # noqa: E402
-from bot.terms import normalize_number  # noqa: E402
+from bot.text.terms import normalize_number  # noqa: E402
 
 
 def has(fact: str, text: str) -> bool:

@@ -25,6 +25,18 @@ for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "BOT_CHROMA_URL", "BOT_DATA_DIR
     os.environ.pop(var, None)  # tests choose their answerer and store explicitly
 
 
+#: Fixtures that start a server: a test using one is in the ``slow`` tier.
+SERVER_FIXTURES = frozenset({"chroma_server", "llama_url", "qwen_url", "fake"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that start a server are ``slow`` (``pytest -m "not slow"`` is the quick tier);
+    tests that start subprocesses, browsers or kill loops are marked in their modules."""
+    for item in items:
+        if SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 #: The installed ``bot`` command next to this interpreter: the CLI exactly as users run it.
 BOT = str(Path(sys.executable).parent / "bot")
 
@@ -47,7 +59,7 @@ def run_cli(
 
 @pytest.fixture(scope="session")
 def encoder():
-    from bot.embedding import MiniLM
+    from bot.index.embedding import MiniLM
 
     enc = MiniLM()
     enc.load()
@@ -57,7 +69,7 @@ def encoder():
 @pytest.fixture()
 def embedding(encoder):
     """A fresh llama-index embedding over the shared encoder, with its own call counter."""
-    from bot.embedding import MiniLMEmbedding
+    from bot.index.embedding import MiniLMEmbedding
 
     return MiniLMEmbedding(encoder)
 
@@ -91,7 +103,7 @@ def make_bot(tmp_path: Path, embedding):
 def seeds_bot(tmp_path_factory, encoder):
     """One indexed Bot over the real seeds, shared by read-only tests."""
     from bot import Bot, Settings
-    from bot.embedding import MiniLMEmbedding
+    from bot.index.embedding import MiniLMEmbedding
 
     data = tmp_path_factory.mktemp("seeds-data")
     bot = Bot(

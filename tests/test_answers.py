@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from bot import REFUSAL
-from bot.terms import normalize_number
+from bot.text.terms import normalize_number
 
 ANSWERABLE = [
     ("How many North Korean workers were dispatched to Donbas?", "002_a3b9d148d5404355.txt", "150"),
@@ -76,9 +76,10 @@ def test_follow_up_uses_the_history(seeds_bot):
     answer = seeds_bot.ask("And how many were wounded?", history=history)
     assert not answer.refused
     assert fact_in("3,600", answer.text)
-    assert "Kursk" in answer.standalone_question or "died" in answer.standalone_question
+    assert "Kursk" in answer.standalone_question  # the earlier question was borrowed
     alone = seeds_bot.ask("And how many were wounded?")
-    assert not fact_in("3,600", alone.text) or alone.refused or alone.citations != answer.citations
+    assert alone.standalone_question == "And how many were wounded?"  # nothing to borrow
+    assert alone.citations != answer.citations  # the history changed what is quoted
 
 
 @pytest.mark.parametrize("question", UNANSWERABLE)

@@ -6,8 +6,9 @@ import itertools
 
 from conftest import SEEDS
 
-from bot.chunking import Chunk, chunk_article
-from bot.corpus import load_article, scan
+from bot.index.codec import chunk_from_record, chunk_metadata
+from bot.ingest.chunking import chunk_article
+from bot.ingest.corpus import load_article, scan
 
 
 def seed_articles():
@@ -32,9 +33,9 @@ def test_chunk_offsets_lines_and_metadata_round_trip():
             assert raw[chunk.start : chunk.end].startswith(chunk.sentences[0].text)
             assert chunk.line_start == raw.count("\n", 0, chunk.start) + 1
             assert chunk.line_end == raw.count("\n", 0, chunk.end) + 1
-            meta = chunk.metadata()
+            meta = chunk_metadata(chunk)
             assert all(v is not None and v != [] for v in meta.values())
-            again = Chunk.from_record(chunk.id, chunk.text, meta)
+            again = chunk_from_record(chunk.id, chunk.text, meta)
             assert again == chunk
             assert again.hash == chunk.hash
 

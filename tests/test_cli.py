@@ -7,6 +7,9 @@ import json
 import pytest
 from conftest import SEEDS, run_cli
 
+#: Every test here runs the CLI (or pip) as a subprocess.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory):

@@ -12,7 +12,7 @@ from conftest import REPO
 
 _PROBE = """
 import json, sys
-from bot.cli import main
+from bot.faces.cli import main
 try:
     main(["ask", "--json", "--seeds", sys.argv[1], "--data", sys.argv[2], sys.argv[3]])
 except SystemExit as exc:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import SEEDS
 
-from bot.corpus import ArticleError, article_from_text, load_article, read_source, scan
 from bot.errors import InputError
+from bot.ingest.corpus import ArticleError, article_from_text, load_article, read_source, scan
 
 
 def load(path: Path):

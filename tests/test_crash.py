@@ -14,6 +14,9 @@ from pathlib import Path
 import pytest
 from conftest import BOT, SEEDS, cli_env
 
+#: Every test here runs the CLI (or pip) as a subprocess.
+pytestmark = pytest.mark.slow
+
 N_FILES = 240
 
 
@@ -50,8 +53,8 @@ def run_bot(*args: str, env: dict | None = None, **kw) -> subprocess.Popen:
 def assert_consistent(seeds: Path, data: Path, embedding) -> None:
     """Every file's chunks present exactly once and matching its record; no orphans."""
     from bot import Bot, Settings
-    from bot.chunking import chunk_article
-    from bot.corpus import load_article, scan
+    from bot.ingest.chunking import chunk_article
+    from bot.ingest.corpus import load_article, scan
 
     bot = Bot(settings=Settings(seeds_dir=seeds, data_dir=data), embedding=embedding)
     records = bot.store.file_records()

@@ -9,6 +9,9 @@ from functools import partial
 import pytest
 from conftest import REPO, SEEDS, run_cli
 
+#: Every test here runs the CLI (or pip) as a subprocess.
+pytestmark = pytest.mark.slow
+
 SMALL = [
     # answerable, over the seeds
     {
@@ -69,7 +72,6 @@ def workdir(tmp_path_factory):
     return root
 
 
-@pytest.mark.slow
 def test_eval_writes_reports_and_fails_on_a_missed_threshold(workdir):
     args = ["eval", "--cases", "cases/small.jsonl", "--seeds", str(SEEDS), "--llm", "extractive"]
     ok = run(

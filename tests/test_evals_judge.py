@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import REFUSAL, Answer, Citation, Passage
+from bot.types import REFUSAL, Answer, Citation, Passage
 from evals.cases import Span, parse_case
 from evals.judge import (
     REFUSAL_TEXT,

@@ -10,10 +10,10 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.answer import REFUSAL
-from bot.cleaning import clean
-from bot.sanitize import sanitize
-from bot.verify import split_claims
+from bot.answer.claims import split_claims
+from bot.answer.sanitize import sanitize
+from bot.ingest.cleaning import clean
+from bot.types import REFUSAL
 
 _MARKERISH = st.one_of(
     st.text(max_size=30),
@@ -62,10 +62,10 @@ def test_sanitized_text_has_no_links_images_or_tags(text):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_MARKERISH, min_size=1, max_size=20))
 def test_verifier_on_arbitrary_replies(seeds_bot, pieces):
-    from bot.verify import Verifier
+    from bot.answer.verify import Verifier
 
     chunks = [h.chunk for h in seeds_bot.searcher.search("North Korean troops")][:4]
-    result = Verifier(seeds_bot._encode).verify("".join(pieces), chunks)
+    result = Verifier(seeds_bot.components.vectors.encode).verify("".join(pieces), chunks)
     if result.refused:
         assert result.text == REFUSAL and not result.citations
     for c in result.citations:

@@ -8,9 +8,9 @@ import shutil
 import pytest
 
 from bot import REFUSAL
-from bot.answer import Answer, Citation
-from bot.bm25 import Bm25Index
 from bot.errors import InputError, StoreError
+from bot.index.bm25 import Bm25Index
+from bot.types import Answer, Citation
 
 
 def test_keep_citations_drops_uncited_sentences_and_renumbers():
@@ -41,7 +41,12 @@ def test_control_characters_and_mixed_scripts_are_answered_or_refused(seeds_bot)
     answer = seeds_bot.ask("How many\x00 North Korean\x1b workers were dispatched to Donbas?")
     assert not answer.refused and "150" in answer.text
     mixed = seeds_bot.ask("Сколько северокорейских солдат 在俄罗斯 Russia?")
-    assert mixed.refused or all(c.quote for c in mixed.citations)
+    if mixed.refused:
+        assert mixed.text == REFUSAL and mixed.citations == []
+    else:  # whatever it quotes is an exact span of its file, cited in the text
+        assert mixed.citations and all(f"[{c.n}]" in mixed.text for c in mixed.citations)
+        for c in mixed.citations:
+            assert seeds_bot.source_text(c.file)[0][c.start : c.end] == c.quote
 
 
 def test_fifo_in_the_seeds_dir_is_skipped_not_read(make_bot, seeds_copy):

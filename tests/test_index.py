@@ -6,12 +6,12 @@ import uuid
 
 import pytest
 
-from bot.chunking import CHUNKER_VERSION
 from bot.errors import StoreError
-from bot.store import FileRecord
+from bot.index.ledger import FileRecord
+from bot.ingest.chunking import CHUNKER_VERSION
 
 
-@pytest.fixture(params=["embedded", "server"])
+@pytest.fixture(params=["embedded", pytest.param("server", marks=pytest.mark.slow)])
 def bot_for(request, make_bot):
     """A Bot factory for one store flavour; server mode gets its own collection."""
 

@@ -10,6 +10,9 @@ import pytest
 from conftest import SEEDS, free_port, run_cli
 from fake_openai import source_with
 
+#: Every test here runs the CLI (or pip) as a subprocess.
+pytestmark = pytest.mark.slow
+
 QUESTION = "How many North Korean workers were dispatched to Donbas?"
 WORKERS = "Around 150 North Korean workers were dispatched to Ukraine's Donbas region"
 

@@ -30,7 +30,7 @@ def make_llm_bot(seeds_bot, fake):
     def make(**settings) -> Bot:
         cfg = seeds_bot.settings.with_(
             llm="openai",
-            openai_base_url=fake.url,
+            openai_base_url=settings.pop("openai_base_url", fake.url),
             llm_model="fake-model",
             llm_timeout=settings.pop("llm_timeout", 10.0),
             llm_retries=settings.pop("llm_retries", 1),
@@ -285,8 +285,7 @@ def test_without_fallback_the_error_is_one_line(make_llm_bot, fake):
 def test_an_unreachable_server_falls_back(make_llm_bot):
     from conftest import free_port
 
-    bot = make_llm_bot(llm_retries=0)
-    bot.settings = bot.settings.with_(openai_base_url=f"http://127.0.0.1:{free_port()}/v1")
+    bot = make_llm_bot(llm_retries=0, openai_base_url=f"http://127.0.0.1:{free_port()}/v1")
     answer = bot.ask(WORKERS_Q)
     assert answer.answerer == "extractive (LLM unreachable)"
     assert "unreachable" in answer.reason

@@ -23,8 +23,9 @@ QUESTIONS = [
     "How many North Korean troops are in Russia?",
     "Who is Moscow's ambassador to Pyongyang?",
     "What weapons has North Korea sent to Russia?",
-    "Who won the 2022 World Cup?",
 ]
+#: No seed article says: whatever the model writes, nothing of it may survive verification.
+OFF_TOPIC = "Who won the 2022 World Cup?"
 
 
 @pytest.fixture(scope="module")
@@ -43,10 +44,11 @@ def real_bot(seeds_bot, llama_url):
 
 def assert_invariants(answer: Answer) -> None:
     assert answer.answerer == "openai:smollm2"
-    if answer.refused:
-        assert answer.text == REFUSAL and answer.citations == []
-        return
-    assert answer.verdicts and all(v.supported and v.citations for v in answer.verdicts)
+    if answer.refused:  # a refusal says why, and carries nothing that looks like an answer
+        assert answer.text == REFUSAL and answer.citations == [] and answer.verdicts == []
+        assert answer.reason
+    else:
+        assert answer.verdicts and all(v.supported and v.citations for v in answer.verdicts)
     for c in answer.citations:
         raw = (SEEDS / c.file).open(encoding=c.encoding).read()
         assert raw[c.start : c.end] == c.quote
@@ -82,3 +84,9 @@ def test_real_model_condenses_a_follow_up(real_bot):
     answer = real_bot.ask("And how many were wounded?", history=history)
     assert answer.standalone_question.strip()
     assert_invariants(answer)
+
+
+def test_real_model_off_topic_answer_is_refused(real_bot):
+    answer = real_bot.ask(OFF_TOPIC)
+    assert_invariants(answer)
+    assert answer.refused, answer.text

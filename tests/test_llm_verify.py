@@ -17,9 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot import REFUSAL
-from bot.chunking import chunk_article
-from bot.corpus import load_article, scan
-from bot.verify import Verifier, is_refusal, split_claims
+from bot.answer.claims import is_refusal, split_claims
+from bot.answer.verify import Verifier
+from bot.index.vectors import VectorCache
+from bot.ingest.chunking import chunk_article
+from bot.ingest.corpus import load_article, scan
 
 CLAIMS = Path(__file__).parent / "data" / "verifier_claims.jsonl"
 
@@ -36,7 +38,7 @@ def chunks():
 
 @pytest.fixture(scope="module")
 def verifier(encoder):
-    return Verifier(encoder.encode)
+    return Verifier(VectorCache(encoder).encode)  # as the Bot builds it: vectors cached
 
 
 def by_file(chunks, name):

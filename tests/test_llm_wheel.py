@@ -1,6 +1,6 @@
 """The built wheel carries the prompts: install it into a fresh venv and render each one.
 
-A non-editable install has no checkout next to it, so ``bot.prompts`` must find the files
+A non-editable install has no checkout next to it, so ``bot.answer.prompts`` must find the files
 inside the package (``bot/prompts``, copied there by the build). The wheel is built
 offline with hatchling (dev extra) and installed with ``--no-deps`` into a new venv; the
 few modules ``import bot`` needs (jinja2, markupsafe, PyStemmer) are linked in from this
@@ -22,8 +22,11 @@ import pytest
 from conftest import REPO
 
 RENDER = """
-import json, types, bot, bot.prompts as p
+import json, types, bot, bot.answer.prompts as p
 from bot import REFUSAL
+
+#: Every test here runs the CLI (or pip) as a subprocess.
+pytestmark = pytest.mark.slow
 src = [types.SimpleNamespace(n=1, file="a.txt", title="T", date="2025-01-01", text="Text.")]
 out = {
     "bot": bot.__file__,

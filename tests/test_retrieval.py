@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from llama_index.core.base.base_retriever import BaseRetriever
 
-from bot.bm25 import Bm25Doc, Bm25Index
-from bot.retrieval import chunk_from_node, reciprocal_rank_fusion
+from bot.index.bm25 import Bm25Doc, Bm25Index
+from bot.index.retrieval import chunk_from_node, reciprocal_rank_fusion
 
 
 def test_rrf_rewards_agreement_and_is_deterministic():
@@ -54,12 +54,22 @@ def test_lexical_half_finds_rare_names(seeds_bot):
     assert nodes[0].node.metadata["bm25_score"] > 0
 
 
-@pytest.mark.parametrize("bad", [dict(top_k=0), dict(top_k=5, candidates=2), dict(rrf_k=0)])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        dict(top_k=0),
+        dict(top_k=5, params=dict(candidates=2)),
+        dict(params=dict(rrf_k=0)),
+        dict(params=dict(per_file=0)),
+    ],
+)
 def test_retriever_validates_its_arguments(seeds_bot, bad):
-    from bot.retrieval import HybridRetriever
+    from bot.index.retrieval import HybridRetriever
+    from bot.index.search import SearchParams
 
     with pytest.raises(ValueError):
-        HybridRetriever(seeds_bot.store, seeds_bot.embedding, seeds_bot.bm25, **bad)
+        params = SearchParams(**bad.pop("params", {}))
+        HybridRetriever(seeds_bot.store, seeds_bot.embedding, seeds_bot.bm25, params=params, **bad)
 
 
 def _docs(files: dict[str, list[str]]) -> list[Bm25Doc]:
@@ -118,7 +128,7 @@ def test_bm25_follows_an_edit_by_reading_only_the_changed_file(make_bot, seeds_c
 
 
 def test_diversify_caps_chunks_per_file_and_tops_up_in_rank_order():
-    from bot.search import diversify
+    from bot.index.search import diversify
 
     ranked = ["a#0", "a#1", "a#2", "b#0", "a#3", "b#1", "c#0", "b#2", "b#3"]
     assert diversify(ranked, 5, 2) == ["a#0", "a#1", "b#0", "b#1", "c#0"]

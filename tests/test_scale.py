@@ -1,6 +1,6 @@
 """Scale-out: the same code against a `chroma run` server, and many concurrent asks on one Bot.
 
-Latency is measured by evals/bench.py, never asserted here; these tests check behaviour:
+Latency is measured by bench/run.py, never asserted here; these tests check behaviour:
 server mode indexes and answers with nothing but the BM25 cache and the lock kept locally,
 a second replica sharing the server reuses the index, and concurrent asks are all
 answered, each with its own question's answer.
@@ -35,7 +35,7 @@ def test_server_mode_indexes_and_answers_and_a_second_replica_reuses_it(
     chroma_server, seeds_copy, tmp_path, encoder
 ):
     from bot import Bot, Settings
-    from bot.embedding import MiniLMEmbedding
+    from bot.index.embedding import MiniLMEmbedding
 
     collection = f"scale{uuid.uuid4().hex[:8]}"
 
@@ -79,7 +79,7 @@ def _ask_all_at_once(bot, questions):
         return list(pool.map(one, questions))
 
 
-@pytest.mark.parametrize("mode", ["embedded", "server"])
+@pytest.mark.parametrize("mode", ["embedded", pytest.param("server", marks=pytest.mark.slow)])
 def test_twenty_concurrent_asks_on_a_cold_bot_are_all_answered(mode, make_bot, seeds_copy, request):
     url = request.getfixturevalue("chroma_server") if mode == "server" else None
     extra = {"collection": f"c{uuid.uuid4().hex[:8]}"} if url else {}
@@ -108,7 +108,7 @@ class FakeClock:
 
 def _bot(seeds, data, encoder, clock, **settings):
     from bot import Bot, Settings
-    from bot.embedding import MiniLMEmbedding
+    from bot.index.embedding import MiniLMEmbedding
 
     cfg = Settings(seeds_dir=seeds, data_dir=data, llm="extractive", **settings)
     return Bot(settings=cfg, embedding=MiniLMEmbedding(encoder), clock=clock)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.sentences import MAX_SENTENCE_CHARS, split_sentences
+from bot.text.sentences import MAX_SENTENCE_CHARS, split_sentences
 
 
 def texts(text: str) -> list[str]:

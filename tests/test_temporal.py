@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.followup import split_parts
+from bot.answer.query import split_parts
 
 RACES = {
     "a.txt": (
@@ -35,7 +35,7 @@ RACES = {
 @pytest.fixture(scope="module")
 def races_bot(tmp_path_factory, encoder):
     from bot import Bot, Settings
-    from bot.embedding import MiniLMEmbedding
+    from bot.index.embedding import MiniLMEmbedding
 
     root = tmp_path_factory.mktemp("races")
     seeds = root / "seeds"

@@ -15,8 +15,8 @@ from urllib.parse import urlparse
 import pytest
 from conftest import free_port
 
-from bot.web import launch
-from evals.bench_page import OBSERVE
+from bench.page import OBSERVE
+from bot.faces.web import launch
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [

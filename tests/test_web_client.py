@@ -16,7 +16,7 @@ from conftest import SEEDS, free_port
 from gradio_client import Client
 from web_probe import parse
 
-from bot.web import launch
+from bot.faces.web import launch
 
 QUESTION = "How many North Korean troops are in Russia?"
 

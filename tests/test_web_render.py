@@ -12,11 +12,10 @@ from dataclasses import replace
 import pytest
 from web_probe import parse
 
-from bot.answer import Answer, Citation, SentenceVerdict
 from bot.errors import ConfigError
-from bot.web import parse_auth
-from bot.web_examples import example_questions, question_from_title
-from bot.web_html import (
+from bot.faces.web import parse_auth
+from bot.faces.web.examples import example_questions, question_from_title
+from bot.faces.web.html import (
     ARTICLE_WINDOW,
     Turn,
     render_article,
@@ -24,6 +23,7 @@ from bot.web_html import (
     render_sources,
     render_transcript,
 )
+from bot.types import Answer, Citation, SentenceVerdict
 
 #: The only elements the page's renderers ever write.
 PAGE_TAGS = {
@@ -200,7 +200,7 @@ def test_articles_lists_indexed_files(seeds_bot):
 
 
 def test_index_job_reports_progress_then_ready(make_bot, seeds_copy):
-    from bot.web import IndexJob, _Progress, _status
+    from bot.faces.web.index_job import IndexJob, Progress, status
 
     job = IndexJob(make_bot(seeds_copy))  # a new data dir: everything gets indexed
     job.start()
@@ -211,20 +211,20 @@ def test_index_job_reports_progress_then_ready(make_bot, seeds_copy):
     n = len(list(seeds_copy.glob("*.txt")))
     assert (state.stage, state.done, state.total) == ("index", n, n)  # progress was reported
     assert state.summary == f"{n} articles indexed" and not state.error
-    assert "Ready — 5 articles indexed" in _status(state)
+    assert "Ready — 5 articles indexed" in status(state)
     assert len(job.examples) == 4
-    busy = _status(_Progress(3, "index", 2, 5, False, "", ""))
+    busy = status(Progress(3, "index", 2, 5, False, "", ""))
     assert "Indexing articles" in busy and '<progress max="5" value="2">' in busy
 
 
 def test_index_job_shows_a_readable_error(make_bot, tmp_path):
-    from bot.web import IndexJob, _status
+    from bot.faces.web.index_job import IndexJob, status
 
     job = IndexJob(make_bot(tmp_path / "no-such-dir"))
     job.start()
     state = job.wait(-1)
     while not state.finished:
         state = job.wait(state.version, timeout=5.0)
-    html = _status(state)
+    html = status(state)
     assert "Indexing failed: seeds dir not found" in html and 'role="alert"' in html
     assert job.examples == []

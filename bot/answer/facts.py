@@ -1,0 +1,226 @@
+"""Facts: what a claim sentence or a passage span hinges on, read from its text.
+
+``figures`` (digits or number words, normalised: ``11,000`` = ``11000``, ``three`` = ``3``),
+``magnitudes`` ("thousands"), ``names`` (capitalised words the sources never write in
+lower case), ``quotes``, negation, and ``clauses`` with their terms. ``ClaimFacts`` and
+``SpanFacts`` bundle them so each is computed once per sentence. Number words come from
+``bot.text.lexicon``. Text in, facts out: nothing here decides support (see
+``bot.answer.evidence``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.text.lexicon import MAGNITUDES, NUMBER_WORDS
+from bot.text.terms import STOPWORDS, normalize_number, stem, terms, tokens
+
+_NEGATION_RE = re.compile(
+    r"\b(?:not|no|never|none|neither|nor|nobody|nothing|without|cannot|unable|unlikely|"
+    r"denied|denies|deny|refused|refuses|declined|declines|failed|fails|rejected)\b"
+    r"|n[’']t\b|\bout of reach\b|\bno longer\b",
+    re.I,
+)
+_CLAUSE_RE = re.compile(r"[.!?,;:—–()“”\"]|\b(?:but|while|whereas|although|though|however)\b", re.I)
+_QUOTE_RE = re.compile(r"[\"“”]([^\"“”]{3,300})[\"“”]")
+_CAP_WORD_RE = re.compile(r"(?<![\w'’])[A-Z][\w'’-]*")
+_LOWER_WORD_RE = re.compile(r"(?<![\w'’])[a-z][\w'’-]*")
+_DIRECTIONS = {
+    "north": "north",
+    "northern": "north",
+    "south": "south",
+    "southern": "south",
+    "east": "east",
+    "eastern": "east",
+    "west": "west",
+    "western": "west",
+}
+#: Sentence-initial words that are not names even when capitalised.
+_DISCOURSE = frozenset(
+    """
+    however meanwhile moreover furthermore additionally overall yes instead still thus
+    therefore although though while since according in on at as for from by with after
+    before during despite the a an this that these those it its they their there he she his
+    her we our you your i my so but and or also only both each many most some several other
+    another such one two three four five six seven eight nine ten
+    """.split()
+)
+#: Number words as figures. "one" is left out: it is mostly a pronoun ("one of the…").
+_NUMBER_WORDS = {w: str(n) for w, n in NUMBER_WORDS.items() if w != "one"}
+MAGNITUDE_STEM = {m: stem(m) for m in MAGNITUDES}
+#: Two names are variants (Ukraine ~ Ukrainian) when both have at least this many letters
+#: and share a prefix of this many letters and of this share (4/5) of the shorter one.
+NAME_PREFIX_MIN = 5
+NAME_PREFIX_SHARE = (4, 5)
+
+
+def _num(token: str) -> str:
+    """Normalised figure: ``11,000`` -> ``11000``, ``03`` -> ``3``, ``three`` -> ``3``."""
+    token = normalize_number(_NUMBER_WORDS.get(token.lower(), token))
+    if re.fullmatch(r"\d+", token):
+        return token.lstrip("0") or "0"
+    return token
+
+
+def figures(text: str) -> set[str]:
+    """Numbers in ``text``, digits or number words, normalised."""
+    found = {_num(t) for t in re.findall(r"\d+(?:[.,]\d+)*", text)}
+    words = re.findall(r"[a-z]+", text.lower())
+    return found | {_NUMBER_WORDS[w] for w in words if w in _NUMBER_WORDS}
+
+
+def magnitudes(text: str) -> set[str]:
+    """``hundreds``, ``thousands``… used in ``text`` (as words, not figures)."""
+    stems = {stem(t) for t in tokens(text)}
+    return {m for m, s in MAGNITUDE_STEM.items() if s in stems}
+
+
+def lowercase_words(text: str) -> set[str]:
+    """Tokens of the words written in lower case in ``text`` ("president", not "Putin")."""
+    return set(tokens(" ".join(_LOWER_WORD_RE.findall(text))))
+
+
+def names(claim: str, lowercase_vocab: set[str]) -> list[str]:
+    """Tokens of the claim's names (see the module docstring)."""
+    out = []
+    for m in _CAP_WORD_RE.finditer(claim):
+        for tok in tokens(m.group()):
+            if tok in _DIRECTIONS:
+                out.append(_DIRECTIONS[tok])
+            elif m.start() == 0 and (tok in _DISCOURSE or tok in STOPWORDS):
+                continue
+            elif tok not in lowercase_vocab and tok not in STOPWORDS:
+                out.append(tok)
+    return list(dict.fromkeys(out))
+
+
+def name_in(name: str, vocab: frozenset[str] | set[str]) -> bool:
+    """``name`` or a close variant is in ``vocab`` (Korea ~ Korean, Ukraine ~ Ukrainian)."""
+    if name in vocab:
+        return True
+    stemmed = stem(name)
+    for tok in vocab:
+        if stem(tok) == stemmed or _DIRECTIONS.get(tok) == name:
+            return True
+        shorter = min(len(name), len(tok))
+        if shorter >= NAME_PREFIX_MIN and _common_prefix(name, tok) >= max(
+            NAME_PREFIX_MIN, -(-NAME_PREFIX_SHARE[0] * shorter // NAME_PREFIX_SHARE[1])
+        ):
+            return True
+    return False
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def quotes(claim: str) -> list[tuple[str, ...]]:
+    """Token sequences of the claim's quotations of two words or more."""
+    out = []
+    for m in _QUOTE_RE.finditer(claim):
+        seq = tuple(tokens(m.group(1)))
+        if len(seq) >= 2:
+            out.append(seq)
+    return out
+
+
+def negated(text: str) -> bool:
+    return bool(_NEGATION_RE.search(text))
+
+
+def _all_stems(text: str) -> frozenset[str]:
+    return frozenset(stem(t) for t in tokens(text))
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A clause of a span: its content terms, all its word stems, and whether it negates."""
+
+    terms: frozenset[str]
+    stems: frozenset[str]
+    negated: bool
+
+    def about(self, claim: ClaimFacts) -> bool:
+        """The clause speaks of what the claim says: it shares two of the claim's terms,
+        one of them not a name ("refused compensation" is not about "the stay was free"
+        just because both name Matsegora), or all of its own terms are the claim's."""
+        shared = self.terms & claim.terms
+        if shared and self.terms <= claim.terms:
+            return True
+        return len(shared) >= 2 and bool(shared & claim.predicate)
+
+
+def clauses(text: str) -> tuple[Clause, ...]:
+    parts = (c for c in _CLAUSE_RE.split(text) if c and c.strip())
+    return tuple(Clause(frozenset(terms(c)), _all_stems(c), negated(c)) for c in parts)
+
+
+@dataclass(frozen=True)
+class ClaimFacts:
+    text: str
+    terms: frozenset[str]
+    figures: frozenset[str]
+    magnitudes: frozenset[str]
+    names: tuple[str, ...]
+    quotes: tuple[tuple[str, ...], ...]
+    negated: bool
+    stems: frozenset[str]  # every word, stopwords included (for contrasts)
+
+    @classmethod
+    def of(cls, text: str, lowercase_vocab: set[str]) -> ClaimFacts:
+        return cls(
+            text,
+            frozenset(terms(text)),
+            frozenset(figures(text)),
+            frozenset(magnitudes(text)),
+            tuple(names(text, lowercase_vocab)),
+            tuple(quotes(text)),
+            negated(text),
+            _all_stems(text),
+        )
+
+    @property
+    def predicate(self) -> frozenset[str]:
+        """Content terms that are not names: what the claim says about them."""
+        return self.terms - {stem(n) for n in self.names}
+
+
+@dataclass(frozen=True)
+class SpanFacts:
+    vocab: frozenset[str]  # tokens
+    terms: frozenset[str]
+    figures: frozenset[str]
+    sequence: tuple[str, ...]
+    clauses: tuple[Clause, ...]
+    length: int  # sentences
+
+    @classmethod
+    def of(cls, text: str, length: int = 1) -> SpanFacts:
+        toks = tuple(tokens(text))
+        return cls(
+            frozenset(toks),
+            frozenset(terms(text)),
+            frozenset(figures(text)),
+            toks,
+            clauses(text),
+            length,
+        )
+
+    @classmethod
+    def union(cls, parts: list[SpanFacts]) -> SpanFacts:
+        if len(parts) == 1:
+            return parts[0]
+        return cls(
+            frozenset().union(*(p.vocab for p in parts)),
+            frozenset().union(*(p.terms for p in parts)),
+            frozenset().union(*(p.figures for p in parts)),
+            tuple(t for p in parts for t in p.sequence),
+            tuple(c for p in parts for c in p.clauses),
+            sum(p.length for p in parts),
+        )

@@ -1,0 +1,151 @@
+"""Follow-ups: turn a question plus chat history into a standalone ``Query``.
+
+"And how many were wounded?" after "How many North Korean soldiers were killed?" carries no
+subject of its own. ``condense`` detects such follow-ups (a leading "and/what about", a
+pronoun, or almost no content words) and borrows the previous user question as context:
+its terms join the retrieval query and count, at a lower weight, when answers are scored.
+Stand-alone questions pass through untouched. ``split_parts`` splits a compound question
+("How did X…, and what did Y…?") so each part can be retrieved for. An LLM-based rewrite
+(the condense prompt) can replace ``condense`` on the LLM path; this one needs no model.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.errors import InputError
+from bot.text.lexicon import YEAR
+from bot.text.terms import terms
+
+_FOLLOWUP_START_RE = re.compile(
+    r"^\s*(?:and|but|also|so|then|what about|how about|what else|and what|why is that|why)\b",
+    re.IGNORECASE,
+)
+_ANAPHORA = frozenset(
+    """
+    they them their theirs it its he him his she her those these that this there ones such
+    """.split()
+)
+_ROLES = ("user", "assistant", "system")
+_FRAMING = frozenset(
+    terms("compare comparison contrast describe explain list mention change differ difference")
+)
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question ready for retrieval and answering."""
+
+    text: str  # what the user asked
+    standalone: str  # what retrieval searches for
+    context: str = ""  # the earlier question borrowed for a follow-up, if any
+
+    @property
+    def parts(self) -> list[str]:
+        """The sub-questions of a compound question ("How did X…, and what did Y…?")."""
+        return split_parts(self.text)
+
+    @property
+    def focus_terms(self) -> list[str]:
+        """The question's terms, less the words that frame it ("compare", "describe"):
+        articles state facts; they rarely say "compare"."""
+        return [t for t in terms(self.text) if t not in _FRAMING]
+
+    @property
+    def context_terms(self) -> list[str]:
+        focus = set(self.focus_terms)
+        return [t for t in terms(self.context) if t not in focus]
+
+
+_PART_SPLIT_RE = re.compile(
+    r"\?\s+(?=\S)|[,;]\s+and\s+(?=(?:what|how|who|whom|whose|when|where|which|why|did|does|do|is|are|was|were|has|have)\b)",
+    re.IGNORECASE,
+)
+
+
+#: "2018 and 2022", "between 2018 and 2024", "2019, 2021 or 2023", "from 2018 to 2024"
+_YEAR_LIST_RE = re.compile(
+    rf"\b(?:between\s+)?{YEAR}(?:\s*(?:,\s*(?:and\s+|or\s+)?|and|or|to|vs\.?|versus)\s*{YEAR})+\b",
+    re.IGNORECASE,
+)
+
+
+def split_parts(question: str) -> list[str]:
+    """Split a compound question into its parts; a simple question is one part.
+
+    A question comparing years ("the 2018 and 2022 prize funds", "between 2018 and 2024")
+    becomes one part per year: each year's figure comes from that year's report.
+    """
+    parts = [p.strip(" ,;") for p in _PART_SPLIT_RE.split(question)]
+    kept = [p for p in parts if len(terms(p)) >= 2]
+    if len(kept) > 1:
+        return kept
+    return _per_year(question)
+
+
+def _per_year(question: str) -> list[str]:
+    m = _YEAR_LIST_RE.search(question)
+    years = list(dict.fromkeys(re.findall(YEAR, m.group(0)))) if m else []
+    if m is None or len(years) < 2:
+        return [question]
+    lead = "in " if m.group(0).lower().startswith("between") else ""
+    return [f"{question[: m.start()]}{lead}{y}{question[m.end() :]}" for y in years]
+
+
+def validate_question(question: object, limit: int) -> str:
+    """The question cleaned of control characters, or an ``InputError`` saying why not."""
+    if not isinstance(question, str):
+        raise InputError("the question must be text")
+    # control, format (zero-width) and unassigned characters become spaces
+    text = " ".join(
+        "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in question).split()
+    )
+    if not text:
+        raise InputError("the question is empty")
+    if len(text) > limit:
+        raise InputError(f"the question is {len(text):,} characters long; the limit is {limit:,}")
+    return text
+
+
+def validate_history(history: object) -> list[dict[str, str]]:
+    """``history`` as a list of ``{"role", "content"}`` dicts, or an ``InputError``."""
+    if history is None:
+        return []
+    if not isinstance(history, Sequence) or isinstance(history, (str, bytes)):
+        raise InputError("history must be a list of {'role': ..., 'content': ...} messages")
+    out = []
+    for i, msg in enumerate(history):
+        if not isinstance(msg, Mapping) or msg.get("role") not in _ROLES:
+            raise InputError(f"history[{i}] must be a dict with role 'user' or 'assistant'")
+        content = msg.get("content")
+        if not isinstance(content, str):
+            raise InputError(f"history[{i}]['content'] must be a string")
+        out.append({"role": str(msg["role"]), "content": content})
+    return out
+
+
+def is_followup(question: str) -> bool:
+    words = re.findall(r"[^\W\d_]+", question.lower())
+    return bool(
+        _FOLLOWUP_START_RE.match(question)
+        or any(w in _ANAPHORA for w in words)
+        or len(terms(question)) <= 2
+    )
+
+
+def condense(question: str, history: Sequence[Mapping[str, str]] | None = None) -> Query:
+    """The standalone form of ``question`` given the earlier turns."""
+    previous = next(
+        (
+            m["content"].strip()
+            for m in reversed(history or [])
+            if m["role"] == "user" and m["content"].strip()
+        ),
+        "",
+    )
+    if not previous or not is_followup(question):
+        return Query(text=question, standalone=question)
+    return Query(text=question, standalone=f"{question} (context: {previous})", context=previous)

@@ -1,0 +1,252 @@
+"""Command line: ``bot index``, ``bot ask``, ``bot serve``, plus commands from plugins.
+
+A thin face over ``bot.Bot``: it parses options, calls the API and prints. Other packages
+add commands through the ``bot.commands`` entry point group (``bot eval`` comes from
+``evals``, which ships beside ``bot``), loaded only when named or listed, so ``bot``
+itself imports nothing of them. Errors the bot
+raises on purpose (``BotError``) print as one line with their exit code (2 for bad input);
+anything unexpected prints one line too, unless ``BOT_DEBUG=1`` asks for the traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from bot.errors import BotError, InputError
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
+
+    from bot.api import Bot
+    from bot.types import Answer
+
+
+#: Entry point group through which other packages add ``bot`` commands.
+PLUGIN_GROUP = "bot.commands"
+
+
+class _Group(click.Group):
+    """Turns every error into one line on stderr and an exit code, never a traceback; finds
+    plugin commands (``PLUGIN_GROUP`` entry points) when they are named or listed."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *(ep.name for ep in _plugins())})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        command = super().get_command(ctx, name)
+        if command is not None:
+            return command
+        found = next((ep for ep in _plugins() if ep.name == name), None)
+        if found is None:
+            return None
+        try:
+            command = found.load()
+        except Exception as exc:  # a broken plugin must not break the other commands
+            raise click.ClickException(f"command {name!r} failed to load: {exc}") from None
+        return command if isinstance(command, click.Command) else None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except BotError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            ctx.exit(130)
+        except Exception as exc:
+            if os.environ.get("BOT_DEBUG"):
+                raise
+            click.echo(
+                f"Error: unexpected {type(exc).__name__}: {exc} (BOT_DEBUG=1 shows more)", err=True
+            )
+            ctx.exit(1)
+
+
+def _plugins() -> list[EntryPoint]:
+    from importlib.metadata import entry_points
+
+    return list(entry_points(group=PLUGIN_GROUP))
+
+
+def _dir_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option(
+        "--data",
+        "data_dir",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Where the index lives (default: $BOT_DATA_DIR or ./.bot).",
+    )(func)
+    func = click.option(
+        "--seeds",
+        "seeds_dir",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Folder of .txt articles (default: $BOT_SEEDS_DIR or ./seeds).",
+    )(func)
+    return func
+
+
+def _make_bot(seeds_dir: Path | None, data_dir: Path | None, **settings: object) -> Bot:
+    from bot.api import Bot
+    from bot.config import Settings
+
+    return Bot(settings=Settings.from_env(seeds_dir=seeds_dir, data_dir=data_dir, **settings))
+
+
+@click.group(cls=_Group)
+@click.version_option(package_name="news-qa-bot")
+def main() -> None:
+    """Ask questions about a folder of news articles.
+
+    Every sentence of an answer cites the exact passage of the file that supports it,
+    or the bot says the articles don't say.
+    """
+
+
+@main.command()
+@_dir_options
+def index(seeds_dir: Path | None, data_dir: Path | None) -> None:
+    """Index the articles (incremental: only new or changed files are embedded)."""
+    bot = _make_bot(seeds_dir, data_dir)
+
+    tty = sys.stderr.isatty()
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if total and tty:
+            click.echo(f"\r{stage}: {done}/{total} files", err=True, nl=done == total)
+        elif total and done == total:
+            click.echo(f"{stage}: {total} files", err=True)
+
+    report = bot.index(progress=progress)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(report.summary())
+
+
+@main.command()
+@_dir_options
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@click.option(
+    "--llm",
+    type=click.Choice(["auto", "openai", "extractive"]),
+    default=None,
+    help="Who writes the answer: an OpenAI-compatible model (openai), quotes from the "
+    "articles (extractive), or openai when OPENAI_API_KEY or OPENAI_BASE_URL is set "
+    "(auto, the default; also $BOT_LLM).",
+)
+@click.option(
+    "--no-fallback",
+    is_flag=True,
+    help="If the LLM is unreachable, fail instead of answering with quotes.",
+)
+@click.argument("question")
+def ask(
+    seeds_dir: Path | None,
+    data_dir: Path | None,
+    as_json: bool,
+    llm: str | None,
+    no_fallback: bool,
+    question: str,
+) -> None:
+    """Answer QUESTION from the articles, citing the passages.
+
+    With an LLM the answer streams as it is written, then every sentence is checked
+    against the passage it cites; if checking changed it, the verified answer follows.
+
+    Exit status: 0 when answered or refused, 2 for bad input (empty question, missing
+    seeds dir, question over the length limit), 1 when the LLM is unreachable and
+    --no-fallback is given.
+    """
+    bot = _make_bot(seeds_dir, data_dir, llm=llm, llm_fallback=False if no_fallback else None)
+    bot.validate_question(question)  # fail fast, before any model loads
+    if as_json:
+        answer = bot.ask(question)
+        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        return
+    answer = _stream(bot, question)
+    if answer.citations:
+        click.echo("\nSources:")
+        for c in answer.citations:
+            date = f", {c.date}" if c.date else ""
+            click.echo(f"  [{c.n}] {c.file}, line {c.line}{date}")
+            click.echo(f"      “{' '.join(c.quote.split())}”")
+
+
+def _stream(bot: Bot, question: str) -> Answer:
+    """Print the answer as it streams; then the verified text if verification changed it."""
+    from bot.types import Answer
+
+    shown: list[str] = []
+    answer = None
+    for item in bot.ask_stream(question):
+        if isinstance(item, Answer):
+            answer = item
+        else:
+            shown.append(item)
+            click.echo(item, nl=False)
+    assert answer is not None
+    click.echo()
+    fallback = answer.fell_back
+    if " ".join("".join(shown).split()) != " ".join(answer.text.split()):
+        dropped = len(answer.dropped)
+        if fallback:
+            title = "Answer quoted from the articles (the LLM broke off)"
+        elif dropped:
+            plural = "s" if dropped != 1 else ""
+            title = f"Verified answer ({dropped} unsupported sentence{plural} removed)"
+        else:
+            title = "Verified answer"
+        click.echo(f"\n{title}:")
+        click.echo(answer.text)
+    if fallback:
+        click.echo(f"note: {answer.answerer}: {answer.reason}", err=True)
+    return answer
+
+
+@main.command()
+@_dir_options
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; 0.0.0.0 exposes the page to your network.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=7860,
+    show_default=True,
+    help="Port to listen on.",
+)
+def serve(seeds_dir: Path | None, data_dir: Path | None, host: str, port: int) -> None:
+    """Serve the chat page in a browser (default http://127.0.0.1:7860).
+
+    Indexes on start (the page shows progress), then answers with clickable citations
+    that open the article at the quoted passage. Set BOT_AUTH=user:password to require a
+    login. Ctrl+C stops it.
+    """
+    bot = _make_bot(seeds_dir, data_dir)
+    if not bot.settings.seeds_dir.is_dir():  # fail here, not later on the page
+        raise InputError(f"seeds dir not found: {bot.settings.seeds_dir}")
+    from bot.faces.web import launch, parse_auth  # gradio is imported only for this command
+
+    auth = parse_auth(os.environ.get("BOT_AUTH"))
+    if host not in ("127.0.0.1", "localhost", "::1") and auth is None:
+        click.echo(
+            f"warning: serving on {host} without a login; set BOT_AUTH=user:password", err=True
+        )
+    launch(bot, host=host, port=port, auth=auth)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,308 @@
+"""HTML for the chat page: the transcript, the sources panel, the article viewer, the status.
+
+Pure functions from ``Answer`` data to HTML strings. Every piece of text that comes from a
+question, an article or a model is escaped with ``html.escape`` before it is placed, and no
+link, image or markup from a source is ever rendered: the only elements are the ones
+written here. ``[n]`` markers that match a citation become ``<button class="cite">``
+elements carrying ``data-turn`` and ``data-n``; the page's JavaScript turns a click on one
+into an event. These strings are the ``value`` of ``gr.HTML`` components whose template is
+just ``${value}``: data is never interpolated into a gradio template (template text is
+evaluated as a JavaScript template literal, a value is not).
+
+Nothing here retrieves, verifies or decides what is cited: it only draws an ``Answer``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+from bot.types import Answer, Citation
+
+#: The article viewer shows this many characters either side of the quote, not whole files.
+ARTICLE_WINDOW = 12_000
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+
+
+@dataclass
+class Turn:
+    """One exchange on the page: a question and its answer, its stream so far, or an error."""
+
+    question: str
+    answer: Answer | None = None
+    streamed: str = ""
+    error: str = ""
+
+
+def _e(text: object) -> str:
+    return escape(str(text), quote=True)
+
+
+# --- transcript --------------------------------------------------------------------------
+
+
+def render_transcript(turns: Sequence[Turn]) -> str:
+    if not turns:
+        return (
+            '<div class="transcript empty"><p class="hint">Ask a question about the articles. '
+            "Every sentence of an answer cites its passage; click a <b>[n]</b> marker to read "
+            "it in its article.</p></div>"
+        )
+    return f'<div class="transcript">{"".join(_turn(i, t) for i, t in enumerate(turns))}</div>'
+
+
+def _turn(i: int, turn: Turn) -> str:
+    asked = _e(turn.question) if turn.question.strip() else '<span class="hint">(empty)</span>'
+    user = f'<div class="msg user"><div class="bubble">{asked}</div></div>'
+    return f'<div class="turn" data-turn="{i}">{user}{_bot_message(i, turn)}</div>'
+
+
+def _bot_message(i: int, turn: Turn) -> str:
+    if turn.error:
+        return (
+            '<div class="msg bot error" role="alert"><div class="bubble">'
+            '<span class="icon" aria-hidden="true">⚠</span> '
+            f"{_e(turn.error[:1].upper() + turn.error[1:])}</div></div>"
+        )
+    answer = turn.answer
+    if answer is None:
+        body = _e(turn.streamed) or '<span class="thinking">Searching the articles…</span>'
+        return (
+            f'<div class="msg bot pending" aria-busy="true"><div class="bubble">{body}'
+            '<span class="cursor" aria-hidden="true">▍</span></div></div>'
+        )
+    seconds = answer.timings.get("total")
+    took = f" · {seconds:.1f} s" if isinstance(seconds, (int, float)) else ""
+    who = _e(answer.answerer)
+    meta = f'<div class="meta">answered by <span class="answerer">{who}</span>{took}</div>'
+    if answer.refused:
+        why = f'<div class="why">{_e(answer.reason)}</div>' if answer.reason else ""
+        return (
+            f'<div class="msg bot refusal" data-refused="true" data-answerer="{who}">'
+            f'<div class="bubble"><span class="icon" aria-hidden="true">∅</span> '
+            f"{render_answer_text(answer, i)}{why}</div>{meta}</div>"
+        )
+    return (
+        f'<div class="msg bot answer" data-refused="false" data-answerer="{who}">'
+        f'<div class="bubble">{render_answer_text(answer, i)}{_dropped(answer)}</div>{meta}</div>'
+    )
+
+
+def render_answer_text(answer: Answer, turn: int) -> str:
+    """The answer text, escaped; cited ``[n]`` become buttons, unsupported sentences ``<del>``."""
+    text = answer.text
+    spans = _unsupported_spans(answer)
+    out, pos = [], 0
+    for start, end in spans:
+        out.append(_inline(text[pos:start], answer, turn))
+        out.append(
+            '<del class="unsupported" title="Verification found no support for this sentence">'
+            f"{_inline(text[start:end], answer, turn)}</del>"
+        )
+        pos = end
+    out.append(_inline(text[pos:], answer, turn))
+    return "".join(out)
+
+
+def _unsupported_spans(answer: Answer) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for verdict in answer.verdicts:
+        if verdict.supported or not verdict.text.strip():
+            continue
+        start = answer.text.find(verdict.text.strip())
+        if start < 0:
+            continue
+        end = start + len(verdict.text.strip())
+        if all(end <= s or start >= e for s, e in spans):
+            spans.append((start, end))
+    return sorted(spans)
+
+
+def _inline(text: str, answer: Answer, turn: int) -> str:
+    cited = {c.n for c in answer.citations}
+    out, pos = [], 0
+    for m in _MARKER.finditer(text):
+        n = int(m.group(1))
+        if n not in cited:
+            continue
+        out.append(_e(text[pos : m.start()]))
+        out.append(
+            f'<button type="button" class="cite" data-turn="{turn}" data-n="{n}" '
+            f'title="Show source {n} in its article">[{n}]</button>'
+        )
+        pos = m.end()
+    out.append(_e(text[pos:]))
+    return "".join(out)
+
+
+def _dropped(answer: Answer) -> str:
+    if not answer.dropped:
+        return ""
+    items = "".join(f'<li><del class="unsupported">{_e(v.text)}</del></li>' for v in answer.dropped)
+    n = len(answer.dropped)
+    return (
+        f'<details class="dropped"><summary>{n} sentence{"s" if n > 1 else ""} removed: '
+        f"not supported by the articles</summary><ul>{items}</ul></details>"
+    )
+
+
+# --- sources panel -----------------------------------------------------------------------
+
+
+def render_sources(answer: Answer | None, turn: int, active: int | None = None) -> str:
+    """The cited files of one answer: ``[n]``, file, line, title, date and the quote."""
+    if answer is None or not answer.citations:
+        note = "This answer cites nothing." if answer is not None else "No answer yet."
+        return f'<div class="sources empty"><h3>Sources</h3><p class="hint">{note}</p></div>'
+    rows = "".join(_source_row(c, turn, c.n == active) for c in answer.citations)
+    return f'<div class="sources" data-turn="{turn}"><h3>Sources</h3><ol>{rows}</ol></div>'
+
+
+def _source_row(c: Citation, turn: int, active: bool) -> str:
+    quote = " ".join(c.quote.split())
+    if len(quote) > 400:
+        quote = quote[:400].rstrip() + "…"
+    date = f' · <span class="date">{_e(c.date)}</span>' if c.date else ""
+    title = f'<div class="title">{_e(c.title)}</div>' if c.title else ""
+    cls = "source active" if active else "source"
+    return (
+        f'<li class="{cls}" data-n="{c.n}">'
+        f'<button type="button" class="cite" data-turn="{turn}" data-n="{c.n}" '
+        f'title="Show source {c.n} in its article">[{c.n}]</button> '
+        f'<span class="file">{_e(c.file)}</span>, line {c.line}{date}{title}'
+        f'<blockquote class="quote">“{_e(quote)}”</blockquote></li>'
+    )
+
+
+# --- article viewer ----------------------------------------------------------------------
+
+
+def render_article(c: Citation, text: str | None, nonce: int = 0) -> str:
+    """The article around citation ``c`` with its exact span ``text[c.start:c.end]`` marked.
+
+    Shows ``ARTICLE_WINDOW`` characters either side of the span (long files are not sent
+    whole). ``nonce`` makes a repeated click a new value, so the page scrolls again.
+    """
+    head = (
+        f'<div class="article-head"><span class="file">{_e(c.file)}</span> · line {c.line}'
+        + (f" · {_e(c.date)}" if c.date else "")
+        + (f'<div class="title">{_e(c.title)}</div>' if c.title else "")
+        + "</div>"
+    )
+    if text is None or text[c.start : c.end] != c.quote:
+        return (
+            f'<div class="article" data-nonce="{nonce}">{head}<p class="error" role="alert">'
+            "This file changed or can no longer be read since the answer was given; "
+            "ask again to cite its current text.</p></div>"
+        )
+    lo, hi = max(0, c.start - ARTICLE_WINDOW), min(len(text), c.end + ARTICLE_WINDOW)
+    rest = len(text) - hi
+    before = f'<span class="elided">[… {lo:,} characters before …]</span>\n' if lo else ""
+    after = f'\n<span class="elided">[… {rest:,} characters after …]</span>' if rest else ""
+    body = (
+        f"{before}{_e(text[lo : c.start])}"
+        f'<mark class="quote" data-n="{c.n}">{_e(text[c.start : c.end])}</mark>'
+        f"{_e(text[c.end : hi])}{after}"
+    )
+    return (
+        f'<div class="article" data-nonce="{nonce}">{head}'
+        f'<div class="article-body">{body}</div></div>'
+    )
+
+
+def render_article_placeholder() -> str:
+    return (
+        '<div class="article empty"><p class="hint">Click a <b>[n]</b> marker to see the '
+        "passage highlighted in its article.</p></div>"
+    )
+
+
+# --- status and examples -----------------------------------------------------------------
+
+
+def render_status(message: str, kind: str = "info", done: int = 0, total: int = 0) -> str:
+    """One status line; ``kind`` is ``info``, ``busy``, ``ready`` or ``error``."""
+    bar = ""
+    if kind == "busy" and total:
+        bar = f' <progress max="{total}" value="{done}">{done}/{total}</progress>'
+    role = ' role="alert"' if kind == "error" else ' role="status"'
+    return f'<div class="status {_e(kind)}"{role}>{_e(message)}{bar}</div>'
+
+
+def render_examples(questions: Sequence[str]) -> str:
+    if not questions:
+        return ""
+    buttons = "".join(
+        f'<button type="button" class="example" data-q="{_e(q)}">{_e(q)}</button>'
+        for q in questions
+    )
+    return f'<div class="examples"><span class="label">Try:</span>{buttons}</div>'
+
+
+# --- styles (gradio scopes each to its component; no data is ever placed in them) ----------
+
+TRANSCRIPT_CSS = """
+.transcript { display: flex; flex-direction: column; gap: 0.75rem; padding: 0.25rem; }
+.hint { color: var(--body-text-color-subdued); }
+.msg { display: flex; flex-direction: column; }
+.msg.user { align-items: flex-end; }
+.msg .bubble { max-width: 92%; padding: 0.6rem 0.85rem; border-radius: 0.75rem;
+  line-height: 1.5; white-space: pre-wrap; overflow-wrap: anywhere; }
+.msg.user .bubble { background: var(--color-accent-soft); }
+.msg.bot .bubble { background: var(--background-fill-secondary);
+  border: 1px solid var(--border-color-primary); }
+.msg.refusal .bubble { border: 1px dashed var(--body-text-color-subdued);
+  background: transparent; font-style: italic; }
+.msg.error .bubble { border: 1px solid #d9534f; background: rgba(217, 83, 79, 0.08); }
+.msg.pending .bubble { opacity: 0.85; }
+.cursor { animation: blink 1s steps(1) infinite; }
+@keyframes blink { 50% { opacity: 0; } }
+.thinking { color: var(--body-text-color-subdued); }
+.why { font-size: 0.85em; color: var(--body-text-color-subdued); font-style: normal;
+  margin-top: 0.3rem; }
+.meta { font-size: 0.8em; color: var(--body-text-color-subdued); margin: 0.2rem 0.4rem; }
+.answerer { font-family: var(--font-mono); }
+button.cite { font: inherit; font-size: 0.8em; vertical-align: super; cursor: pointer;
+  border: none; background: none; color: var(--color-accent); padding: 0 0.1em; }
+button.cite:hover, button.cite:focus-visible { text-decoration: underline; }
+del.unsupported { color: var(--body-text-color-subdued); }
+details.dropped { font-size: 0.85em; margin-top: 0.4rem; }
+"""
+
+SIDE_CSS = """
+h3 { margin: 0 0 0.4rem 0; font-size: 1rem; }
+.hint { color: var(--body-text-color-subdued); }
+.sources ol { list-style: none; padding: 0; margin: 0; display: flex; flex-direction: column;
+  gap: 0.5rem; }
+.source { padding: 0.4rem 0.5rem; border-radius: 0.5rem;
+  border: 1px solid var(--border-color-primary); font-size: 0.9em; }
+.source.active { border-color: var(--color-accent); }
+.source .file, .article-head .file { font-family: var(--font-mono); font-size: 0.9em; }
+.source .title, .article-head .title { font-weight: 600; }
+.source .quote { margin: 0.3rem 0 0 0; padding-left: 0.6rem;
+  border-left: 3px solid var(--border-color-primary); color: var(--body-text-color-subdued); }
+button.cite { font: inherit; cursor: pointer; border: none; background: none;
+  color: var(--color-accent); padding: 0; }
+.article-head { margin-bottom: 0.5rem; font-size: 0.9em; }
+.article-body { white-space: pre-wrap; overflow-wrap: anywhere; line-height: 1.5;
+  max-height: 55vh; overflow-y: auto; padding: 0.5rem;
+  border: 1px solid var(--border-color-primary); border-radius: 0.5rem; }
+mark.quote { background: #ffe58a; color: #000; padding: 0.05em 0; border-radius: 0.15em; }
+.elided { color: var(--body-text-color-subdued); font-style: italic; }
+.error { color: #d9534f; }
+"""
+
+STATUS_CSS = """
+.status { font-size: 0.9em; color: var(--body-text-color-subdued); }
+.status.error { color: #d9534f; }
+.status.ready::before { content: "● "; color: #3c9a5f; }
+.status progress { vertical-align: middle; width: 8rem; }
+.examples { display: flex; flex-wrap: wrap; gap: 0.4rem; align-items: center; margin-top: 0.4rem; }
+.examples .label { font-size: 0.9em; color: var(--body-text-color-subdued); }
+button.example { font: inherit; font-size: 0.85em; cursor: pointer; text-align: left;
+  padding: 0.3rem 0.6rem; border-radius: 1rem; border: 1px solid var(--border-color-primary);
+  background: var(--background-fill-secondary); color: var(--body-text-color); }
+button.example:hover { border-color: var(--color-accent); }
+"""

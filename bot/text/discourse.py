@@ -1,0 +1,43 @@
+"""Discourse: does a sentence lean on the one before it?
+
+"It was the first visit since 2019", "…,” he said", "These include tanks": such sentences
+only make sense with the sentence before them. The extractive answerer quotes the earlier
+sentence along with them; the verifier lets them join it as one span of evidence. One rule
+for both, here. Text in, a yes or no out.
+"""
+
+from __future__ import annotations
+
+import re
+
+_PRONOUN_RE = re.compile(r"\b(?:he|she|they|it|his|her|their|its|him|them)\b", re.I)
+_DEMONSTRATIVE_RE = re.compile(r"\b(?:this|these|those|such)\b", re.I)
+_SAID_RE = re.compile(
+    r"\b(?:he|she|they|it)\s+(?:said|says|wrote|added|noted|told|stated|explained|warned)\b"
+    r"|[”\"],?\s+(?:the\s+)?(?:[A-Z][\w.-]*\s+){1,3}(?:said|says|wrote|added|noted|told)\b",
+    re.I,
+)
+_NAME_WORD_RE = re.compile(r"(?<=\s)[A-Z][a-z]")
+#: "These include…", "They were…", "Such…": the first word points back.
+_REFERENCE_START_RE = re.compile(r"^[\"“‘']?(?:these|those|they|such)\b", re.I)
+
+
+def leans_back(sentence: str) -> bool:
+    """The sentence continues the one before it: a personal pronoun among its first words,
+    a demonstrative ("for this purpose"), an attribution closing a quote ("…,” he said;
+    "…,” ISW noted"), a quote that only closes here, or no name of its own ("At least nine
+    people were injured")."""
+    head = " ".join(sentence.split()[:12])
+    return bool(
+        _PRONOUN_RE.search(head)
+        or _DEMONSTRATIVE_RE.search(sentence)
+        or _SAID_RE.search(sentence)
+        or (sentence.count("”") > sentence.count("“"))
+        or not _NAME_WORD_RE.search(sentence)
+    )
+
+
+def opens_with_reference(sentence: str) -> bool:
+    """The strongest case of ``leans_back``: the first word itself points back ("These
+    include…", "They…", "Such…"), so the sentence is a continuation, not a statement."""
+    return bool(_REFERENCE_START_RE.match(sentence))

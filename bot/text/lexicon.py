@@ -1,0 +1,75 @@
+"""Lexicon: the English words and patterns for dates and numbers, in one place.
+
+Months, weekdays, number words, magnitudes and the year pattern are used by cleaning
+(date-only lines), metadata (publication dates), question analysis (what a "when" or
+"how many" question wants) and verification (``three`` = ``3``). Each module derives the
+view it needs from these tables instead of keeping its own list. Plain data and compiled
+patterns: nothing here reads text on its own.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Month names and their abbreviations -> month number.
+MONTHS: dict[str, int] = {
+    word: number
+    for number, words in enumerate(
+        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+         ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+         ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+         ("december", "dec")],
+        start=1,
+    )
+    for word in words
+}  # fmt: skip
+#: Month words that are also everyday English words ("may", "mar"): on their own they do
+#: not make a sentence about a date.
+AMBIGUOUS_MONTHS = frozenset({"may", "mar"})
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAY_ABBREVIATIONS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+#: Days named relative to the article's date.
+RELATIVE_DAYS = ("yesterday", "today")
+
+#: Number words with the value they stand for on their own ("three" = 3).
+NUMBER_WORDS: dict[str, int] = {
+    **{
+        w: i
+        for i, w in enumerate(
+            "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+            "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
+        )
+    },
+    **{
+        w: 10 * i for i, w in enumerate("thirty forty fifty sixty seventy eighty ninety".split(), 3)
+    },
+    "hundred": 100,
+    "dozen": 12,
+}
+#: Words that scale a figure ("11 thousand") and stand for no figure alone.
+SCALE_WORDS: dict[str, int] = {"thousand": 10**3, "million": 10**6, "billion": 10**9}
+#: Plural magnitudes: "hundreds" is said of a figure in ``[low, high)``.
+MAGNITUDES: dict[str, tuple[int, int]] = {
+    "dozens": (13, 100),
+    "hundreds": (100, 1000),
+    "thousands": (1000, 1_000_000),
+    "millions": (1_000_000, 1_000_000_000),
+    "billions": (1_000_000_000, 10**15),
+}
+#: Every word that says "a quantity": cardinals, scales and magnitudes.
+QUANTITY_WORDS = frozenset(NUMBER_WORDS) | frozenset(SCALE_WORDS) | frozenset(MAGNITUDES)
+
+#: A year of the last two centuries, as a regex fragment.
+YEAR = r"(?:19|20)\d\d"
+YEAR_RE = re.compile(rf"\b{YEAR}\b")
+
+
+def alternation(words: frozenset[str] | set[str] | list[str] | tuple[str, ...]) -> str:
+    """``(?:w1|w2|…)``, longest first so a longer word wins over its prefix."""
+    return "(?:" + "|".join(sorted(words, key=lambda w: (-len(w), w))) + ")"
+
+
+#: A month word, by its first three letters and whatever follows ("Sept", "January").
+MONTH_PREFIX = alternation(sorted({m[:3] for m in MONTHS})) + "[a-z]*"
+#: Month words that name a month whatever surrounds them (not "may", not "mar").
+UNAMBIGUOUS_MONTH = alternation([m for m in MONTHS if m not in AMBIGUOUS_MONTHS])
