@@ -1,0 +1,354 @@
+"""RealTime QA -> dated article corpora and ``bot eval`` cases, split by the question's year.
+
+Reads ``questions.jsonl`` (``../shared/datasets/realtimeqa``; never copied into the repo) and,
+for one split (train = 2020-2022, dev = 2023, test = 2024), writes under ``--out``:
+
+* ``corpora/rtqa-<split>/<id>.txt``: one file per distinct evidence passage of the split
+  (identical passages deduplicated, named after the first question using them), holding
+  ``date YYYY-MM-DD`` (the question's week, read by the bot's cleaner as the article's
+  date), a blank line and the passage. Minus the passages removed for unanswerable cases.
+* ``cases/rtqa-<split>.jsonl``: ``single`` cases for questions whose answer occurs in their
+  evidence, and ``unanswerable`` cases: the same kind of questions asked after their
+  evidence was removed from the corpus, used only when the answer then occurs in no file.
+
+Answer matching uses the judge's ``normalise`` (NFKC, case-folded, straight quotes and
+dashes, single spaces, no thousands separators). An answer "occurs in its evidence" when it
+starts at a word boundary there ("Russia" counts in "Russian", "US" does not count in
+"bus"); for the unanswerable check any occurrence at all disqualifies. Answers under
+``MIN_ANSWER_CHARS`` characters ("24", "US", "X") are skipped: the judge's substring test
+would pass almost any answer for them ("24" is in "2024").
+
+Statements printed by the quiz are turned into questions by ``as_question`` (general rules
+only; the original goes into ``notes``). Samples (``--answerable``, ``--unanswerable``) are a
+seeded shuffle of the eligible questions, so the same arguments give the same cases.
+
+It does not: invent titles or article text, judge paraphrased answers (a question whose
+answer is only paraphrased in its evidence is skipped), or prove that an unanswerable
+question has no paraphrased answer left in the corpus. Imports nothing from ``bot``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from evals.judge import normalise
+
+#: The splits, by the year of the question's date. Tune nothing on ``test``.
+SPLITS: dict[str, tuple[int, ...]] = {"train": (2020, 2021, 2022), "dev": (2023,), "test": (2024,)}
+MIN_ANSWER_CHARS = 3
+DEFAULT_UNANSWERABLE = 100
+DEFAULT_SEED = 0
+
+_QUOTE_PAIRS = {"“": "”", '"': '"', "‘": "’", "'": "'"}
+_ABBREVIATIONS = set("Mr Mrs Ms Dr St Jr Sr No Gov Sen Rep Gen Lt Col Capt Mt Prof Rev vs".split())
+_TIME_WORDS = set(
+    "week weekend year month morning afternoon evening night summer spring fall autumn "
+    "winter season time past century decade term session".split()
+)
+_NOT_NOUNS = set(
+    "is was are were has have had will would could can may might means one that".split()
+)
+_THIS_RE = re.compile(r"\b(this|these)\s+([\w’'-]+)", re.IGNORECASE)
+_BLANK_RE = re.compile(r"_{2,}")
+_SENTENCE_END_RE = re.compile(r"(?:\.\.\.|[.!…:])(?=[\"”’)]*(?:\s+[\"“‘(]?[A-Z]|\s*$))")
+# a wh-word asking (not ", which …" opening a relative clause), or a true-or-false item
+_WH_RE = re.compile(
+    r"(?<!, )\b(?:who|whom|whose|what|which|when|where|why|how)\b|^true or false\b", re.I
+)
+_SPLIT_RE = re.compile(r"[.!?…]+[\"”’)\]]*\s+(?=[\"“‘(]?[A-Z])")
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    date: str
+    source: str
+    question: str
+    answer: str
+    evidence: str
+
+    @property
+    def key(self) -> tuple[str, int]:
+        """Chronological order: ``20200103_10`` after ``20200103_2``."""
+        day, _, n = self.id.partition("_")
+        return (day, int(n) if n.isdigit() else 0)
+
+
+@dataclass
+class Build:
+    """One split's corpus (file name -> content), its cases and why questions were left out."""
+
+    split: str
+    files: dict[str, str]
+    cases: list[dict[str, Any]]
+    skipped: Counter[str] = field(default_factory=Counter)
+    removed: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        kinds = Counter(c["kind"] for c in self.cases)
+        why = ", ".join(f"{n} {reason}" for reason, n in sorted(self.skipped.items())) or "none"
+        return (
+            f"rtqa-{self.split}: {len(self.files)} files ({len(self.removed)} removed), "
+            f"{kinds['single']} answerable, {kinds['unanswerable']} unanswerable; "
+            f"skipped: {why}"
+        )
+
+
+def load_questions(path: Path) -> list[Question]:
+    """Every question of the JSONL file (one object a line, the dataset's fields)."""
+    out = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                row = json.loads(line)
+                out.append(
+                    Question(
+                        id=row["id"],
+                        date=row["date"],
+                        source=row.get("source", ""),
+                        question=" ".join(row["question"].split()),
+                        answer=" ".join(row["answer"].split()),
+                        evidence=" ".join(row["evidence"].split()),
+                    )
+                )
+    return out
+
+
+def split_of(date: str) -> str | None:
+    """The split holding a ``YYYY-MM-DD`` date, or None outside every split."""
+    year = int(date[:4])
+    return next((name for name, years in SPLITS.items() if year in years), None)
+
+
+def clean_answer(answer: str) -> str:
+    """The answer without whitespace around it or one pair of quotes enclosing it whole."""
+    a = answer.strip()
+    if len(a) > 2 and _QUOTE_PAIRS.get(a[0]) == a[-1] and not set(a[1:-1]) & set(_QUOTE_PAIRS):
+        a = a[1:-1].strip()
+    return a
+
+
+def occurs(answer: str, text: str) -> bool:
+    """Does the answer start at a word boundary in ``text`` (both normalised here)?"""
+    return re.search(r"(?<!\w)" + re.escape(normalise(answer)), normalise(text)) is not None
+
+
+def sentences(text: str) -> list[str]:
+    """Verbatim sentence slices of ``text``: a split after ``.!?…`` and before a capital,
+    except after an initial ("U.S.", "J.") or a title ("Dr.", "St."). Rough, but a quote
+    only needs to be a verbatim substring."""
+    out, start = [], 0
+    for m in _SPLIT_RE.finditer(text):
+        word = text[max(start, m.start() - 12) : m.start() + 1].split()[-1]
+        if word.endswith(".") and (word[:-1] in _ABBREVIATIONS or re.fullmatch(r"(\w\.)+", word)):
+            continue
+        out.append(text[start : m.end()].strip())
+        start = m.end()
+    out.append(text[start:].strip())
+    return [s for s in out if s]
+
+
+def as_question(text: str) -> str:
+    """A quiz item as a user would ask it (HTML tags stripped). The first rule that applies:
+
+    1. it already holds a "?": unchanged;
+    2. blanks (``____``) become "what", and it ends with "?";
+    3. it trails off ("…", "...", ":"): " what?" is appended ("?" after a wh-word);
+    4. the first "this/these NOUN" (not "this week", "this is") with no wh-word before it
+       becomes "which NOUN", and that sentence ends with "?";
+    5. it holds a wh-word (which, who, how, …) or starts "True or false": it ends with "?";
+    6. no end punctuation ("…a new trial citing"): " what?" is appended; else unchanged.
+    """
+    text = " ".join(re.sub(r"<[^>]+>", "", text).split())
+    if "?" in text:
+        return text
+    if _BLANK_RE.search(text):
+        return _end_with_question_mark(_BLANK_RE.sub("what", text))
+    stripped = re.sub(r"\s*(?:…|\.\.\.|:)[.…]*$", "", text)
+    if stripped != text:
+        last = stripped.split()[-1] if stripped else ""
+        return stripped + ("?" if _WH_RE.fullmatch(last) else " what?")
+    for m in _THIS_RE.finditer(text):
+        noun = re.sub(r"[’']s$", "", m.group(2)).lower()
+        if noun in _TIME_WORDS or noun in _NOT_NOUNS:
+            continue
+        if _WH_RE.search(text[: m.start()]):
+            break  # "in which country … ‘this man…’": already a question
+        which = "Which" if m.group(1)[0].isupper() else "which"
+        text = text[: m.start(1)] + which + text[m.end(1) :]
+        end = _SENTENCE_END_RE.search(text, m.end())
+        if end is None:
+            return _end_with_question_mark(text)
+        return text[: end.start()] + "?" + text[end.end() :]
+    if _WH_RE.search(text):
+        return _end_with_question_mark(text)
+    return f"{text} what?" if text and text[-1].isalnum() else text
+
+
+def _end_with_question_mark(text: str) -> str:
+    return re.sub(r"[.!…:]*$", "", text.rstrip()) + "?"
+
+
+def passages(questions: Sequence[Question]) -> tuple[dict[str, str], dict[str, str]]:
+    """Distinct evidence texts -> (file name -> content, question id -> file name).
+
+    In chronological order, so a shared passage is named and dated after its first question.
+    """
+    by_text: dict[str, str] = {}
+    files: dict[str, str] = {}
+    file_of: dict[str, str] = {}
+    for q in sorted(questions, key=lambda q: q.key):
+        name = by_text.get(q.evidence)
+        if name is None:
+            name = by_text[q.evidence] = f"{q.id}.txt"
+            files[name] = f"date {q.date}\n\n{q.evidence}\n"
+        file_of[q.id] = name
+    return files, file_of
+
+
+def evidence_quote(content: str, answer: str, evidence: str) -> str:
+    """The first sentence holding the answer if it occurs once in the file, else the passage."""
+    for s in sentences(evidence):
+        if occurs(answer, s) and content.count(s) == 1:
+            return s
+    return evidence
+
+
+def build(
+    questions: Iterable[Question],
+    split: str,
+    answerable: int | None = None,
+    unanswerable: int = DEFAULT_UNANSWERABLE,
+    seed: int = DEFAULT_SEED,
+) -> Build:
+    """One split's corpus and cases (no I/O). See the module docstring for the rules.
+
+    Unanswerable selection: walk the eligible questions in a seeded shuffle and take the
+    first ``unanswerable`` whose passage no other question uses and whose answer occurs
+    (anywhere, in any form) in no other file of the split; their passages are removed.
+    Answerable cases are the first ``answerable`` (all when None) of the rest, same order.
+    """
+    if split not in SPLITS:
+        raise ValueError(f"unknown split {split!r}; one of {', '.join(SPLITS)}")
+    qs = sorted((q for q in questions if split_of(q.date) == split), key=lambda q: q.key)
+    files, file_of = passages(qs)
+    skipped: Counter[str] = Counter()
+    eligible = []
+    for q in qs:
+        answer = clean_answer(q.answer)
+        if len(normalise(answer)) < MIN_ANSWER_CHARS:
+            skipped["short answer"] += 1
+        elif not occurs(answer, q.evidence):
+            skipped["answer not in evidence"] += 1
+        else:
+            eligible.append(q)
+
+    order = list(eligible)
+    random.Random(f"rtqa:{split}:{seed}").shuffle(order)
+    uses = Counter(file_of.values())
+    norm_files = {name: normalise(text) for name, text in files.items()}
+    chosen: list[Question] = []
+    for q in order:
+        if len(chosen) == unanswerable:
+            break
+        own = file_of[q.id]
+        answer = normalise(clean_answer(q.answer))
+        if uses[own] > 1:
+            skipped["unanswerable candidate: passage shared"] += 1
+        elif any(answer in t for name, t in norm_files.items() if name != own):
+            skipped["unanswerable candidate: answer in another file"] += 1
+        else:
+            chosen.append(q)
+    removed = sorted(file_of[q.id] for q in chosen)
+    for name in removed:
+        del files[name]
+    rest = [q for q in order if q not in chosen]
+    picked = rest if answerable is None else rest[:answerable]
+    if len(picked) < len(rest):
+        skipped["answerable not sampled"] += len(rest) - len(picked)
+
+    gone = {q.id for q in chosen}
+    cases = [
+        _case(q, split, file_of[q.id], None if q.id in gone else files[file_of[q.id]])
+        for q in sorted([*picked, *chosen], key=lambda q: q.key)
+    ]
+    _check(cases, files, {f"rtqa-{q.id}": q for q in chosen})
+    return Build(split, files, cases, skipped, removed)
+
+
+def _case(q: Question, split: str, name: str, content: str | None) -> dict[str, Any]:
+    """An answerable ``single`` case, or (``content`` None: its file was removed) an
+    ``unanswerable`` one; the notes hold the id, date, source and the printed wording."""
+    answer = clean_answer(q.answer)
+    asked = as_question(q.question)
+    notes = f"RealTime QA {q.id}, {q.date}, {q.source}"
+    notes += "" if asked == q.question else f"; printed as: {q.question}"
+    case: dict[str, Any] = {"id": f"rtqa-{q.id}", "question": asked, "corpus": f"rtqa-{split}"}
+    if content is None:
+        case.update(kind="unanswerable", gold_facts=[], gold_files=[], gold_evidence=[])
+        notes += f"; evidence {name} removed, answer {answer!r} is in no remaining file"
+    else:
+        quote = evidence_quote(content, answer, q.evidence)
+        case.update(kind="single", gold_facts=[[answer]], gold_files=[name])
+        case["gold_evidence"] = [{"file": name, "quote": quote}]
+        notes += f"; answer: {answer}"
+    return {**case, "must_refuse": content is None, "notes": notes}
+
+
+def _check(cases: list[dict[str, Any]], files: dict[str, str], gone: dict[str, Question]) -> None:
+    """Fail loudly if a case contradicts its corpus (a bug here, not in the data)."""
+    texts = [normalise(t) for t in files.values()]
+    for c in cases:
+        for ev in c["gold_evidence"]:
+            if files.get(ev["file"], "").count(ev["quote"]) != 1:
+                raise AssertionError(f"{c['id']}: quote does not occur once in {ev['file']}")
+        q = gone.get(c["id"])
+        if q is not None and any(normalise(clean_answer(q.answer)) in t for t in texts):
+            raise AssertionError(f"{c['id']}: answer still in the corpus")
+
+
+def write(result: Build, out: Path) -> tuple[Path, Path]:
+    """Write the corpus folder (emptied of old .txt files first) and the case file."""
+    corpus = out / "corpora" / f"rtqa-{result.split}"
+    corpus.mkdir(parents=True, exist_ok=True)
+    for old in corpus.glob("*.txt"):
+        old.unlink()
+    for name, content in result.files.items():
+        (corpus / name).write_text(content, encoding="utf-8")
+    cases = out / "cases" / f"rtqa-{result.split}.jsonl"
+    cases.parent.mkdir(parents=True, exist_ok=True)
+    lines = (json.dumps(c, ensure_ascii=False) + "\n" for c in result.cases)
+    cases.write_text("".join(lines), encoding="utf-8")
+    return corpus, cases
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m evals.realtimeqa", description=__doc__)
+    parser.add_argument("--data", type=Path, required=True, help="questions.jsonl")
+    parser.add_argument("--split", choices=sorted(SPLITS), required=True)
+    parser.add_argument("--out", type=Path, required=True, help="writes corpora/ and cases/ here")
+    parser.add_argument("--answerable", type=int, default=None, help="sample size (default all)")
+    parser.add_argument("--unanswerable", type=int, default=DEFAULT_UNANSWERABLE)
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    args = parser.parse_args(argv)
+    if (args.answerable is not None and args.answerable < 0) or args.unanswerable < 0:
+        parser.error("sample sizes must be >= 0")
+    result = build(
+        load_questions(args.data), args.split, args.answerable, args.unanswerable, args.seed
+    )
+    write(result, args.out)
+    print(result.summary())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
