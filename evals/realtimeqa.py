@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evals.judge import normalise
+from evals.text import normalise
 
 #: The splits, by the year of the question's date. Tune nothing on ``test``.
 SPLITS: dict[str, tuple[int, ...]] = {"train": (2020, 2021, 2022), "dev": (2023,), "test": (2024,)}

@@ -102,7 +102,7 @@ def test_identical_passages_become_one_file_named_and_dated_after_the_first_ques
 
 
 def test_the_bots_cleaner_reads_the_date_header_and_keeps_the_quote(tmp_path):
-    from bot.cleaning import clean  # the test may use the bot; the converter may not
+    from bot.ingest.cleaning import clean  # the test may use the bot; the converter may not
 
     got = build(tmp_path, dev_rows(3), unanswerable=0)
     for case in got.cases:
