@@ -7,7 +7,7 @@ import json
 import pytest
 from conftest import SEEDS, run_cli
 
-#: Every test here runs the CLI (or pip) as a subprocess.
+#: Every test here runs the `bot` CLI as a subprocess.
 pytestmark = pytest.mark.slow
 
 

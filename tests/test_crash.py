@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import BOT, SEEDS, cli_env
 
-#: Every test here runs the CLI (or pip) as a subprocess.
+#: Every test here runs `bot` as a subprocess, and most signal or kill it.
 pytestmark = pytest.mark.slow
 
 N_FILES = 240

@@ -9,7 +9,7 @@ from functools import partial
 import pytest
 from conftest import REPO, SEEDS, run_cli
 
-#: Every test here runs the CLI (or pip) as a subprocess.
+#: Every test here runs the `bot` CLI as a subprocess.
 pytestmark = pytest.mark.slow
 
 SMALL = [

@@ -10,7 +10,7 @@ import pytest
 from conftest import SEEDS, free_port, run_cli
 from fake_openai import source_with
 
-#: Every test here runs the CLI (or pip) as a subprocess.
+#: Every test here runs the `bot` CLI as a subprocess.
 pytestmark = pytest.mark.slow
 
 QUESTION = "How many North Korean workers were dispatched to Donbas?"

@@ -21,12 +21,13 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
+#: Builds a wheel and a venv, and runs them as subprocesses.
+pytestmark = pytest.mark.slow
+
 RENDER = """
 import json, types, bot, bot.answer.prompts as p
 from bot import REFUSAL
 
-#: Every test here runs the CLI (or pip) as a subprocess.
-pytestmark = pytest.mark.slow
 src = [types.SimpleNamespace(n=1, file="a.txt", title="T", date="2025-01-01", text="Text.")]
 out = {
     "bot": bot.__file__,
