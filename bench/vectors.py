@@ -3,7 +3,7 @@ vectors for stores too big to embed on a shared machine.
 
 ``VectorCache`` keeps vectors under ``bench/out/vectors``: ``keys.txt`` (sha1 of each text,
 one per line) and ``vectors.f32`` (float32 rows, same order), both append-only; a run
-killed mid-way keeps what it finished. Two ``Encoder``s (``bot.encoder``) sit on it:
+killed mid-way keeps what it finished. Two ``Encoder``s (``bot.index.encoder``) sit on it:
 
 * ``CachedEncoder`` — real vectors: cached texts are looked up, misses embedded by the
   real model and added. A 100k-chunk store this way costs ~1 h of embedding once (two quiet

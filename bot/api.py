@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from bot.index.retrieval import HybridRetriever
     from bot.index.search import HybridSearch
     from bot.index.store import ChunkStore
-    from bot.protocols import Answerer
+    from bot.protocols import Answerer, Encoder
 
 History = Sequence[Mapping[str, str]]
 
@@ -66,6 +66,11 @@ class Bot:
     def embedding(self) -> BaseEmbedding:
         """The llama-index ``BaseEmbedding`` in use (offline MiniLM by default)."""
         return self.components.embedding
+
+    @property
+    def encoder(self) -> Encoder:
+        """The ``Encoder`` behind ``embedding``: what indexing and asking actually call."""
+        return self.components.encoder
 
     @property
     def store(self) -> ChunkStore:

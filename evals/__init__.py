@@ -1,6 +1,6 @@
 """Citation evals: hand-labelled cases, an independent judge, metrics and reports.
 
-``bot eval`` (``bot/cli.py``) is the front end. The pieces:
+``bot eval`` (``evals/cli.py``, a plugin command of the ``bot`` CLI) is the front end. The pieces:
 
 * ``evals.cases``   load and validate the JSONL cases (format: ``evals/cases/README.md``);
 * ``evals.judge``   named evaluators grading one ``Answer`` against one case (never the

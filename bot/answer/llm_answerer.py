@@ -183,7 +183,7 @@ class LLMAnswerer:
 
     def condense(self, question: str, history: Sequence[Mapping[str, str]]) -> Query:
         """The follow-up rewritten to stand alone (``LLMError`` when the rewrite is unusable;
-        ``Bot`` then uses the heuristic ``bot.followup.condense``)."""
+        ``Bot`` then uses the heuristic ``bot.answer.query.condense``)."""
         turns = [
             {"role": m["role"], "content": " ".join(m["content"].split())[:1000]}
             for m in history

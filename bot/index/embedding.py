@@ -1,6 +1,6 @@
 """Embeddings: the MiniLM encoder as a llama-index ``BaseEmbedding``.
 
-``MiniLMEmbedding`` adapts ``bot.encoder.MiniLM`` (all-MiniLM-L6-v2, int8 ONNX, offline) to
+``MiniLMEmbedding`` adapts ``bot.index.encoder.MiniLM`` (all-MiniLM-L6-v2, int8 ONNX, offline) to
 llama-index, so it plugs into ``VectorStoreIndex``, retrievers and anything else that takes
 an ``embed_model``. The encoder itself lives in ``bot.index.encoder`` so that paths which only need
 vectors (``bot ask``, the indexer) do not import llama-index; its names are re-exported here.

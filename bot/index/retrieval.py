@@ -1,6 +1,6 @@
 """Retrieval as llama-index sees it: ``HybridRetriever``, a ``BaseRetriever`` over hybrid search.
 
-``retrieve(query)`` runs ``bot.search.HybridSearch`` (dense Chroma + in-process BM25, fused
+``retrieve(query)`` runs ``bot.index.search.HybridSearch`` (dense Chroma + in-process BM25, fused
 by reciprocal rank fusion) and returns ``NodeWithScore`` objects whose node metadata is the
 chunk's stored metadata plus ``dense_similarity`` and ``bm25_score``, so llama-index
 postprocessors and rerankers can be chained after it. ``Bot.ask`` calls the same

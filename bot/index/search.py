@@ -3,7 +3,7 @@
 ``HybridSearch.search(query)`` returns ``Hit`` objects (chunk, fused score, dense
 similarity, BM25 score), best first. This is the whole retrieval algorithm, written without
 llama-index so that ``bot ask`` does not pay llama-index's import time (over a second cold);
-``bot.retrieval.HybridRetriever`` wraps it as a llama-index ``BaseRetriever`` and returns
+``bot.index.retrieval.HybridRetriever`` wraps it as a llama-index ``BaseRetriever`` and returns
 exactly these hits as ``NodeWithScore``. It does not answer anything.
 """
 
