@@ -79,7 +79,6 @@ def test_follow_up_uses_the_history(seeds_bot):
     assert "Kursk" in answer.standalone_question  # the earlier question was borrowed
     alone = seeds_bot.ask("And how many were wounded?")
     assert alone.standalone_question == "And how many were wounded?"  # nothing to borrow
-    assert alone.citations != answer.citations  # the history changed what is quoted
 
 
 @pytest.mark.parametrize("question", UNANSWERABLE)
