@@ -29,6 +29,7 @@ from bot.errors import BotError, IndexBusyError, InputError
 from bot.index.freshness import FreshnessGuard
 from bot.index.tracker import IndexTracker
 from bot.protocols import Condenser, StreamingAnswerer
+from bot.text.language import looks_english
 from bot.types import PARTIAL_REFUSAL, Answer, IndexCoverage
 
 if TYPE_CHECKING:
@@ -43,6 +44,10 @@ if TYPE_CHECKING:
     from bot.types import IndexProgress, IndexReport, Progress
 
 History = Sequence[Mapping[str, str]]
+#: Why a refusal of a question that is not in English may be one (the models are English).
+ENGLISH_ONLY = (
+    "questions are read in English only: if you asked in another language, ask in English"
+)
 
 
 class Bot:
@@ -263,15 +268,13 @@ class Bot:
                     f"nothing is indexed yet (0 of {coverage.articles:,} articles); "
                     "indexing continues, ask again in a moment"
                 )
-            answer.text = PARTIAL_REFUSAL
-            answer.reason = (
-                f"only {coverage.indexed:,} of {coverage.articles:,} articles were indexed "
-                f"when you asked; ask again when indexing finishes ({answer.reason})"
-            )
+            answer.text = PARTIAL_REFUSAL  # Answer.coverage says how much was searchable
         return answer
 
     def _finish(self, answer: Answer, query: Query, t0: float) -> Answer:
         answer = self._checked(answer, query)
+        if answer.refused and not looks_english(query.text):
+            answer.reason = "; ".join(r for r in (ENGLISH_ONLY, answer.reason) if r)
         answer.coverage = self.coverage()
         answer.timings["total"] = self._clock() - t0
         return answer
@@ -317,6 +320,16 @@ class Bot:
             for r in sorted(records, key=lambda r: r.file)
             if r.state == "done"
         ]
+
+    def example_questions(self, limit: int = 4, check: bool | None = None) -> list[str]:
+        """Up to ``limit`` questions about the key facts of the newest articles, each one
+        this bot answers when ``check`` (default: with the offline answerer); see
+        ``bot.examples``."""
+        from bot.examples import example_questions
+
+        if check is None:
+            check = self.components.answerer is self.components.extractive
+        return example_questions(self, limit, check)
 
     def source_text(self, file: str) -> tuple[str, str] | None:
         """``(text, encoding)`` of a seeds file as citations index it; None if unreadable.
