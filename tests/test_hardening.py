@@ -61,7 +61,7 @@ def test_an_empty_seeds_dir_is_bad_input_not_a_refusal(make_bot, tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     (empty / "photo.jpg").write_bytes(b"\xff\xd8\xff")
-    with pytest.raises(InputError, match="no articles to answer from: .*empty holds no readable"):
+    with pytest.raises(InputError, match=r"no articles to answer from: .*empty holds no readable"):
         make_bot(empty).ask("How many troops are in Russia?")
 
 

@@ -25,8 +25,7 @@ LINE_EVERY = 5.0
 
 
 def describe(p: IndexProgress) -> str:
-    """ "40 of 100 files, 4.0 files/s, about 15 s left" (rate and ETA once known)."""
-    from tqdm import tqdm
+    """The line "40 of 100 files, 4.0 files/s, about 15 s left" (rate, ETA once known)."""
 
     out = f"{p.done:,} of {p.total:,} files"
     if p.done and p.seconds > 0:
@@ -34,8 +33,16 @@ def describe(p: IndexProgress) -> str:
         left = (p.total - p.done) / rate
         out += f", {rate:.1f} files/s"
         if p.done < p.total:
-            out += f", about {tqdm.format_interval(left)} left"
+            out += f", about {_duration(left)} left"
     return out
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{max(1, round(seconds))} s"
+    if seconds < 90 * 60:
+        return f"{round(seconds / 60)} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 class ProgressView:

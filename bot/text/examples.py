@@ -26,7 +26,8 @@ _AUX = r"had|have|has|were|are|was|is|will|would|could|may|might|remain|remained
 _HOW_MANY_RE = re.compile(
     rf"(?<![\w,.])(?:{_NUMBER})\s+(?P<noun>(?:[A-Z][a-z]+\s|[a-z]+\s){{0,3}}[a-z]{{3,}}s)"
     rf"\s+(?P<verb>(?:{_AUX})(?:\s+(?:been|not|also|now|already))?\s+[a-z]+(?:ed|en|wn)\b)"
-    r"(?P<rest>(?:\s+(?:in|to|from|at|on|by|during)\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s[A-Z][\w’'-]*)*)?)"
+    r"(?P<rest>(?:\s+(?:in|to|from|at|on|by|during)\s+(?:the\s+)?"
+    r"(?:[A-Z][\w’'-]*(?:\s[A-Z][\w’'-]*)*|[a-z]{3,}\b(?![’'-])))?)"
 )
 _NOT_NAMES = frozenset(
     "The A An This That These Those However Meanwhile According In On At For But And".split()

@@ -149,8 +149,9 @@ def _inline(text: str, answer: Answer, turn: int) -> str:
             f'title="Show source {n} in its article">[{n}]</button>'
         )
         if dates[n]:
-            date = _e(dates[n])
-            out.append(f' <span class="cdate" title="date of the cited article">{date}</span>')
+            date = _e(dates[n])  # drawn by CSS from the attribute: the text stays the answer's
+            out.append(f'<span class="cdate" data-date="{date}" title="cited article: {date}">')
+            out.append("</span>")
         pos = m.end()
     out.append(_e(text[pos:]))
     return "".join(out)

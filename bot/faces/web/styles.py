@@ -35,8 +35,9 @@ button.cite { font: inherit; font-size: 0.85em; font-weight: 700; line-height: 1
   border: 1px solid var(--color-accent); background: var(--color-accent); color: #fff; }
 button.cite:hover, button.cite:focus-visible { outline: 2px solid var(--body-text-color);
   outline-offset: 1px; }
-.cdate { font-size: 0.8em; white-space: nowrap; color: var(--body-text-color);
-  border: 1px solid var(--border-color-primary); border-radius: 0.3rem; padding: 0 0.3em; }
+.cdate::before { content: attr(data-date); font-size: 0.8em; white-space: nowrap;
+  color: var(--body-text-color); border: 1px solid var(--border-color-primary);
+  border-radius: 0.3rem; padding: 0 0.3em; margin-right: 0.2em; }
 del.unsupported { color: var(--body-text-color-subdued); }
 details.dropped { font-size: 0.85em; margin-top: 0.4rem; }
 """
