@@ -126,11 +126,8 @@ def index(seeds_dir: Path | None, data_dir: Path | None) -> None:
 
     bot = _make_bot(seeds_dir, data_dir)
     bot.check_seeds_dir()
-    view = ProgressView(f"Indexing {bot.settings.seeds_dir}")
-    try:
+    with ProgressView(f"Indexing {bot.settings.seeds_dir}") as view:
         report = bot.index(progress=view)
-    finally:
-        view.close()
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(report.summary())
@@ -192,11 +189,8 @@ def _index_first(bot: Bot) -> None:
     from bot.faces.progress import ProgressView
 
     bot.check_seeds_dir()
-    view = ProgressView(f"Indexing {bot.settings.seeds_dir} before answering")
-    try:
+    with ProgressView(f"Indexing {bot.settings.seeds_dir} before answering") as view:
         report = bot.ensure_indexed(progress=view)
-    finally:
-        view.close()
     if report is not None and report.skipped:
         n = report.skipped
         click.echo(

@@ -78,6 +78,12 @@ class ProgressView:
             self._write(f"indexing: {describe(p)}")
             self._said_at = self.clock()
 
+    def __enter__(self) -> ProgressView:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
         if self._bar is not None:
             self._bar.close()

@@ -24,7 +24,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import PurePosixPath
 from typing import Any, Literal, Protocol, get_args
@@ -248,37 +248,21 @@ def _unquote(value: str) -> str:
 # --- library-backed formats (bot.ingest.documents, imported on first use) ------------------
 
 
-class HtmlExtractor:
-    kind: Kind = "html"
-    suffixes = (".html", ".htm")
-    cached = True
+@dataclass(frozen=True)
+class DocumentExtractor:
+    """A format whose bytes are not the text: read by ``bot.ingest.documents.<function>``
+    (the library is imported on first use) and worth caching by content hash."""
+
+    kind: Kind
+    suffixes: tuple[str, ...]
+    function: str
+    cached: bool = True
 
     def extract(self, data: bytes) -> Extracted:
-        from bot.ingest.documents import extract_html
+        from bot.ingest import documents
 
-        return extract_html(data)
-
-
-class PdfExtractor:
-    kind: Kind = "pdf"
-    suffixes = (".pdf",)
-    cached = True
-
-    def extract(self, data: bytes) -> Extracted:
-        from bot.ingest.documents import extract_pdf
-
-        return extract_pdf(data)
-
-
-class DocxExtractor:
-    kind: Kind = "docx"
-    suffixes = (".docx",)
-    cached = True
-
-    def extract(self, data: bytes) -> Extracted:
-        from bot.ingest.documents import extract_docx
-
-        return extract_docx(data)
+        extractor: Callable[[bytes], Extracted] = getattr(documents, self.function)
+        return extractor(data)
 
 
 # --- the registry --------------------------------------------------------------------------
@@ -290,7 +274,11 @@ def _by_suffix(*extractors: Extractor) -> dict[str, Extractor]:
 
 #: One extractor per suffix.
 EXTRACTORS: Mapping[str, Extractor] = _by_suffix(
-    TextExtractor(), MarkdownExtractor(), HtmlExtractor(), PdfExtractor(), DocxExtractor()
+    TextExtractor(),
+    MarkdownExtractor(),
+    DocumentExtractor("html", (".html", ".htm"), "extract_html"),
+    DocumentExtractor("pdf", (".pdf",), "extract_pdf"),
+    DocumentExtractor("docx", (".docx",), "extract_docx"),
 )
 #: The suffixes the scanner looks for (lower case; matching is case-insensitive).
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(EXTRACTORS)
