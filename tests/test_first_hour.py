@@ -247,3 +247,15 @@ def test_a_refused_question_in_another_language_says_the_bot_reads_english(seeds
 def test_english_refusals_carry_no_language_hint(seeds_bot):
     answer = seeds_bot.ask("What is the capital of France?")
     assert answer.refused and "English" not in answer.reason
+
+
+def test_the_cli_says_why_it_refused_and_that_it_reads_english(seeds_bot):
+    args = ["ask", "--seeds", str(SEEDS), "--data", str(seeds_bot.settings.data_dir)]
+    result = CliRunner().invoke(
+        main, [*args, "Wie viele Soldaten hat Nordkorea nach Russland geschickt?"]
+    )
+    assert result.exit_code == 0 and "The articles don't say." in result.stdout
+    assert "note: Questions are read in English only" in result.stderr
+    result = CliRunner().invoke(main, [*args, "What is the capital of France?"])
+    assert "note: None of the indexed articles mentions" in result.stderr
+    assert "English" not in result.stderr and "Indexing" not in result.stderr  # nothing to index

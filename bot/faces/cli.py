@@ -227,6 +227,10 @@ def _stream(bot: Bot, question: str) -> Answer:
         click.echo(answer.text)
     if fallback:
         click.echo(f"note: {answer.answerer}: {answer.reason}", err=True)
+    if answer.refused and answer.reason:
+        from bot.faces.text import plain_reason
+
+        click.echo(f"note: {plain_reason(answer.reason)}", err=True)
     if answer.coverage is not None and answer.coverage.note():
         click.echo(f"note: {answer.coverage.note()}", err=True)
     return answer
