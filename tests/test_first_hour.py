@@ -32,6 +32,7 @@ BRIDGE = "How long will the Mill Street bridge be closed for repairs?"
 # --- progress ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # indexes a 120-chunk corpus
 def test_index_reports_every_file_with_searchable_counts(make_bot, tmp_path):
     from bench.corpus import write_corpus
 
