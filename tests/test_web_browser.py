@@ -305,3 +305,38 @@ def test_example_questions_are_questions_about_the_articles(page, served, tmp_pa
     last_reply(page).locator("button.cite").first.click()
     page.locator("#article mark.quote").wait_for()
     screenshot(page, "desktop-answer.png", tmp_path)
+
+
+def test_while_indexing_the_page_shows_progress_and_partial_answers_say_so(
+    page, make_bot, tmp_path
+):
+    """A spy slows the real store's chunk writes so the indexing lasts long enough to look
+    at; the answer comes from the articles indexed so far and says how many those were."""
+    import time
+
+    from test_first_hour import _folder_answer_last, _slow_bot
+
+    seeds = tmp_path / "seeds"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "seeds", seeds)
+    bot = _slow_bot(make_bot, _folder_answer_last(seeds), 6.0, index_wait=0)
+    app, url = launch(bot, port=free_port(), block=False, quiet=True)
+    try:
+        page.goto(url)
+        status = page.locator("#status .status.busy")
+        page.wait_for_function(
+            "() => (document.querySelector('#status') || {}).innerText"
+            "?.includes('you can ask already')"
+        )
+        assert "articles searchable" in status.inner_text() and "files/s" in status.inner_text()
+        ask(page, "Who is Alexander Matsegora?")
+        reply = last_reply(page)
+        reply.locator("button.cite").first.wait_for()
+        partial = reply.locator(".meta .partial").inner_text()
+        assert partial.startswith("answered from ") and partial.endswith("indexing continues")
+        assert "Indexing:" in page.locator("#status").inner_text()  # until the run ends
+        screenshot(page, "desktop-while-indexing.png", tmp_path)
+        while not app.bot_index_job.state.finished:
+            time.sleep(0.2)
+        page.locator("#status .status.ready").wait_for()
+    finally:
+        app.close()

@@ -97,7 +97,7 @@ class PageHandlers:
         """What a question asked before the first indexing ends should expect."""
         state = self.job.state
         p = state.progress
-        if state.finished or p is None or p.finished:
+        if state.finished or p is None or not p.total:
             return ""
         return (
             f"Indexing is still running ({p.indexed:,} of {p.articles:,} articles searchable): "

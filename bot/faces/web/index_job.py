@@ -95,13 +95,14 @@ def status(state: JobState) -> str:
         return render_status(f"Indexing failed: {state.error}", "error")
     skipped = list(state.skipped)
     p = state.progress
-    if not state.finished and p is not None and p.total and not p.finished:
+    if not state.finished and p is not None and p.total:  # done counts embedded files
         ready = (
             f" — {p.indexed:,} of {p.articles:,} articles searchable; you can ask already"
             if p.indexed
             else " — the first articles will be searchable in a few seconds"
         )
-        return render_status(f"Indexing: {describe(p)}{ready}", "busy", p.done, p.total)
+        # the bar: how much can be asked about (files read run ahead of files written)
+        return render_status(f"Indexing: {describe(p)}{ready}", "busy", p.indexed, p.articles)
     if not state.finished:
         return render_status("Checking the articles…", "busy")
     n = state.articles
