@@ -20,6 +20,7 @@ from conftest import SEEDS, run_cli
 from test_formats import BOILERPLATE, DOCX, FIXTURES, HTML, MD, PDF, SCANNED, extract_file
 
 from bot.ingest.cache import ExtractionCache
+from bot.ingest.chunking import chunk_article
 from bot.ingest.corpus import ArticleError, SourceFile, article_from_text, load_article, scan
 
 #: A plain-text article as wire services file them: headline, dateline, quotes.
@@ -33,6 +34,12 @@ The repairs will cost 4.2 million dollars, most of it from a state grant.
 """
 
 
+def _quotable(article) -> list[str]:
+    """The sentences an answer can quote: those of the article's chunks, in order."""
+    seen = {s.start: s.text for c in chunk_article(article) for s in c.sentences}
+    return [seen[k] for k in sorted(seen)]
+
+
 def _source(path: Path, name: str | None = None) -> SourceFile:
     st = path.stat()
     return SourceFile(path, name or path.name, st.st_size, st.st_mtime_ns)
@@ -42,19 +49,20 @@ def test_headline_and_dateline_are_metadata_not_quotable_sentences(tmp_path: Pat
     path = tmp_path / "riverton.txt"
     path.write_text(RIVERTON, encoding="utf-8")
     article, _ = load_article(_source(path))
-    texts = [s.text for s in article.sentences]
+    texts = _quotable(article)
     assert article.title == "Riverton council votes to close the old bridge for repairs"
     assert texts[0].startswith("The city council voted 7-2 on Tuesday")
     assert not any("RIVERTON" in t or t == article.title for t in texts)
     assert "“We cannot keep patching it,” said Mayor Ana Ruiz, who proposed the closure." in texts
     for s in article.sentences:
         assert RIVERTON[s.start : s.end] == s.text  # offsets still index the raw file
+    assert article.headline == (0, len(article.title))
 
 
 def test_a_lead_sentence_without_a_full_stop_inside_quotes_is_not_cut():
     raw = "“The bridge will stay closed until the inspectors are satisfied,” she said.\n"
     article = article_from_text("q.txt", raw)
-    assert [s.text for s in article.sentences] == [raw.strip()]
+    assert _quotable(article) == [raw.strip()] and article.headline is None
 
 
 def test_markdown_article_cites_the_raw_file_but_never_its_front_matter():
@@ -63,7 +71,7 @@ def test_markdown_article_cites_the_raw_file_but_never_its_front_matter():
     assert warning is None and article.raw == raw and article.encoding == "utf-8"
     assert article.title == "Rail union and operator agree deal to end month-long strike"
     assert (article.date, article.outlet) == ("2025-03-14", "Northern Wire")
-    texts = [s.text for s in article.sentences]
+    texts = _quotable(article)
     assert article.title not in texts  # the headline is the title, not a sentence to quote
     assert any("6.5 per cent rise" in t for t in texts)
     front = raw[: raw.index("---\n", 4) + 4]

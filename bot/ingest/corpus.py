@@ -9,8 +9,8 @@ is given), and every offset the bot reports indexes that string (``Bot.source_te
 files (empty, binary, too large, undecodable, no text layer, symlinks leaving the seeds
 dir) are skipped with a one-line reason naming the file; everything else loads.
 
-It cleans (``bot.ingest.cleaning``: boilerplate, plus the file's own ``skip`` ranges and
-its headline, which are not sentences to quote), splits sentences (``bot.text.sentences``)
+It cleans (``bot.ingest.cleaning``: boilerplate, plus the file's own ``skip`` ranges),
+marks the headline (a title, not a sentence to quote), splits sentences (``bot.text.sentences``)
 and reads the title, date and outlet (``bot.ingest.metadata``; what the file itself states
 wins); it knows nothing of chunks, embeddings or storage.
 """
@@ -93,10 +93,16 @@ class Article:
     date: str | None
     outlet: str | None
     cleaned: Cleaned = field(repr=False)
+    headline: tuple[int, int] | None = None  # the headline line's raw range, if one was found
 
     @property
     def body(self) -> str:
         return self.cleaned.body
+
+    def is_headline(self, sentence: Sentence) -> bool:
+        """True for a sentence inside the headline line: a title, not a quote."""
+        h = self.headline
+        return h is not None and h[0] <= sentence.start and sentence.end <= h[1]
 
     @cached_property
     def sentences(self) -> tuple[Sentence, ...]:
@@ -213,8 +219,8 @@ def article_from_text(
 
     The file's own metadata in ``extracted`` wins over what is detected in the text, and
     its ``skip`` ranges (Markdown front matter and headings, HTML headings) are cut like
-    boilerplate. So is the headline line: it names the story, it is not a sentence of it
-    (it still travels with every chunk as its title)."""
+    boilerplate. The headline line is marked (``Article.headline``): it names the story,
+    it is not a sentence to quote (it travels with every chunk as its title)."""
     skip = extracted.skip if extracted else ()
     rules = (*RULES, lambda _lines: skip) if skip else RULES
     cleaned = clean(raw, rules)
@@ -224,10 +230,7 @@ def article_from_text(
     article = Article(name, raw, encoding, sha, "", None, None, cleaned)
     meta = extracted or Extracted(raw, "text")
     title, headline = detect_title(article)
-    if headline is not None:
-        without = clean(raw, (*rules, lambda _lines: (headline,)))
-        if without.spans:  # a file that is only a headline keeps it as its text
-            article = Article(name, raw, encoding, sha, "", None, None, without)
+    object.__setattr__(article, "headline", headline)
     object.__setattr__(article, "title", meta.title or title)
     object.__setattr__(article, "date", meta.date or cleaned.header_date or detect_date(raw))
     object.__setattr__(article, "outlet", meta.outlet or detect_outlet(raw))
