@@ -7,6 +7,12 @@ page and the evals go through this class and nothing else. It is a facade: the p
 ``bot.index.freshness``'s, retrieval ``bot.index.passages``'s, and the on-disk re-check of
 every citation ``bot.ingest.sources``'s. ``ask`` indexes first when the index is missing
 or stale; the offline path never imports llama-index.
+
+While an index run is still going (a page indexing in a background thread, or another
+process holding the index lock), ``ask`` answers from what is searchable and says so in
+``Answer.coverage``; a refusal then waits for this process's run to finish (up to
+``settings.index_wait`` seconds) and asks again, so nothing is refused only because it
+was not indexed yet.
 """
 
 from __future__ import annotations
@@ -19,23 +25,29 @@ from typing import TYPE_CHECKING
 from bot.answer.query import Query, condense, validate_history, validate_question
 from bot.components import Components
 from bot.config import Settings
-from bot.errors import BotError, IndexBusyError
+from bot.errors import BotError, IndexBusyError, InputError
 from bot.index.freshness import FreshnessGuard
+from bot.index.tracker import IndexTracker
 from bot.protocols import Condenser, StreamingAnswerer
-from bot.types import Answer
+from bot.text.language import looks_english
+from bot.types import PARTIAL_REFUSAL, Answer, IndexCoverage
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
     from llama_index.core.base.embeddings.base import BaseEmbedding
 
     from bot.index.bm25 import Bm25Index
-    from bot.index.indexer import IndexReport, Progress
     from bot.index.retrieval import HybridRetriever
     from bot.index.search import HybridSearch
     from bot.index.store import ChunkStore
     from bot.protocols import Answerer, Encoder
+    from bot.types import IndexProgress, IndexReport, Progress
 
 History = Sequence[Mapping[str, str]]
+#: Why a refusal of a question that is not in English may be one (the models are English).
+ENGLISH_ONLY = (
+    "questions are read in English only: if you asked in another language, ask in English"
+)
 
 
 class Bot:
@@ -59,6 +71,7 @@ class Bot:
         )
         self._clock = clock
         self._fresh = FreshnessGuard(self.settings.refresh_seconds, clock)
+        self._tracker = IndexTracker()
 
     # --- parts, for callers who want them -------------------------------------------------
 
@@ -101,25 +114,51 @@ class Bot:
     def index(self, progress: Progress | None = None, wait: float | None = None) -> IndexReport:
         """Bring the index in line with the seeds dir; returns an ``IndexReport``.
 
-        Waits up to ``wait`` seconds (default ``settings.lock_timeout``) for another process
-        indexing the same data dir, then raises ``IndexBusyError``.
+        ``progress`` is called with an ``IndexProgress`` after the plan, after each file
+        and after each slice of chunks is embedded. Waits up to ``wait`` seconds (default
+        ``settings.lock_timeout``) for another indexer of the same data dir (another
+        process, or another thread of this one), then raises ``IndexBusyError``.
         """
         from bot.index.indexer import Indexer, lock
 
         c = self.components
         timeout = self.settings.lock_timeout if wait is None else wait
-        with lock(self.settings.data_dir, timeout):
-            indexer = Indexer(c.store, c.encoder, self.settings.max_file_bytes, progress)
+        if timeout <= 0 and self._tracker.running:
+            raise IndexBusyError("this process is indexing already")
+        with lock(self.settings.data_dir, timeout), self._tracker.run() as tell:
+
+            def on_progress(p: IndexProgress) -> None:
+                tell(p)
+                if progress is not None:
+                    progress(p)
+
+            indexer = Indexer(
+                c.store, c.encoder, self.settings.max_file_bytes, on_progress, c.extraction_cache
+            )
             report = indexer.sync(self.settings.seeds_dir)
         self._fresh.checked()
         c.sources.forget()
         c.ledger.forget()
-        if report.changed or report.skipped:
+        if report.changed:
             c.bm25.invalidate()
         return report
 
+    def ensure_indexed(self, progress: Progress | None = None) -> IndexReport | None:
+        """Index now if the index is missing or stale, as ``ask`` would first; the report,
+        or None when there was nothing to do (or another process is indexing)."""
+        if not self._index_is_stale():
+            self._fresh.checked()
+            return None
+        try:
+            return self.index(progress=progress, wait=0)
+        except IndexBusyError:
+            self._fresh.checked()
+            return None
+
     def _ensure_fresh(self) -> None:
         self._fresh.ensure(self._index_is_stale, lambda: self.index(wait=0))
+        if not self._tracker.coverage(0).complete:  # indexing goes on: follow its batches
+            self.components.bm25.follow(self.components.ledger.records())
 
     def _index_is_stale(self) -> bool:
         from bot.index.indexer import Indexer
@@ -127,7 +166,19 @@ class Bot:
         c = self.components
         records = c.ledger.records()
         c.bm25.follow(records)  # another process may have changed the index
-        return Indexer(c.store, c.encoder).is_stale(self.settings.seeds_dir, records)
+        status = Indexer(c.store, c.encoder, self.settings.max_file_bytes).status(
+            self.settings.seeds_dir, records
+        )
+        if status.stale:  # if indexing it now turns out busy, answers say what is missing
+            self._tracker.behind(status.indexed, status.articles)
+        else:
+            self._tracker.caught_up()
+        return status.stale
+
+    def coverage(self) -> IndexCoverage:
+        """How much of the folder is searchable now (see ``Answer.coverage``)."""
+        records = self.components.ledger.records()
+        return self._tracker.coverage(sum(r.state == "done" for r in records.values()))
 
     # --- asking ----------------------------------------------------------------------------
 
@@ -135,6 +186,8 @@ class Bot:
         """Answer ``question`` from the articles, every sentence cited, or refuse."""
         t0 = self._clock()
         query = self._prepare(question, history)
+        if not self.coverage().complete:
+            return self._finish(self._answer_while_indexing(query), query, t0)
         return self._finish(self._answer(query), query, t0)
 
     def ask_stream(self, question: str, history: History | None = None) -> Iterator[str | Answer]:
@@ -149,6 +202,11 @@ class Bot:
         return self._stream(query, t0)
 
     def _stream(self, query: Query, t0: float) -> Iterator[str | Answer]:
+        if not self.coverage().complete:  # while indexing: the whole answer, then its text
+            final = self._finish(self._answer_while_indexing(query), query, t0)
+            yield final.text
+            yield final
+            return
         found = self.components.passages.retrieve(query.standalone, query.parts)
         t1 = self._clock()
         answerer = self.components.answerer
@@ -176,6 +234,12 @@ class Bot:
         text = self.validate_question(question)
         messages = validate_history(history)
         self._ensure_fresh()
+        coverage = self.coverage()
+        if coverage.complete and not coverage.articles:
+            raise InputError(
+                f"no articles to answer from: {self.settings.seeds_dir} holds no readable "
+                ".txt, .md, .html, .pdf or .docx file (`bot index` says why for each)"
+            )
         answerer = self.components.answerer
         if isinstance(answerer, Condenser) and messages:
             try:
@@ -192,8 +256,31 @@ class Bot:
         answer.timings.update(retrieve=found.seconds, answer=self._clock() - t1)
         return answer
 
+    def _answer_while_indexing(self, query: Query) -> Answer:
+        """An answer from what is searchable; a refusal waits for this process's index run
+        (up to ``settings.index_wait``) and asks again. Still refused while indexing goes
+        on: a partial refusal that says so; nothing searchable yet: ``IndexBusyError``."""
+        deadline = self._clock() + self.settings.index_wait
+        answer = self._answer(query)
+        while answer.refused and self._tracker.running and self._clock() < deadline:
+            self._tracker.wait_idle(deadline - self._clock())
+            self.components.bm25.follow(self.components.ledger.records())
+            answer = self._answer(query)
+        coverage = self.coverage()
+        if answer.refused and not coverage.complete:
+            if coverage.indexed == 0:
+                raise IndexBusyError(
+                    f"nothing is indexed yet (0 of {coverage.articles:,} articles); "
+                    "indexing continues, ask again in a moment"
+                )
+            answer.text = PARTIAL_REFUSAL  # Answer.coverage says how much was searchable
+        return answer
+
     def _finish(self, answer: Answer, query: Query, t0: float) -> Answer:
         answer = self._checked(answer, query)
+        if answer.refused and not looks_english(query.text):
+            answer.reason = "; ".join(r for r in (ENGLISH_ONLY, answer.reason) if r)
+        answer.coverage = self.coverage()
         answer.timings["total"] = self._clock() - t0
         return answer
 
@@ -214,6 +301,12 @@ class Bot:
         answer.citations = kept
         return answer.keep_citations({c.n for c in kept})
 
+    def check_seeds_dir(self) -> None:
+        """An ``InputError`` when the seeds dir is missing, a file or unreadable."""
+        from bot.ingest.corpus import check_seeds_dir
+
+        check_seeds_dir(self.settings.seeds_dir)
+
     def validate_question(self, question: object) -> str:
         """The question cleaned of control characters, or an ``InputError`` saying why not."""
         return validate_question(question, self.settings.max_question_chars)
@@ -233,6 +326,18 @@ class Bot:
             if r.state == "done"
         ]
 
+    def example_questions(self, limit: int = 4, check: bool | None = None) -> list[str]:
+        """Up to ``limit`` questions about the key facts of the newest articles, each one
+        this bot answers when ``check`` (default: with the offline answerer); see
+        ``bot.examples``."""
+        from bot.examples import example_questions
+
+        if check is None:
+            check = self.components.answerer is self.components.extractive
+        return example_questions(self, limit, check)
+
     def source_text(self, file: str) -> tuple[str, str] | None:
-        """``(text, encoding)`` of a seeds file as citations index it; None if unreadable."""
+        """``(text, encoding)`` of a seeds file as citations index it; None if unreadable.
+        For ``.txt``/``.md`` that is the file's text; for HTML/PDF/DOCX the text extracted
+        from it (kept by content hash, so it is not parsed again), which the page shows."""
         return self.components.sources.text(file)

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from bot.index.search import HybridSearch
     from bot.index.store import ChunkStore
     from bot.index.vectors import VectorCache
+    from bot.ingest.cache import ExtractionCache
     from bot.ingest.sources import SourceTexts
     from bot.protocols import Answerer, Encoder
 
@@ -141,11 +142,23 @@ class Components:
         return self._part("retriever", build)
 
     @property
+    def extraction_cache(self) -> ExtractionCache:
+        """HTML/PDF/DOCX text by content hash, under ``<data dir>/extracted/<collection>``:
+        neither indexing nor ``source_text`` parses a file twice."""
+        from bot.ingest.cache import ExtractionCache
+
+        folder = self.settings.data_dir / "extracted" / self.settings.collection
+        return self._part("extraction_cache", lambda: ExtractionCache(folder))
+
+    @property
     def sources(self) -> SourceTexts:
         from bot.ingest.sources import SourceTexts
 
         s = self.settings
-        return self._part("sources", lambda: SourceTexts(s.seeds_dir, s.max_file_bytes))
+        return self._part(
+            "sources",
+            lambda: SourceTexts(s.seeds_dir, s.max_file_bytes, self.extraction_cache),
+        )
 
     @property
     def extractive(self) -> ExtractiveAnswerer:

@@ -29,6 +29,9 @@ class Settings:
     max_file_bytes: int = 20_000_000
     refresh_seconds: float = 5.0
     lock_timeout: float = 600.0
+    #: Seconds a question refused while this process is still indexing waits for the run to
+    #: finish before it is answered from what is indexed (a page's first minute; not tuned).
+    index_wait: float = 60.0
     llm: str = "auto"
     llm_model: str = "gpt-4o-mini"
     openai_base_url: str | None = None
@@ -97,6 +100,7 @@ _ENV: tuple[tuple[str, str, type], ...] = (
     ("max_file_bytes", "BOT_MAX_FILE_BYTES", int),
     ("refresh_seconds", "BOT_REFRESH_SECONDS", float),
     ("lock_timeout", "BOT_LOCK_TIMEOUT", float),
+    ("index_wait", "BOT_INDEX_WAIT", float),
     ("llm", "BOT_LLM", str),
     ("llm_model", "BOT_LLM_MODEL", str),
     ("openai_base_url", "OPENAI_BASE_URL", str),

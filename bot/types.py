@@ -4,19 +4,25 @@
 marker ``n``, an exact raw span: ``open(file, encoding=c.encoding).read()[c.start:c.end] ==
 c.quote``. ``verdicts`` record, per answer sentence, whether verification found support
 (LLM path); ``dropped`` lists sentences removed for lack of support; ``passages`` are the
-retrieved chunks the answer was drawn from. Plain data: no logic about retrieval or
-storage lives here.
+retrieved chunks the answer was drawn from; ``coverage`` how much of the folder was
+searchable when it was asked. ``IndexProgress`` is what an index run reports while it
+runs (after its plan, each file read and each slice of chunks embedded), ``IndexReport``
+what it did, with every file not indexed listed once with its reason. Plain data: no
+logic about retrieval or storage lives here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from bot.markers import CITED_SENTENCE_RE, MARKER_RE, format_markers, markers_in
 
-#: Every refusal starts with this sentence, so users and evals can recognise it.
+#: Every refusal starts with this sentence, so users and evals can recognise it...
 REFUSAL = "The articles don't say."
+#: ... except one given while indexing was still going: it cannot speak for the rest.
+PARTIAL_REFUSAL = "The articles indexed so far don't say."
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,28 @@ class SentenceVerdict:
     reason: str = ""
 
 
+@dataclass(frozen=True)
+class IndexCoverage:
+    """How much of the folder was searchable when a question was answered: ``indexed`` of
+    ``articles``; ``indexing`` while an index run (this process's or another's) goes on."""
+
+    indexed: int
+    articles: int
+    indexing: bool = False
+
+    @property
+    def complete(self) -> bool:
+        return not self.indexing and self.indexed >= self.articles
+
+    def note(self) -> str:
+        """One line for the faces, e.g. "answered from 1,200 of 3,000 articles; indexing
+        continues"; empty when the index was complete."""
+        if self.complete:
+            return ""
+        tail = "; indexing continues" if self.indexing else "; the rest are not indexed yet"
+        return f"answered from {self.indexed:,} of {self.articles:,} articles{tail}"
+
+
 @dataclass
 class Answer:
     question: str
@@ -71,6 +99,7 @@ class Answer:
     passages: list[Passage] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     fell_back: bool = False  # the LLM was unreachable; the offline answerer answered
+    coverage: IndexCoverage | None = None  # how complete the index was (set by ``Bot``)
 
     @classmethod
     def refusal(cls, question: str, reason: str = "", **kwargs: str) -> Answer:
@@ -103,3 +132,68 @@ class Answer:
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form (``json.dumps(ans.to_dict())`` works)."""
         return asdict(self)
+
+
+# --- indexing ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndexProgress:
+    """Where a run stands. ``done`` of ``total`` counts the files this run reads (new or
+    changed; unchanged ones are not read); ``indexed`` of ``articles`` counts what is
+    searchable now out of every article the folder holds (files known not to load left
+    out). ``chunks`` were embedded so far, in ``seconds`` since the run started."""
+
+    done: int
+    total: int
+    indexed: int
+    articles: int
+    chunks: int = 0
+    seconds: float = 0.0
+
+    @property
+    def finished(self) -> bool:
+        return self.done >= self.total
+
+
+Progress = Callable[[IndexProgress], None]
+
+
+@dataclass
+class IndexReport:
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    chunks_embedded: int = 0
+    chunks_reused: int = 0
+    chunks_total: int = 0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    #: every file not indexed, once, with why: ``(file, reason)`` — unsupported types,
+    #: unreadable files and files that load no text (also the unchanged ones known to fail)
+    skipped_files: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+    @property
+    def articles(self) -> int:
+        """Articles in the index after this run."""
+        return self.added + self.updated + self.unchanged
+
+    def skip(self, file: str, reason: str) -> None:
+        """Count ``file`` as not indexed, with its one-line ``reason``."""
+        self.skipped += 1
+        self.skipped_files.append((file, reason))
+        self.warnings.append(f"{file}: skipped, {reason}")
+
+    def summary(self) -> str:
+        return (
+            f"{self.added} added, {self.updated} updated, {self.removed} removed, "
+            f"{self.unchanged} unchanged, {self.skipped} skipped; {self.chunks_embedded} chunks "
+            f"embedded, {self.chunks_reused} reused, {self.chunks_total} in the index "
+            f"({self.seconds:.1f}s)"
+        )

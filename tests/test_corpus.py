@@ -99,8 +99,13 @@ def test_subdirectories_and_hidden_files(tmp_path: Path):
     (tmp_path / "2019").mkdir()
     (tmp_path / "2019" / "story.txt").write_text("Nested article text.")
     (tmp_path / ".hidden.txt").write_text("Hidden.")
-    (tmp_path / "notes.md").write_text("Not an article.")
-    assert [f.name for f in scan(tmp_path)[0]] == ["2019/story.txt"]
+    (tmp_path / "notes.md").write_text("An article in Markdown.")
+    (tmp_path / "budget.xlsx").write_bytes(b"PK\x03\x04")
+    files, warnings = scan(tmp_path)
+    assert [f.name for f in files] == ["2019/story.txt", "notes.md"]
+    assert warnings == [
+        "budget.xlsx: skipped, unsupported type .xlsx (a spreadsheet, not an article)"
+    ]
 
 
 def test_missing_seeds_dir_is_an_input_error(tmp_path: Path):

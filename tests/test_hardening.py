@@ -56,11 +56,13 @@ def test_fifo_in_the_seeds_dir_is_skipped_not_read(make_bot, seeds_copy):
     assert "pipe.txt: skipped, not a regular file" in report.warnings
 
 
-def test_an_empty_seeds_dir_refuses(make_bot, tmp_path):
+def test_an_empty_seeds_dir_is_bad_input_not_a_refusal(make_bot, tmp_path):
+    """Refusing every question over an empty folder would be confidently wrong."""
     empty = tmp_path / "empty"
     empty.mkdir()
-    answer = make_bot(empty).ask("How many troops are in Russia?")
-    assert answer.refused
+    (empty / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    with pytest.raises(InputError, match=r"no articles to answer from: .*empty holds no readable"):
+        make_bot(empty).ask("How many troops are in Russia?")
 
 
 def test_a_damaged_bm25_cache_is_rebuilt(make_bot, seeds_copy, tmp_path):
@@ -102,8 +104,10 @@ def test_a_file_edited_after_indexing_never_yields_a_stale_citation(make_bot, se
 def test_a_seeds_dir_that_is_a_file_is_an_input_error(make_bot, tmp_path):
     not_a_dir = tmp_path / "seeds.txt"
     not_a_dir.write_text("x")
-    with pytest.raises(InputError, match="seeds dir not found"):
+    with pytest.raises(InputError, match=r"seeds dir is a file, not a folder: .*seeds\.txt"):
         make_bot(not_a_dir).index()
+    with pytest.raises(InputError, match="not a folder"):
+        make_bot(not_a_dir).check_seeds_dir()
 
 
 def test_deleting_the_seeds_dir_keeps_the_index_and_says_so(make_bot, seeds_copy):

@@ -193,3 +193,150 @@ def test_hostile_article_text_stays_text(page, browser, make_bot, seeds_copy, tm
         assert_only_local(page)
     finally:
         app.close()
+
+
+SCREENS = Path("/work/shared-out/screens")
+
+
+def screenshot(page, name: str, tmp_path: Path) -> None:
+    """Into the test's tmp dir, and to SCREENS for the report when that folder exists."""
+    shot = tmp_path / name
+    page.screenshot(path=str(shot), full_page=False)
+    assert shot.stat().st_size > 5_000
+    if SCREENS.is_dir():
+        shutil.copy(shot, SCREENS / name)
+
+
+def test_a_citation_from_an_html_article_highlights_its_span(page, make_bot, tmp_path):
+    from test_mixed_folder import mixed_folder
+
+    bot = make_bot(mixed_folder(tmp_path))
+    app, url = launch(bot, port=free_port(), block=False, quiet=True)
+    try:
+        open_page(page, url)
+        assert "3 files not indexed" in page.locator("#status").inner_text()
+        question = (
+            "How many megawatts will the floating solar farm on the Ashby reservoir generate?"
+        )
+        ask(page, question)
+        last_reply(page).locator("button.cite").first.wait_for()
+        expected = bot.ask(question)
+        cited = [c for c in expected.citations if c.file == "pages/floating-solar.html"]
+        assert cited, expected.citations
+        last_reply(page).locator(f"button.cite[data-n='{cited[0].n}']").click()
+        mark = page.locator("#article mark.quote")
+        mark.wait_for()
+        text, _ = bot.source_text(cited[0].file)
+        assert mark.text_content() == cited[0].quote == text[cited[0].start : cited[0].end]
+        assert "14 megawatts" in mark.text_content()
+        assert "pages/floating-solar.html" in page.locator("#article .article-head").inner_text()
+        body = page.locator("#article .article-body").inner_text()
+        assert "<p" not in body and "cookie" not in body.lower() and "Share on" not in body
+        assert_in_view(page, "#article mark.quote", "#article .article-body")
+        screenshot(page, "desktop-html-citation.png", tmp_path)
+        assert_only_local(page)
+    finally:
+        app.close()
+
+
+def test_narrow_screen_has_a_way_back_and_stale_highlights_go(browser, served, tmp_path):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    try:
+        open_page(page, served)
+        screenshot(page, "phone-390-start.png", tmp_path)
+        ask(page, QUESTION)
+        marker = last_reply(page).locator("button.cite").first
+        marker.wait_for()
+        box = marker.bounding_box()
+        assert box and box["height"] >= 24 and box["width"] >= 24  # big enough for a thumb
+        screenshot(page, "phone-390-answer.png", tmp_path)
+        marker.click()
+        back = page.locator("#article button.back")
+        back.wait_for()
+        assert back.is_visible()
+        page.wait_for_function(
+            "() => { const r = document.querySelector('#article mark.quote')"
+            ".getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }"
+        )
+        screenshot(page, "phone-390-article.png", tmp_path)
+        back.click()
+        page.wait_for_function(
+            "() => { const r = document.querySelector('#transcript button.cite')"
+            ".getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }"
+        )
+        ask(page, "What is the capital of France?")  # a new question: the old highlight goes
+        page.locator("#transcript .msg.bot.refusal").wait_for()
+        assert page.locator("#article mark.quote").count() == 0
+        assert "Click a [n] marker" in page.locator("#article").inner_text()
+        why = last_reply(page).locator(".why").inner_text()
+        assert why.startswith("None of the indexed articles") or why.startswith("The closest")
+        screenshot(page, "phone-390-refusal.png", tmp_path)
+    finally:
+        context.close()
+
+
+def test_wide_screen_hides_the_back_button(page, served):
+    open_page(page, served)
+    ask(page, QUESTION)
+    last_reply(page).locator("button.cite").first.click()
+    page.locator("#article mark.quote").wait_for()
+    assert not page.locator("#article button.back").is_visible()
+
+
+def test_a_question_over_the_limit_gets_an_error_not_a_cut(page, served):
+    open_page(page, served)
+    ask(page, "Why " + "x" * 2_496)
+    page.locator("#transcript .msg.bot.error").wait_for()
+    message = last_reply(page).inner_text().strip()
+    assert message == "⚠ The question is 2,500 characters long; the limit is 2,000"
+    assert len(page.locator("#question textarea").input_value()) == 2_500  # kept to fix it
+
+
+def test_example_questions_are_questions_about_the_articles(page, served, tmp_path):
+    open_page(page, served)
+    examples = page.locator("#examples button.example")
+    texts = [examples.nth(i).inner_text() for i in range(examples.count())]
+    assert texts and all(t.startswith(("Who is ", "How many ")) for t in texts), texts
+    screenshot(page, "desktop-start.png", tmp_path)
+    ask(page, texts[0])
+    last_reply(page).locator("button.cite").first.wait_for()
+    last_reply(page).locator("button.cite").first.click()
+    page.locator("#article mark.quote").wait_for()
+    screenshot(page, "desktop-answer.png", tmp_path)
+
+
+def test_while_indexing_the_page_shows_progress_and_partial_answers_say_so(
+    page, make_bot, tmp_path
+):
+    """A spy slows the real store's chunk writes so the indexing lasts long enough to look
+    at; the answer comes from the articles indexed so far and says how many those were."""
+    import time
+
+    from test_first_hour import _folder_answer_last, _slow_bot
+
+    seeds = tmp_path / "seeds"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "seeds", seeds)
+    bot = _slow_bot(make_bot, _folder_answer_last(seeds), 6.0, index_wait=0)
+    app, url = launch(bot, port=free_port(), block=False, quiet=True)
+    try:
+        page.goto(url)
+        status = page.locator("#status .status.busy")
+        page.wait_for_function(
+            "() => (document.querySelector('#status') || {}).innerText"
+            "?.includes('you can ask already')"
+        )
+        assert "articles searchable" in status.inner_text() and "files/s" in status.inner_text()
+        ask(page, "Who is Alexander Matsegora?")
+        reply = last_reply(page)
+        reply.locator("button.cite").first.wait_for()
+        partial = reply.locator(".meta .partial").inner_text()
+        assert partial.startswith("answered from ") and partial.endswith("indexing continues")
+        assert "Indexing:" in page.locator("#status").inner_text()  # until the run ends
+        screenshot(page, "desktop-while-indexing.png", tmp_path)
+        while not app.bot_index_job.state.finished:
+            time.sleep(0.2)
+        page.locator("#status .status.ready").wait_for()
+    finally:
+        app.close()

@@ -129,3 +129,39 @@ def test_login_when_auth_is_set(seeds_bot):
         assert "answer" in last_reply(transcript)[0].attrs["class"].split()
     finally:
         app.close()
+
+
+def test_a_question_right_after_serve_gets_no_false_refusal(make_bot, tmp_path):
+    """`bot serve` over a folder that takes over 10 s to index, asked at once: the answer's
+    article is indexed last, so an answer from the partial index would be a refusal; the
+    question waits for it instead. (A spy slows the real store's chunk writes, so the folder
+    takes long enough on any machine.)"""
+    import shutil
+    import time
+
+    from test_formats import HTML
+
+    from bench.corpus import write_corpus
+
+    seeds = write_corpus(200, tmp_path).path
+    shutil.copy(HTML, seeds / "zz-floating-solar.html")
+    bot = make_bot(seeds)
+    write = bot.store.add_chunks
+    bot.store.add_chunks = lambda chunks, vectors: (time.sleep(2.0), write(chunks, vectors))[1]
+    t0 = time.monotonic()
+    app, url = launch(bot, port=free_port(), block=False, quiet=True)
+    try:
+        job = app.bot_index_job
+        transcript, sources, *_ = Client(url, verbose=False).predict(
+            "How many megawatts will the floating solar farm on the Ashby reservoir generate?",
+            api_name="/chat",
+        )
+        reply, _ = last_reply(transcript)
+        assert "answer" in reply.attrs["class"].split(), reply.text
+        assert "14 megawatts" in reply.text and "The articles" not in reply.text
+        assert "zz-floating-solar.html" in parse(sources).text
+        while not job.state.finished:
+            time.sleep(0.2)
+        assert time.monotonic() - t0 >= 10  # the premise: indexing took that long
+    finally:
+        app.close()

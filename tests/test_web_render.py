@@ -13,8 +13,8 @@ import pytest
 from web_probe import parse
 
 from bot.errors import ConfigError
+from bot.faces.text import plain_reason, quoted
 from bot.faces.web import parse_auth
-from bot.faces.web.examples import example_questions, question_from_title
 from bot.faces.web.html import (
     ARTICLE_WINDOW,
     Turn,
@@ -151,35 +151,74 @@ def test_article_that_changed_since_the_answer_says_so():
         assert not root.find_all("mark") and "changed" in root.find_all("p", "error")[0].text
 
 
-def test_example_questions_come_from_titles_generically():
-    assert question_from_title("Why did the dam fail?") == "Why did the dam fail?"
-    assert (
-        question_from_title("Flooding closes the northern rail line, officials say")
-        == "What do the articles say about “Flooding closes the northern rail line”?"
-    )
-    assert (
-        question_from_title("The weather office reports that a storm is heading for the coast of…")
-        == "What do the articles say about “a storm is heading for the coast”?"
-    )
-    assert question_from_title("Live") is None and question_from_title("") is None
-    articles = [
-        {"file": "a.txt", "title": "Old news about the harbour", "date": "2020-01-01"},
-        {"file": "b.txt", "title": "New bridge opens over the river", "date": "2024-05-01"},
-        {"file": "c.txt", "title": "New bridge opens over the river", "date": "2023-01-01"},
-        {"file": "d.txt", "title": "", "date": ""},
+def test_example_questions_ask_about_facts_not_headlines():
+    from bot.text.examples import questions_from
+
+    sentences = [
+        "Mara Ellison, the harbour master of Port Wen, said the pier would reopen.",
+        "Officials said around 240 fishing boats had returned to the harbour by Friday.",
+        "The Port Wen harbour reopens after the storm",  # a headline: no question from it
+        "In 2019, 30 years had passed since the flood.",  # years are not counted things
     ]
-    got = example_questions(articles, limit=3)
-    assert got == [
-        "What do the articles say about “New bridge opens over the river”?",
-        "What do the articles say about “Old news about the harbour”?",
+    assert list(questions_from(sentences)) == [
+        "Who is Mara Ellison?",
+        "How many fishing boats had returned to the harbour?",
     ]
 
 
-def test_example_questions_over_the_seeds_get_answers(seeds_bot):
-    questions = example_questions(seeds_bot.articles())
-    assert len(questions) == 4
-    answers = [seeds_bot.ask(q) for q in questions]
-    assert all(a.citations and not a.refused for a in answers)
+def test_example_questions_over_the_seeds_are_answered_and_no_headline_echo(seeds_bot):
+    questions = seeds_bot.example_questions()
+    assert len(questions) >= 3 and len(set(questions)) == len(questions)
+    titles = {a["title"].lower() for a in seeds_bot.articles()}
+    for q in questions:
+        assert q.startswith(("Who ", "How many ")) and q.endswith("?")
+        assert "articles say about" not in q and not any(t in q.lower() for t in titles)
+        answer = seeds_bot.ask(q)
+        assert answer.citations and not answer.refused, q
+
+
+def test_quotes_that_open_with_a_quote_mark_are_not_doubled():
+    assert quoted("Troops moved.") == "“Troops moved.”"
+    assert quoted("“We will stay,” he said.") == "“We will stay,” he said."
+    assert quoted('"Hundreds" went') == '"Hundreds" went'
+    assert quoted("a  b\n c " * 100, 20).endswith("…”") and "\n" not in quoted("a\nb")
+    c = Citation(1, "a.txt", "“Hundreds” of soldiers were sent.", 0, 33, 1)
+    answer = Answer("q", "“Hundreds” of soldiers were sent. [1]", False, [c])
+    quote = parse(render_sources(answer, 0)).find_all("blockquote")[0].text
+    assert quote == "“Hundreds” of soldiers were sent."
+
+
+@pytest.mark.parametrize(
+    ("reason", "plain"),
+    [
+        ("no passage was retrieved", "None of the indexed articles is about this."),
+        ("no article mentions 'hospital'", "None of the indexed articles mentions “hospital”."),
+        ("no retrieved sentence gives a person", "None of the indexed articles names who that is."),
+        ("no retrieved sentence gives a match", "None of the indexed articles answers that."),
+        ("weak evidence (score 0.31, coverage 0.10)", "The closest passages found do not clearly answer this."),
+        ("no retrieved sentence gives a number; no retrieved sentence gives a number",
+         "None of the indexed articles gives that figure."),
+        ("something new happened", "Something new happened."),
+    ],
+)  # fmt: skip
+def test_refusal_reasons_read_as_plain_words(reason, plain):
+    assert plain_reason(reason) == plain
+
+
+def test_real_refusals_get_plain_reasons_on_the_page(seeds_bot):
+    for question in ("What is the capital of France?", "Who won the 2022 football World Cup?"):
+        answer = seeds_bot.ask(question)
+        assert answer.refused and answer.reason
+        why = bubble(render_transcript([Turn(question, answer=answer)])).find_all("div", "why")
+        text = why[0].text
+        assert text.startswith(("None of the", "The closest")), (answer.reason, text)
+        assert "retrieved" not in text and "coverage" not in text
+
+
+def test_each_cited_sentence_shows_its_article_date(answered):
+    msg = bubble(render_transcript([Turn("q", answer=answered)]))
+    chips = [chip.attrs["data-date"] for chip in msg.find_all("span", "cdate")]
+    assert chips == [c.date for c in answered.citations if c.date] and chips
 
 
 def test_parse_auth():
@@ -200,21 +239,33 @@ def test_articles_lists_indexed_files(seeds_bot):
 
 
 def test_index_job_reports_progress_then_ready(make_bot, seeds_copy):
-    from bot.faces.web.index_job import IndexJob, Progress, status
+    from bot.faces.web.index_job import IndexJob, JobState, status
+    from bot.types import IndexProgress
 
+    (seeds_copy / "scan.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     job = IndexJob(make_bot(seeds_copy))  # a new data dir: everything gets indexed
     job.start()
     job.start()  # idempotent: one indexing per app
-    state = job.wait(-1)
-    while not state.finished:
-        state = job.wait(state.version, timeout=5.0)
+    seen, states = -1, []
+    while not states or not states[-1].finished:
+        states.append(job.wait(seen, timeout=5.0))
+        seen = states[-1].version
+    state = states[-1]
     n = len(list(seeds_copy.glob("*.txt")))
-    assert (state.stage, state.done, state.total) == ("index", n, n)  # progress was reported
-    assert state.summary == f"{n} articles indexed" and not state.error
-    assert "Ready — 5 articles indexed" in status(state)
-    assert len(job.examples) == 4
-    busy = status(Progress(3, "index", 2, 5, False, "", ""))
-    assert "Indexing articles" in busy and '<progress max="5" value="2">' in busy
+    reported = [s.progress for s in states if s.progress is not None]
+    assert reported and (reported[-1].done, reported[-1].total) == (n, n)
+    assert (state.articles, state.skipped) == (
+        n,
+        (("scan.png", "unsupported type .png (an image has no text to cite)"),),
+    )
+    ready = parse(status(state))
+    assert "Ready — 5 articles indexed" in ready.text and not state.error
+    assert "1 file not indexed" in ready.text and "scan.png: unsupported type .png" in ready.text
+    assert 3 <= len(job.examples) <= 4
+    busy = status(JobState(3, IndexProgress(2, 5, 1, 5, 12, 4.0)))
+    assert "Indexing: 2 of 5 files, 0.5 files/s, about 6 s left" in busy
+    assert "1 of 5 articles searchable; you can ask already" in busy
+    assert '<progress max="5" value="1">' in busy  # searchable of all
 
 
 def test_index_job_shows_a_readable_error(make_bot, tmp_path):

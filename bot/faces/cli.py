@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from bot.errors import BotError, InputError
+from bot.errors import BotError
 
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
@@ -91,7 +91,8 @@ def _dir_options(func: Callable[..., Any]) -> Callable[..., Any]:
         "seeds_dir",
         type=click.Path(path_type=Path),
         default=None,
-        help="Folder of .txt articles (default: $BOT_SEEDS_DIR or ./seeds).",
+        help="Folder of articles: .txt, .md, .html, .pdf, .docx, any depth "
+        "(default: $BOT_SEEDS_DIR or ./seeds).",
     )(func)
     return func
 
@@ -116,18 +117,17 @@ def main() -> None:
 @main.command()
 @_dir_options
 def index(seeds_dir: Path | None, data_dir: Path | None) -> None:
-    """Index the articles (incremental: only new or changed files are embedded)."""
+    """Index the articles (incremental: only new or changed files are embedded).
+
+    Progress goes to stderr: a bar on a terminal, a line every few seconds otherwise. Every
+    file that is not indexed is listed once with its reason.
+    """
+    from bot.faces.progress import ProgressView
+
     bot = _make_bot(seeds_dir, data_dir)
-
-    tty = sys.stderr.isatty()
-
-    def progress(stage: str, done: int, total: int) -> None:
-        if total and tty:
-            click.echo(f"\r{stage}: {done}/{total} files", err=True, nl=done == total)
-        elif total and done == total:
-            click.echo(f"{stage}: {total} files", err=True)
-
-    report = bot.index(progress=progress)
+    bot.check_seeds_dir()
+    with ProgressView(f"Indexing {bot.settings.seeds_dir}") as view:
+        report = bot.index(progress=view)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(report.summary())
@@ -169,6 +169,7 @@ def ask(
     """
     bot = _make_bot(seeds_dir, data_dir, llm=llm, llm_fallback=False if no_fallback else None)
     bot.validate_question(question)  # fail fast, before any model loads
+    _index_first(bot)
     if as_json:
         answer = bot.ask(question)
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
@@ -180,6 +181,22 @@ def ask(
             date = f", {c.date}" if c.date else ""
             click.echo(f"  [{c.n}] {c.file}, line {c.line}{date}")
             click.echo(f"      “{' '.join(c.quote.split())}”")
+
+
+def _index_first(bot: Bot) -> None:
+    """Index now when the folder changed, saying so at once and showing progress; one
+    line about files that were skipped (``bot index`` lists them)."""
+    from bot.faces.progress import ProgressView
+
+    bot.check_seeds_dir()
+    with ProgressView(f"Indexing {bot.settings.seeds_dir} before answering") as view:
+        report = bot.ensure_indexed(progress=view)
+    if report is not None and report.skipped:
+        n = report.skipped
+        click.echo(
+            f"note: {n} file{'s' * (n != 1)} not indexed (`bot index` lists them and why)",
+            err=True,
+        )
 
 
 def _stream(bot: Bot, question: str) -> Answer:
@@ -210,6 +227,12 @@ def _stream(bot: Bot, question: str) -> Answer:
         click.echo(answer.text)
     if fallback:
         click.echo(f"note: {answer.answerer}: {answer.reason}", err=True)
+    if answer.refused and answer.reason:
+        from bot.faces.text import plain_reason
+
+        click.echo(f"note: {plain_reason(answer.reason)}", err=True)
+    if answer.coverage is not None and answer.coverage.note():
+        click.echo(f"note: {answer.coverage.note()}", err=True)
     return answer
 
 
@@ -236,8 +259,7 @@ def serve(seeds_dir: Path | None, data_dir: Path | None, host: str, port: int) -
     login. Ctrl+C stops it.
     """
     bot = _make_bot(seeds_dir, data_dir)
-    if not bot.settings.seeds_dir.is_dir():  # fail here, not later on the page
-        raise InputError(f"seeds dir not found: {bot.settings.seeds_dir}")
+    bot.check_seeds_dir()  # fail here, not later on the page
     from bot.faces.web import launch, parse_auth  # gradio is imported only for this command
 
     auth = parse_auth(os.environ.get("BOT_AUTH"))

@@ -1,10 +1,11 @@
 """The file ledger: one record per indexed file, and a reader's cached view of it.
 
 ``FileRecord`` is what the index knows about a file (content hash, stat, chunker version,
-chunk count, state, title, date). ``LedgerView`` keeps a copy of a store's ledger and
-re-reads it only when the store's generation token changes (a full read is about a second
-for ten thousand files); ``fingerprint`` hashes a ledger so caches built from it (the BM25
-index) can tell when it moved. It reads; it never writes the store.
+chunk count, state, title, date; for a file that loads no article, why). ``LedgerView``
+keeps a copy of a store's ledger and re-reads it only when the store's generation token
+changes (a full read is about a second for ten thousand files); ``fingerprint`` hashes a
+ledger so caches built from it (the BM25 index) can tell when it moved. It reads; it
+never writes the store.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class FileRecord:
-    """What the index knows about one file. ``state`` is ``pending`` while its chunks change."""
+    """What the index knows about one file. ``state`` is ``pending`` while its chunks
+    change, ``done`` once they are in, ``skipped`` for a file that loads no article
+    (``reason`` says why; no chunks): kept so an unchanged failing file is not new again."""
 
     file: str
     sha256: str
@@ -33,6 +36,7 @@ class FileRecord:
     encoding: str = "utf-8"
     title: str = ""
     date: str = ""
+    reason: str = ""
 
     def metadata(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if k != "file"}

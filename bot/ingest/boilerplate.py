@@ -2,10 +2,11 @@
 
 Each rule takes the article's lines (with raw offsets) and yields raw ranges to cut:
 widgets and notices ("Share", "Source link", rating boxes), separators, bare URLs and
-markup-only lines, datelines, "Related"/"Read also" story lists, news tickers, menus, a
-masthead, and an author footer with the promos under it. ``RULES`` is the set
-``bot.ingest.cleaning.clean`` applies. Rules only point at ranges; they never rewrite text,
-and they know nothing of files, sentences or chunks.
+markup-only lines, date-only lines, the dateline that opens the first paragraph
+("RIVERTON —"), "Related"/"Read also" story lists, news tickers, menus, a masthead, and
+an author footer with the promos under it. ``RULES`` is the set
+``bot.ingest.cleaning.clean`` applies. Rules only point at ranges; they never rewrite
+text, and they know nothing of files, sentences or chunks.
 """
 
 from __future__ import annotations
@@ -57,6 +58,15 @@ BOILERPLATE_LINE_RE = re.compile(
 )
 #: Boilerplate at the start of a line that also carries text (``Skip to content North Korea…``).
 BOILERPLATE_PREFIX_RE = re.compile(r"\s*skip to (?:main )?content\s*", re.IGNORECASE)
+#: A dateline opening the first paragraph: ``RIVERTON —``, ``KYIV, Ukraine (AP) —``,
+#: ``WASHINGTON (Reuters) -``: a place in capitals, maybe its region and the agency, a dash.
+DATELINE_PREFIX_RE = re.compile(
+    r"[ \t]*[A-Z][A-Z.'’-]{2,}(?: [A-Z][A-Z.'’-]+){0,3}"
+    r"(?:, [A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2})?(?: ?\([A-Za-z. ]{2,20}\))?"
+    r" ?(?:—|–|--| - )[ \t]*(?=[A-Z0-9“\"‘'])"
+)
+#: Datelines are looked for this far into an article (they open its first paragraph).
+_DATELINE_REACH = 1500
 #: Boilerplate at the end of a line (``March 27, 2025 Tags:``).
 BOILERPLATE_SUFFIX_RE = re.compile(r"\s+tags?:\s*$", re.IGNORECASE)
 
@@ -161,6 +171,18 @@ def boilerplate_lines(lines: list[Line]) -> Iterator[Range]:
         m = BOILERPLATE_SUFFIX_RE.search(line.text)
         if m:
             yield (line.start + m.start(), line.end)
+
+
+def dateline(lines: list[Line]) -> Iterator[Range]:
+    """The dateline in front of the first paragraph ("RIVERTON — The council…"): where
+    the story was filed, not a sentence of it. Only the first one near the top goes."""
+    for line in lines:
+        if line.start > _DATELINE_REACH:
+            return
+        m = DATELINE_PREFIX_RE.match(line.text)
+        if m and len(line.text) - m.end() > 40:  # a paragraph follows on the same line
+            yield (line.start, line.start + m.end())
+            return
 
 
 def non_text_lines(lines: list[Line]) -> Iterator[Range]:
@@ -286,6 +308,7 @@ def author_footer(lines: list[Line]) -> Iterator[Range]:
 
 RULES: tuple[Rule, ...] = (
     boilerplate_lines,
+    dateline,
     non_text_lines,
     trailer_lists,
     ticker_runs,

@@ -16,7 +16,7 @@ from bot.ingest.corpus import Article, Sentence
 from bot.types import Citation
 
 #: Bump when cleaning, sentence splitting or chunking changes: every file is re-chunked.
-CHUNKER_VERSION = "c4"
+CHUNKER_VERSION = "c5"
 TARGET_CHARS = 700
 OVERLAP_SENTENCES = 1
 
@@ -90,7 +90,8 @@ def file_of(chunk_id: str) -> str:
 def chunk_article(
     article: Article, target_chars: int = TARGET_CHARS, overlap: int = OVERLAP_SENTENCES
 ) -> list[Chunk]:
-    """Greedy sentence packing up to ``target_chars``; each chunk repeats ``overlap`` sentences."""
+    """Greedy sentence packing up to ``target_chars``; each chunk repeats ``overlap``
+    sentences; the headline is left out of the chunks' sentences."""
     if target_chars < 1 or overlap < 0:
         raise ValueError("target_chars must be positive and overlap non-negative")
     sentences = article.sentences
@@ -105,6 +106,9 @@ def chunk_article(
         if j >= len(sentences):
             break
         i = max(j - overlap, i + 1)
+    # the headline shapes the groups like any line, but is not one of a chunk's sentences:
+    # never quoted, and it travels in ``search_text`` as the title
+    quotable = [g for g in (tuple(s for s in g if not article.is_headline(s)) for g in groups) if g]
     return [
         Chunk(
             chunk_id(article.file, k),
@@ -115,5 +119,5 @@ def chunk_article(
             k,
             g,
         )
-        for k, g in enumerate(groups)
+        for k, g in enumerate(quotable)
     ]

@@ -59,24 +59,44 @@ def detect_date(raw: str) -> str | None:
     return parse_date(raw[:_HEAD_CHARS])
 
 
-def detect_title(article: Article) -> str:
-    """The first headline-like kept line; else the lead sentence of the first paragraph."""
-    lines = [ln.strip() for s, e in article.cleaned.spans for ln in article.raw[s:e].split("\n")]
-    lines = [ln for ln in lines if ln]
-    for line in lines[:8]:
-        if (
-            15 <= len(line) <= 160
-            and len(line.split()) >= 4
-            and not line.endswith(".")
-            and ". " not in line
-            and not line.lower().startswith("by ")
-            and not is_date_only(line)
-        ):
-            return line
+def detect_title(article: Article) -> tuple[str, tuple[int, int] | None]:
+    """``(title, headline span)``: the first headline-like kept line (of the first eight)
+    and its raw range; else the lead sentence of the first paragraph and None (a lead
+    sentence is article text)."""
+    for line, span in _kept_lines(article)[:8]:
+        if _headline_like(line):
+            return line, span
     sentences = article.sentences
     lead = next((s for s in sentences if len(_line_of(article.raw, s.start)) >= 200), None)
     text = " ".join((lead or sentences[0]).text.split())
-    return text if len(text) <= 120 else text[:120].rsplit(" ", 1)[0] + "…"
+    return (text if len(text) <= 120 else text[:120].rsplit(" ", 1)[0] + "…"), None
+
+
+def _kept_lines(article: Article) -> list[tuple[str, tuple[int, int]]]:
+    """The non-blank kept lines, stripped, with their raw ranges."""
+    out = []
+    for s, e in article.cleaned.spans:
+        pos = s
+        for piece in article.raw[s:e].split("\n"):
+            line = piece.strip()
+            if line:
+                lead = pos + len(piece) - len(piece.lstrip())
+                out.append((line, (lead, lead + len(line))))
+            pos += len(piece) + 1
+    return out
+
+
+def _headline_like(line: str) -> bool:
+    """Long enough to name a story, short enough for a headline, and not a sentence: no
+    closing full stop (inside quotes or brackets too) and no sentence break within."""
+    return (
+        15 <= len(line) <= 160
+        and len(line.split()) >= 4
+        and not line.rstrip("\"'”’)»").endswith((".", "!", "…"))
+        and ". " not in line
+        and not line.lower().startswith("by ")
+        and not is_date_only(line)
+    )
 
 
 def _line_of(raw: str, pos: int) -> str:

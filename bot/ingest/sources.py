@@ -1,7 +1,8 @@
 """Source texts: a seeds file read exactly as citations index it, and citations re-checked.
 
 ``SourceTexts.text(file)`` returns ``(text, encoding)`` of a file under the seeds dir —
-decoded, universal newlines, as the indexer read it — or None when it is gone, unreadable
+decoded, universal newlines, as the indexer read it; for HTML/PDF/DOCX the text extracted
+from it, through the same ``ExtractionCache`` — or None when it is gone, unreadable
 or outside the seeds dir; a small cache keyed by (file, size, mtime) avoids re-reading.
 ``SourceTexts.recheck(citations)`` keeps the citations whose quote is still the exact span
 of the file on disk, with the file's current encoding. It reads files; it knows nothing of
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from bot.ingest.cache import ExtractionCache
 from bot.ingest.corpus import ArticleError, SourceFile, read_source
 from bot.types import Citation
 
@@ -25,8 +27,10 @@ CACHED_FILES = 256
 class SourceTexts:
     """Reads cited files under one seeds dir (see the module docstring). Thread-safe."""
 
-    def __init__(self, seeds_dir: Path, max_file_bytes: int) -> None:
-        self.seeds_dir, self.max_file_bytes = Path(seeds_dir), max_file_bytes
+    def __init__(
+        self, seeds_dir: Path, max_file_bytes: int, cache: ExtractionCache | None = None
+    ) -> None:
+        self.seeds_dir, self.max_file_bytes, self._cache = Path(seeds_dir), max_file_bytes, cache
         self._lock = threading.Lock()
         self._texts: dict[tuple[str, int, int], tuple[str, str]] = {}
 
@@ -43,7 +47,9 @@ class SourceTexts:
                 return self._texts[key]
         try:
             text, encoding, _, _ = read_source(
-                SourceFile(path, file, st.st_size, st.st_mtime_ns), self.max_file_bytes
+                SourceFile(path, file, st.st_size, st.st_mtime_ns),
+                self.max_file_bytes,
+                self._cache,
             )
         except ArticleError:
             return None

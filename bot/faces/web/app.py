@@ -18,6 +18,7 @@ transcript, sources, article, textbox); the rest are private to the page.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import sys
@@ -32,15 +33,13 @@ import gradio as gr
 from bot.errors import ConfigError
 from bot.faces.web.handlers import PageHandlers
 from bot.faces.web.html import (
-    SIDE_CSS,
-    STATUS_CSS,
-    TRANSCRIPT_CSS,
     render_article_placeholder,
     render_sources,
     render_status,
     render_transcript,
 )
 from bot.faces.web.index_job import IndexJob
+from bot.faces.web.styles import SIDE_CSS, STATUS_CSS, TRANSCRIPT_CSS
 
 if TYPE_CHECKING:
     from bot.api import Bot
@@ -63,6 +62,16 @@ _ARTICLE_JS = """
 watch('value', () => {
   const mark = element.querySelector('mark.quote');
   if (mark) mark.scrollIntoView({block: 'center', inline: 'nearest'});
+});
+element.addEventListener('click', (event) => {
+  const back = event.target.closest('button.back');
+  if (!back || !element.contains(back)) return;
+  const turn = document.querySelector(
+    '#transcript .turn[data-turn="' + Number(back.dataset.turn) + '"]');
+  if (!turn) return;
+  const marker = turn.querySelector('button.cite[data-n="' + Number(back.dataset.n) + '"]');
+  (marker || turn).scrollIntoView({block: 'center'});
+  if (marker) marker.focus({preventScroll: true});
 });
 """
 _EXAMPLE_JS = """
@@ -93,14 +102,14 @@ def create_app(bot: Bot) -> gr.Blocks:
     """The chat page over ``bot`` (not launched; see ``launch``)."""
     job = IndexJob(bot)
     with gr.Blocks(title="News Q&A", analytics_enabled=False, fill_width=True) as demo:
-        page = _layout(bot.settings.max_question_chars)
+        page = _layout()
         _wire(demo, page, PageHandlers(bot, job))
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
     demo.bot_index_job = job  # type: ignore[attr-defined]  # launch() starts it early
     return demo
 
 
-def _layout(max_chars: int) -> _Page:
+def _layout() -> _Page:
     """Status line; transcript, question box and examples; sources and article panels."""
     turns, nonce = gr.State([]), gr.State(0)
     gr.Markdown("## News Q&A — answers cited to the exact passage")
@@ -128,8 +137,7 @@ def _layout(max_chars: int) -> _Page:
                 show_label=False,
                 lines=1,
                 max_lines=4,
-                max_length=max_chars,
-                elem_id="question",
+                elem_id="question",  # no max_length: a long question gets an error, not a cut
                 autofocus=True,
             )
             with gr.Row():
@@ -191,6 +199,24 @@ def _wire(demo: gr.Blocks, page: _Page, h: PageHandlers) -> None:
     )
 
 
+def _check_port(host: str, port: int) -> None:
+    """A ``ConfigError`` naming ``--port`` when ``host:port`` cannot be listened on."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise ConfigError(f"cannot serve on {host}: {exc.strerror or exc}") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            why = "is in use" if exc.errno == errno.EADDRINUSE else f"cannot be used ({exc})"
+            raise ConfigError(f"port {port} on {host} {why}; pick another with --port") from None
+
+
 def parse_auth(value: str | None) -> tuple[str, str] | None:
     """``"user:password"`` (as in ``BOT_AUTH``) -> ``(user, password)``; None when unset."""
     if value is None or not value.strip():
@@ -212,6 +238,7 @@ def launch(
 ) -> tuple[gr.Blocks, str]:
     """Serve the page on ``host:port``; returns ``(app, url)`` (after the server stops when
     ``block``). Indexing starts at once; the page shows its progress."""
+    _check_port(host, port)
     app = create_app(bot)
     app.bot_index_job.start()  # type: ignore[attr-defined]
     dirs = (bot.settings.seeds_dir, bot.settings.data_dir)
@@ -234,8 +261,8 @@ def launch(
             footer_links=["api"],
             run_history=False,  # nothing recorded in browsers, no offer to sync elsewhere
         )
-    except OSError as exc:
-        raise ConfigError(f"cannot serve on {host}:{port}: {exc}") from None
+    except OSError as exc:  # gradio's message gives advice for its own settings, not ours
+        raise ConfigError(f"cannot serve on {host}:{port}; pick another with --port") from exc
     if not quiet:
         print(f"News Q&A is running at {url} (Ctrl+C stops it)", file=sys.stderr)
     if block:

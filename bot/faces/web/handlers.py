@@ -70,7 +70,10 @@ class PageHandlers:
             turn.error = str(exc)
             yield _chat_out(turns, text)  # keep the text so it can be fixed
             return
-        yield _chat_out(turns, "")  # the pending bubble, before any (re)indexing or retrieval
+        turn.note = self._indexing_note()
+        # the pending bubble, before any (re)indexing or retrieval; the last answer's
+        # highlighted article goes, it belongs to another question
+        yield (*_chat_out(turns, "")[:2], render_article_placeholder(), "", turns)
         try:
             for item in self.bot.ask_stream(question, _history(turns[:-1])):
                 if isinstance(item, str):
@@ -90,6 +93,17 @@ class PageHandlers:
             turn.error = "The answer stopped before it was complete; please ask again."
         yield _chat_out(turns, "")
 
+    def _indexing_note(self) -> str:
+        """What a question asked before the first indexing ends should expect."""
+        state = self.job.state
+        p = state.progress
+        if state.finished or p is None or not p.total:
+            return ""
+        return (
+            f"Indexing is still running ({p.indexed:,} of {p.articles:,} articles searchable): "
+            "the answer uses what is indexed and says so, or waits for the rest."
+        )
+
     def show_citation(
         self, turns: list[Turn], nonce: int, evt: gr.EventData
     ) -> tuple[str, str, int]:
@@ -104,7 +118,7 @@ class PageHandlers:
         nonce += 1
         return (
             render_sources(answer, turn_i, active=n),
-            render_article(cite, got[0] if got else None, nonce),
+            render_article(cite, got[0] if got else None, nonce, turn_i),
             nonce,
         )
 

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from bot.faces.text import plain_reason, quoted
 from bot.types import Answer, Citation
 
 #: The article viewer shows this many characters either side of the quote, not whole files.
@@ -34,6 +35,7 @@ class Turn:
     answer: Answer | None = None
     streamed: str = ""
     error: str = ""
+    note: str = ""  # shown while pending (e.g. indexing still runs)
 
 
 def _e(text: object) -> str:
@@ -69,24 +71,36 @@ def _bot_message(i: int, turn: Turn) -> str:
     answer = turn.answer
     if answer is None:
         body = _e(turn.streamed) or '<span class="thinking">Searching the articles…</span>'
+        note = f'<span class="note">{_e(turn.note)}</span>' if turn.note else ""
         return (
             f'<div class="msg bot pending" aria-busy="true"><div class="bubble">{body}'
-            '<span class="cursor" aria-hidden="true">▍</span></div></div>'
+            f'<span class="cursor" aria-hidden="true">▍</span>{note}</div></div>'
         )
-    seconds = answer.timings.get("total")
-    took = f" · {seconds:.1f} s" if isinstance(seconds, (int, float)) else ""
     who = _e(answer.answerer)
-    meta = f'<div class="meta">answered by <span class="answerer">{who}</span>{took}</div>'
+    meta = _meta(answer)
     if answer.refused:
-        why = f'<div class="why">{_e(answer.reason)}</div>' if answer.reason else ""
+        why = plain_reason(answer.reason) if answer.reason else ""
+        why_html = f'<div class="why">{_e(why)}</div>' if why else ""
         return (
             f'<div class="msg bot refusal" data-refused="true" data-answerer="{who}">'
             f'<div class="bubble"><span class="icon" aria-hidden="true">∅</span> '
-            f"{render_answer_text(answer, i)}{why}</div>{meta}</div>"
+            f"{render_answer_text(answer, i)}{why_html}</div>{meta}</div>"
         )
     return (
         f'<div class="msg bot answer" data-refused="false" data-answerer="{who}">'
         f'<div class="bubble">{render_answer_text(answer, i)}{_dropped(answer)}</div>{meta}</div>'
+    )
+
+
+def _meta(answer: Answer) -> str:
+    """Who answered, how long it took, and how much of the folder was indexed."""
+    seconds = answer.timings.get("total")
+    took = f"<span>{seconds:.1f} s</span>" if isinstance(seconds, (int, float)) else ""
+    cov = answer.coverage
+    partial = f'<span class="partial">{_e(cov.note())}</span>' if cov and cov.note() else ""
+    return (
+        f'<div class="meta"><span>answered by <span class="answerer">{_e(answer.answerer)}'
+        f"</span></span>{took}{partial}</div>"
     )
 
 
@@ -121,7 +135,9 @@ def _unsupported_spans(answer: Answer) -> list[tuple[int, int]]:
 
 
 def _inline(text: str, answer: Answer, turn: int) -> str:
-    cited = {c.n for c in answer.citations}
+    """Escaped text; each cited ``[n]`` a button followed by its article's date."""
+    dates = {c.n: c.date for c in answer.citations}
+    cited = set(dates)
     out, pos = [], 0
     for m in _MARKER.finditer(text):
         n = int(m.group(1))
@@ -132,6 +148,10 @@ def _inline(text: str, answer: Answer, turn: int) -> str:
             f'<button type="button" class="cite" data-turn="{turn}" data-n="{n}" '
             f'title="Show source {n} in its article">[{n}]</button>'
         )
+        if dates[n]:
+            date = _e(dates[n])  # drawn by CSS from the attribute: the text stays the answer's
+            out.append(f'<span class="cdate" data-date="{date}" title="cited article: {date}">')
+            out.append("</span>")
         pos = m.end()
     out.append(_e(text[pos:]))
     return "".join(out)
@@ -161,9 +181,6 @@ def render_sources(answer: Answer | None, turn: int, active: int | None = None) 
 
 
 def _source_row(c: Citation, turn: int, active: bool) -> str:
-    quote = " ".join(c.quote.split())
-    if len(quote) > 400:
-        quote = quote[:400].rstrip() + "…"
     date = f' · <span class="date">{_e(c.date)}</span>' if c.date else ""
     title = f'<div class="title">{_e(c.title)}</div>' if c.title else ""
     cls = "source active" if active else "source"
@@ -172,21 +189,29 @@ def _source_row(c: Citation, turn: int, active: bool) -> str:
         f'<button type="button" class="cite" data-turn="{turn}" data-n="{c.n}" '
         f'title="Show source {c.n} in its article">[{c.n}]</button> '
         f'<span class="file">{_e(c.file)}</span>, line {c.line}{date}{title}'
-        f'<blockquote class="quote">“{_e(quote)}”</blockquote></li>'
+        f'<blockquote class="quote">{_e(quoted(c.quote, 400))}</blockquote></li>'
     )
 
 
 # --- article viewer ----------------------------------------------------------------------
 
 
-def render_article(c: Citation, text: str | None, nonce: int = 0) -> str:
+def render_article(c: Citation, text: str | None, nonce: int = 0, turn: int = -1) -> str:
     """The article around citation ``c`` with its exact span ``text[c.start:c.end]`` marked.
 
     Shows ``ARTICLE_WINDOW`` characters either side of the span (long files are not sent
-    whole). ``nonce`` makes a repeated click a new value, so the page scrolls again.
+    whole). ``nonce`` makes a repeated click a new value, so the page scrolls again. A
+    "back to the answer" button (for narrow screens, where the article sits far below)
+    returns to marker ``[n]`` of ``turn``.
     """
+    back = (
+        f'<button type="button" class="back narrow-only" data-turn="{turn}" data-n="{c.n}">'
+        "↩ Back to the answer</button>"
+        if turn >= 0
+        else ""
+    )
     head = (
-        f'<div class="article-head"><span class="file">{_e(c.file)}</span> · line {c.line}'
+        f'{back}<div class="article-head"><span class="file">{_e(c.file)}</span> · line {c.line}'
         + (f" · {_e(c.date)}" if c.date else "")
         + (f'<div class="title">{_e(c.title)}</div>' if c.title else "")
         + "</div>"
@@ -222,13 +247,28 @@ def render_article_placeholder() -> str:
 # --- status and examples -----------------------------------------------------------------
 
 
-def render_status(message: str, kind: str = "info", done: int = 0, total: int = 0) -> str:
-    """One status line; ``kind`` is ``info``, ``busy``, ``ready`` or ``error``."""
+def render_status(
+    message: str,
+    kind: str = "info",
+    done: int = 0,
+    total: int = 0,
+    skipped: Sequence[tuple[str, str]] = (),
+) -> str:
+    """One status line; ``kind`` is ``info``, ``busy``, ``ready`` or ``error``; files that
+    were not indexed are listed under it, each with its reason."""
     bar = ""
     if kind == "busy" and total:
         bar = f' <progress max="{total}" value="{done}">{done}/{total}</progress>'
     role = ' role="alert"' if kind == "error" else ' role="status"'
-    return f'<div class="status {_e(kind)}"{role}>{_e(message)}{bar}</div>'
+    listed = ""
+    if skipped:
+        n = len(skipped)
+        rows = "".join(f"<li>{_e(f)}: {_e(r)}</li>" for f, r in skipped)
+        listed = (
+            f'<details class="skipped"><summary>{n} file{"s" * (n != 1)} not indexed</summary>'
+            f"<ul>{rows}</ul></details>"
+        )
+    return f'<div class="status {_e(kind)}"{role}>{_e(message)}{bar}{listed}</div>'
 
 
 def render_examples(questions: Sequence[str]) -> str:
@@ -239,70 +279,3 @@ def render_examples(questions: Sequence[str]) -> str:
         for q in questions
     )
     return f'<div class="examples"><span class="label">Try:</span>{buttons}</div>'
-
-
-# --- styles (gradio scopes each to its component; no data is ever placed in them) ----------
-
-TRANSCRIPT_CSS = """
-.transcript { display: flex; flex-direction: column; gap: 0.75rem; padding: 0.25rem; }
-.hint { color: var(--body-text-color-subdued); }
-.msg { display: flex; flex-direction: column; }
-.msg.user { align-items: flex-end; }
-.msg .bubble { max-width: 92%; padding: 0.6rem 0.85rem; border-radius: 0.75rem;
-  line-height: 1.5; white-space: pre-wrap; overflow-wrap: anywhere; }
-.msg.user .bubble { background: var(--color-accent-soft); }
-.msg.bot .bubble { background: var(--background-fill-secondary);
-  border: 1px solid var(--border-color-primary); }
-.msg.refusal .bubble { border: 1px dashed var(--body-text-color-subdued);
-  background: transparent; font-style: italic; }
-.msg.error .bubble { border: 1px solid #d9534f; background: rgba(217, 83, 79, 0.08); }
-.msg.pending .bubble { opacity: 0.85; }
-.cursor { animation: blink 1s steps(1) infinite; }
-@keyframes blink { 50% { opacity: 0; } }
-.thinking { color: var(--body-text-color-subdued); }
-.why { font-size: 0.85em; color: var(--body-text-color-subdued); font-style: normal;
-  margin-top: 0.3rem; }
-.meta { font-size: 0.8em; color: var(--body-text-color-subdued); margin: 0.2rem 0.4rem; }
-.answerer { font-family: var(--font-mono); }
-button.cite { font: inherit; font-size: 0.8em; vertical-align: super; cursor: pointer;
-  border: none; background: none; color: var(--color-accent); padding: 0 0.1em; }
-button.cite:hover, button.cite:focus-visible { text-decoration: underline; }
-del.unsupported { color: var(--body-text-color-subdued); }
-details.dropped { font-size: 0.85em; margin-top: 0.4rem; }
-"""
-
-SIDE_CSS = """
-h3 { margin: 0 0 0.4rem 0; font-size: 1rem; }
-.hint { color: var(--body-text-color-subdued); }
-.sources ol { list-style: none; padding: 0; margin: 0; display: flex; flex-direction: column;
-  gap: 0.5rem; }
-.source { padding: 0.4rem 0.5rem; border-radius: 0.5rem;
-  border: 1px solid var(--border-color-primary); font-size: 0.9em; }
-.source.active { border-color: var(--color-accent); }
-.source .file, .article-head .file { font-family: var(--font-mono); font-size: 0.9em; }
-.source .title, .article-head .title { font-weight: 600; }
-.source .quote { margin: 0.3rem 0 0 0; padding-left: 0.6rem;
-  border-left: 3px solid var(--border-color-primary); color: var(--body-text-color-subdued); }
-button.cite { font: inherit; cursor: pointer; border: none; background: none;
-  color: var(--color-accent); padding: 0; }
-.article-head { margin-bottom: 0.5rem; font-size: 0.9em; }
-.article-body { white-space: pre-wrap; overflow-wrap: anywhere; line-height: 1.5;
-  max-height: 55vh; overflow-y: auto; padding: 0.5rem;
-  border: 1px solid var(--border-color-primary); border-radius: 0.5rem; }
-mark.quote { background: #ffe58a; color: #000; padding: 0.05em 0; border-radius: 0.15em; }
-.elided { color: var(--body-text-color-subdued); font-style: italic; }
-.error { color: #d9534f; }
-"""
-
-STATUS_CSS = """
-.status { font-size: 0.9em; color: var(--body-text-color-subdued); }
-.status.error { color: #d9534f; }
-.status.ready::before { content: "● "; color: #3c9a5f; }
-.status progress { vertical-align: middle; width: 8rem; }
-.examples { display: flex; flex-wrap: wrap; gap: 0.4rem; align-items: center; margin-top: 0.4rem; }
-.examples .label { font-size: 0.9em; color: var(--body-text-color-subdued); }
-button.example { font: inherit; font-size: 0.85em; cursor: pointer; text-align: left;
-  padding: 0.3rem 0.6rem; border-radius: 1rem; border: 1px solid var(--border-color-primary);
-  background: var(--background-fill-secondary); color: var(--body-text-color); }
-button.example:hover { border-color: var(--color-accent); }
-"""
