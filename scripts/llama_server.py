@@ -31,6 +31,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from gguf_models import MODELS, ModelError, ensure
 
@@ -58,7 +59,7 @@ def run(model: Path, server_args: Sequence[str]) -> None:
 
     defaults = ll.llama_model_default_params
 
-    def params():  # type: ignore[no-untyped-def]
+    def params() -> Any:  # llama_model_params (a ctypes struct)
         p = defaults()
         p.use_extra_bufts = False  # no AMX/repack buffers: see the module docstring
         return p

@@ -165,7 +165,7 @@ def collect(args: argparse.Namespace) -> None:
                 answerer = bot.answerer
                 messages = answerer.messages
 
-                def keep(query, chunks, _messages=messages):  # type: ignore[no-untyped-def]
+                def keep(query: Any, chunks: list[Any], _messages: Any = messages) -> Any:
                     shown[:] = chunks  # the chunks this prompt shows, as the model sees them
                     return _messages(query, chunks)
 
