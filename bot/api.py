@@ -22,7 +22,7 @@ from bot.config import Settings
 from bot.errors import BotError, IndexBusyError
 from bot.index.freshness import FreshnessGuard
 from bot.protocols import Condenser, StreamingAnswerer
-from bot.types import Answer
+from bot.types import Answer, Status
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -137,18 +137,26 @@ class Bot:
         query = self._prepare(question, history)
         return self._finish(self._answer(query), query, t0)
 
-    def ask_stream(self, question: str, history: History | None = None) -> Iterator[str | Answer]:
-        """Text deltas (``str``) as the answer is produced, then the final ``Answer``.
+    def ask_stream(
+        self, question: str, history: History | None = None
+    ) -> Iterator[Status | str | Answer]:
+        """The answer as it is produced, then the final ``Answer``.
 
-        The final answer is the verified one; its text may differ from the concatenated
-        deltas when verification dropped or re-cited sentences (the page replaces the
-        streamed text with it). Input errors raise before anything is yielded.
+        Yields ``Status`` signs of life from the start ("retrieving…", "asking <model>…",
+        "checking sentence 2…") and ``str`` deltas of verified text only: on the LLM path
+        each sentence appears once it has passed verification, so nothing unverified is
+        ever streamed. The final answer's text is the deltas joined, except when a file
+        changed under a citation (re-checked from disk) or the model broke off and the
+        articles were quoted instead. Bad input raises before anything is yielded.
         """
         t0 = self._clock()
-        query = self._prepare(question, history)
-        return self._stream(query, t0)
+        text = self.validate_question(question)
+        messages = validate_history(history)
+        return self._stream(text, messages, t0)
 
-    def _stream(self, query: Query, t0: float) -> Iterator[str | Answer]:
+    def _stream(self, text: str, messages: History, t0: float) -> Iterator[Status | str | Answer]:
+        yield Status("retrieving")
+        query = self._standalone(text, messages)
         found = self.components.passages.retrieve(query.standalone, query.parts)
         t1 = self._clock()
         answerer = self.components.answerer
@@ -162,19 +170,25 @@ class Bot:
             if isinstance(item, Answer):
                 answer = item
             else:
-                streamed = True
+                if isinstance(item, str) and not streamed:
+                    streamed = True
+                    first_text = self._clock() - t0
                 yield item
         assert answer is not None, "an answerer must end with an Answer"
         answer.passages = found.passages
         answer.timings.update(retrieve=found.seconds, answer=self._clock() - t1)
         final = self._finish(answer, query, t0)
         if not streamed:
+            first_text = self._clock() - t0
             yield final.text
+        final.timings["first_text"] = first_text
         yield final
 
     def _prepare(self, question: str, history: History | None) -> Query:
-        text = self.validate_question(question)
-        messages = validate_history(history)
+        return self._standalone(self.validate_question(question), validate_history(history))
+
+    def _standalone(self, text: str, messages: History) -> Query:
+        """The question made standalone (after bringing the index up to date)."""
         self._ensure_fresh()
         answerer = self.components.answerer
         if isinstance(answerer, Condenser) and messages:

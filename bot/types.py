@@ -4,8 +4,9 @@
 marker ``n``, an exact raw span: ``open(file, encoding=c.encoding).read()[c.start:c.end] ==
 c.quote``. ``verdicts`` record, per answer sentence, whether verification found support
 (LLM path); ``dropped`` lists sentences removed for lack of support; ``passages`` are the
-retrieved chunks the answer was drawn from. Plain data: no logic about retrieval or
-storage lives here.
+retrieved chunks the answer was drawn from. ``Status`` is a sign of life on the way to an
+answer (``Bot.ask_stream`` yields it between the verified text deltas). Plain data: no
+logic about retrieval or storage lives here.
 """
 
 from __future__ import annotations
@@ -57,6 +58,29 @@ class SentenceVerdict:
     reason: str = ""
 
 
+@dataclass(frozen=True)
+class Status:
+    """Where an answer being streamed has got to: ``retrieving`` passages, ``asking`` the
+    model (``detail``: its name), ``checking`` a sentence it wrote (``detail``: its number),
+    ``quoting``: the text that follows quotes the articles, because nothing the model wrote
+    could be verified. Never any text of the answer: only verified text is streamed, as
+    ``str`` deltas."""
+
+    stage: str
+    detail: str = ""
+
+    @property
+    def text(self) -> str:
+        """A short line for a person: "asking gpt-4o-mini…", "checking sentence 2…"."""
+        if self.stage == "asking":
+            return f"asking {self.detail or 'the model'}…"
+        if self.stage == "checking":
+            return f"checking sentence {self.detail}…" if self.detail else "checking…"
+        if self.stage == "quoting":
+            return "quoting the articles (the model's answer could not be verified)…"
+        return f"{self.stage}…"
+
+
 @dataclass
 class Answer:
     question: str
@@ -70,7 +94,9 @@ class Answer:
     dropped: list[SentenceVerdict] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
-    fell_back: bool = False  # the LLM was unreachable; the offline answerer answered
+    # the offline answerer answered instead of the LLM: it was unreachable, or nothing it
+    # wrote could be verified (``reason`` says which); the text quotes the articles
+    fell_back: bool = False
 
     @classmethod
     def refusal(cls, question: str, reason: str = "", **kwargs: str) -> Answer:

@@ -4,12 +4,13 @@ For every case of the given case files (default: evals/cases/*.jsonl; a case wit
 ``"corpus"`` runs against evals/corpora/<name>/, the others against seeds/), one ``Bot``
 per corpus on the LLM path with ``llm_strict=False`` asks the question through
 ``ask_stream``. One JSON line per case goes to ``--out``: the case's labels, the raw reply
-(the sanitized streamed deltas, concatenated), the retrieved passages (file, start, end,
+(what the model wrote, as the client streamed it), the retrieved passages (file, start, end,
 the raw file span and the chunk text the prompt showed), the answer as returned, the
 strict answer (supported sentences only, what users see by default), verdicts, dropped
-sentences, citations and timings (``first_token``: from the call to the first streamed
-text; ``wall``: the whole call). Case ids already in ``--out`` are skipped, so an
-interrupted run resumes where it stopped.
+sentences, citations and timings (``first_text``: from the call to the first verified
+text on screen; ``wall``: the whole call). ``--fallback`` lets the bot quote the articles
+when nothing the model wrote is verified (``fell_back`` in the row), as users see it.
+Case ids already in ``--out`` are skipped, so an interrupted run resumes where it stopped.
 
 The model is served by scripts/llama_server.py on a free port for the run (``--model``, a
 scripts/gguf_models.py name or a GGUF), or is any OpenAI-compatible server (``--url``).
@@ -58,9 +59,10 @@ def done_ids(out: Path) -> set[str]:
     return ids
 
 
-def record(bot: Bot, case: Case, model: str, shown: list[Any]) -> dict[str, Any]:
+def record(bot: Bot, case: Case, model: str, shown: list[Any], raw: list[str]) -> dict[str, Any]:
     """Ask ``case`` through ``bot.ask_stream``; the JSON row for it."""
     shown.clear()
+    raw.clear()
     deltas: list[str] = []
     first = None
     t0 = time.perf_counter()
@@ -68,9 +70,9 @@ def record(bot: Bot, case: Case, model: str, shown: list[Any]) -> dict[str, Any]
     for item in bot.ask_stream(case.question, [dict(m) for m in case.history]):
         if isinstance(item, Answer):
             answer = item
-        else:
+        elif isinstance(item, str):
             if first is None and item:
-                first = time.perf_counter() - t0
+                first = time.perf_counter() - t0  # the first verified text on screen
             deltas.append(item)
     wall = time.perf_counter() - t0
     assert answer is not None, "ask_stream ends with the Answer"
@@ -96,7 +98,9 @@ def record(bot: Bot, case: Case, model: str, shown: list[Any]) -> dict[str, Any]
         "model": model,
         "answerer": answer.answerer,
         "standalone_question": answer.standalone_question,
-        "raw": "".join(deltas),
+        "raw": "".join(raw),  # the model's reply as it wrote it, before any check
+        "streamed": "".join(deltas),  # what the user saw appear: verified text only
+        "fell_back": answer.fell_back,
         "passages": passages,
         "text": answer.text,
         "refused": answer.refused,
@@ -112,7 +116,7 @@ def record(bot: Bot, case: Case, model: str, shown: list[Any]) -> dict[str, Any]
         ],
         "timings": {
             **{k: round(v, 3) for k, v in answer.timings.items()},
-            "first_token": None if first is None else round(first, 3),
+            "first_text": None if first is None else round(first, 3),
             "wall": round(wall, 3),
         },
     }
@@ -145,6 +149,7 @@ def collect(args: argparse.Namespace) -> None:
         print(f"model {args.model} up at {url} in {up:.1f} s", flush=True)
         bots: dict[Path, Bot] = {}
         shown: list[Any] = []
+        raw: list[str] = []
         embedding = None
         for i, case in enumerate(todo, start=1):
             where = corpus_dir_for(case, REPO / "seeds")
@@ -155,14 +160,14 @@ def collect(args: argparse.Namespace) -> None:
                     settings=Settings(
                         seeds_dir=where, data_dir=args.data / label, llm="openai",
                         openai_base_url=url, llm_model=args.model, llm_strict=False,
-                        llm_timeout=900.0, llm_retries=0, llm_fallback=False,
-                        top_k=args.top_k,
+                        llm_timeout=900.0, llm_retries=0, llm_fallback=args.fallback,
+                        llm_quotes=args.quotes, top_k=args.top_k,
                     ),
                     embedding=embedding,
                 )  # fmt: skip
                 print(f"indexing {label}: {bot.index().summary()}", flush=True)
                 embedding = bot.embedding
-                answerer = bot.answerer
+                answerer = bot.answerer.primary  # the LLM inside the fallback wrapper
                 messages = answerer.messages
 
                 def keep(query: Any, chunks: list[Any], _messages: Any = messages) -> Any:
@@ -170,9 +175,18 @@ def collect(args: argparse.Namespace) -> None:
                     return _messages(query, chunks)
 
                 answerer.messages = keep
+                client = answerer.client
+                stream = client.stream
+
+                def tap(messages: Any, _stream: Any = stream, **kw: Any) -> Iterator[str]:
+                    for delta in _stream(messages, **kw):
+                        raw.append(delta)  # what the model wrote, before any check
+                        yield delta
+
+                client.stream = tap
                 bots[where] = bot
             try:
-                row = record(bot, case, args.model, shown)
+                row = record(bot, case, args.model, shown, raw)
             except Exception as exc:  # not recorded: a resumed run asks it again
                 print(f"ERROR {case.id}: {type(exc).__name__}: {exc}", flush=True)
                 continue
@@ -180,7 +194,7 @@ def collect(args: argparse.Namespace) -> None:
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
             t = row["timings"]
             print(
-                f"[{i}/{len(todo)}] {case.id} {t['wall']:.1f}s (first {t['first_token']}s) "
+                f"[{i}/{len(todo)}] {case.id} {t['wall']:.1f}s (first text {t['first_text']}s) "
                 f"raw={row['raw'][:70]!r} -> {row['strict_text'][:50]!r}",
                 flush=True,
             )
@@ -263,10 +277,12 @@ def summarise(rows: list[dict[str, Any]]) -> str:
     out.append("reasons for sentences strict mode does not show:")
     out += [f"  {n:4d}  {k}" for k, n in reasons.most_common(12)]
     walls = [r["timings"]["wall"] for r in rows]
-    firsts = [r["timings"]["first_token"] for r in rows if r["timings"]["first_token"]]
+    firsts = [
+        f for r in rows if (f := r["timings"].get("first_text", r["timings"].get("first_token")))
+    ]
     out.append(f"latency total p50 {pct(walls, 0.5):.1f}s p95 {pct(walls, 0.95):.1f}s")
     if firsts:
-        out.append(f"first token p50 {pct(firsts, 0.5):.1f}s p95 {pct(firsts, 0.95):.1f}s")
+        out.append(f"first text p50 {pct(firsts, 0.5):.1f}s p95 {pct(firsts, 0.95):.1f}s")
     out.append("right raw replies that verification lost:")
     for r in lost:
         out.append(f"  {r['id']} Q: {r['question']}\n    raw: {r['raw']!r}")
@@ -292,6 +308,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n_batch", type=int, default=0, help="llama.cpp batch (0: its default)")
     ap.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "llm-replies-index")
     ap.add_argument("--summary", type=Path, metavar="FILE", help="summarise FILE and exit")
+    ap.add_argument(
+        "--fallback", action="store_true", help="quote the articles when nothing verifies"
+    )
     args = ap.parse_args(argv)
     if args.summary:
         rows = [json.loads(x) for x in args.summary.read_text(encoding="utf-8").splitlines() if x]

@@ -3,8 +3,9 @@
 
 SmolLM2 (tests/test_llm_real.py) shows that whatever a weak model writes, only verified
 sentences reach the user. These show the other half: when a model that follows the prompt
-answers from the articles, the right answer survives verification, and a question the
-articles do not answer is refused. The questions are seed eval cases both Qwen models
+answers from the articles, the right answer survives verification — the terse one too
+("Alexander Matsegora [1]", which verification used to drop) — and a question the articles
+do not answer is refused. The questions are seed eval cases both Qwen models
 answer correctly in a form verification keeps (replies collected with
 scripts/llm_replies.py); each costs 15-60 s on two cores, so there are few.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 import pytest
 from conftest import assert_llm_invariants
 
-from bot import Bot
+from bot import Answer, Bot, Status
 from evals.judge import normalise
 
 pytestmark = pytest.mark.slow
@@ -53,6 +54,22 @@ def test_a_right_answer_survives_verification(qwen_bot, qwen_model, question, go
     text = normalise(answer.text)
     missing = [g for g in gold if not any(normalise(alt) in text for alt in g)]
     assert not missing, (answer.text, answer.dropped)
+
+
+def test_a_terse_right_answer_is_kept_and_streams_verified(qwen_bot, qwen_model):
+    """The 1.5B answers "Alexander Matsegora [1]": the claim it makes in answer to the
+    question ("Moscow's ambassador to Pyongyang is Alexander Matsegora") is what the seeds
+    say, so it must be shown, not refused — and shown only once checked."""
+    items = list(qwen_bot.ask_stream("Who is Moscow's ambassador to Pyongyang?"))
+    answer = items[-1]
+    assert isinstance(answer, Answer) and answer.answerer == f"openai:{qwen_model}"
+    assert_llm_invariants(answer)
+    assert not answer.refused, (answer.reason, answer.dropped)
+    assert "Matsegora" in answer.text
+    stages = [x.stage for x in items if isinstance(x, Status)]
+    assert stages[:2] == ["retrieving", "asking"] and "checking" in stages
+    shown = "".join(x for x in items if isinstance(x, str))
+    assert " ".join(shown.split()) == " ".join(answer.text.split())
 
 
 def test_a_question_the_articles_do_not_answer_is_refused(qwen_bot):

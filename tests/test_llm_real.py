@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 from conftest import assert_llm_invariants
 
-from bot import Answer, Bot
+from bot import Answer, Bot, Status
 
 pytestmark = pytest.mark.slow
 
@@ -51,8 +51,10 @@ def test_real_model_answers_keep_the_invariants(real_bot, question):
     assert_invariants(asked)
     items = list(real_bot.ask_stream(question))
     final = items[-1]
-    assert isinstance(final, Answer) and all(isinstance(x, str) for x in items[:-1])
+    assert isinstance(final, Answer) and all(isinstance(x, str | Status) for x in items[:-1])
     assert_invariants(final)
+    shown = "".join(x for x in items if isinstance(x, str))  # verified text only
+    assert " ".join(shown.split()) == " ".join(final.text.split())
     # temperature 0: the streamed reply is the same text, so verification agrees
     assert (final.text, final.citations, final.refused) == (
         asked.text,
