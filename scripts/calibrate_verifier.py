@@ -4,10 +4,11 @@ The fit data is ``evals/claims/*.jsonl``: every sentence a competent model (Qwen
 1.5B) wrote in reply to our eval cases, labelled by hand as supported or not by the
 passages its prompt showed (each row: the question, the reply, the sentence, the label and
 a one-line reason, the passage it was judged against, and the retrieved chunks as
-``[file, start, end]``, rebuilt here from the files). Cases are split in two by a seeded
-shuffle (``--seed``): thresholds are chosen on the fit half only, and reported on the
-held-out half; the 109 hand-written claims of ``tests/data/verifier_claims.jsonl`` are a
-second test.
+``[file, start, end]``, rebuilt here from the files). Our own cases are split in two by a
+seeded shuffle (``--seed``); files named ``*-dev.jsonl`` (RealTime QA dev replies, built for
+tuning) join the fit half whole. Thresholds are chosen on the fit half only and reported
+on the held-out half of our own cases; the 109 hand-written claims of
+``tests/data/verifier_claims.jsonl`` are a second test.
 
 Choosing: every span (a sentence, or a run whose later sentences lean back) of every
 retrieved chunk is judged once with the thresholds off; spans that fail a hard check never
@@ -17,7 +18,12 @@ accepts + false rejects`` (a wrong sentence shown costs more than a right one dr
 among ties it takes the setting in the middle of the tied region, the one farthest from
 flipping. Reporting uses the real ``Verifier`` on each whole reply, as the bot runs it.
 
+    python -m evals.realtimeqa --data ../shared/datasets/realtimeqa/questions.jsonl \
+        --split dev --out evals/out/rtqa40 --answerable 30 --unanswerable 10
     python scripts/calibrate_verifier.py [--seed 13] [--claims evals/claims/*.jsonl]
+
+(the first command rebuilds the RealTime QA dev corpus the dev labels cite; it is
+generated, never committed).
 """
 
 from __future__ import annotations
@@ -52,6 +58,7 @@ GRID = dict(
     w_cov=(0.2, 0.3, 0.4, 0.5),
     run_penalty=(0.0, 0.05),
     min_asked=(0.0, 0.2, 0.3, 0.4, 0.5, 0.6),
+    min_predicate=(0.0, 0.34, 0.5, 0.67),
 )
 
 
@@ -66,7 +73,7 @@ class Case:
     rows: list[dict[str, Any]]
 
 
-def load_cases(paths: list[Path], corpora: Path) -> list[Case]:
+def load_cases(paths: list[Path], corpora: list[Path]) -> list[Case]:
     books: dict[Path, ChunkBook] = {}
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for path in paths:
@@ -76,7 +83,11 @@ def load_cases(paths: list[Path], corpora: Path) -> list[Case]:
                 grouped[f"{path.stem}:{row['case']}"].append(row)
     cases = []
     for key, rows in grouped.items():
-        folder = REPO / "seeds" if not rows[0]["corpus"] else corpora / rows[0]["corpus"]
+        name = rows[0]["corpus"]
+        found = [d / name for d in corpora if name and (d / name).is_dir()]
+        if name and not found:
+            raise SystemExit(f"{key}: corpus {name} not found under {', '.join(map(str, corpora))}")
+        folder = found[0] if name else REPO / "seeds"
         book = books.setdefault(folder, ChunkBook(folder))
         chunks = [book.find(f, a, b) for f, a, b in rows[0]["passages"]]
         assert all(chunks), f"{key}: a chunk changed since labelling"
@@ -107,29 +118,31 @@ def span_features(case: Case, encode: Any) -> list[np.ndarray | None]:
                 if not ev.judgement.missing:
                     jd = ev.judgement
                     run = float(span.last > span.first)
-                    feats.append((jd.coverage, jd.similarity, run, jd.asked))
-        out.append(np.array(feats).reshape(-1, 4))
+                    feats.append((jd.coverage, jd.similarity, run, jd.asked, jd.predicate))
+        out.append(np.array(feats).reshape(-1, 5))
     return out
 
 
-def accepts(feats: list[np.ndarray | None], th: Thresholds) -> np.ndarray:
-    out = np.zeros(len(feats), dtype=bool)
-    for k, f in enumerate(feats):
-        if f is None or not len(f):
-            continue
-        extra = f[:, 2] * th.run_penalty
-        score = th.w_cov * f[:, 0] + (1 - th.w_cov) * f[:, 1]
-        ok = (f[:, 0] >= th.min_coverage + extra - 1e-9) & (score >= th.min_score + extra - 1e-9)
-        out[k] = bool(np.any(ok & (f[:, 3] >= th.min_asked - 1e-9)))
-    return out
-
-
-def choose(feats: list[np.ndarray | None], labels: np.ndarray) -> Thresholds:
-    grid = [Thresholds(*map(float, p)) for p in itertools.product(*GRID.values())]
-    decisions = np.array([accepts(feats, th) for th in grid])
-    cost = FA_COST * (decisions & ~labels).sum(axis=1) + (~decisions & labels).sum(axis=1)
+def choose(feats: list[np.ndarray | None], labels: np.ndarray, fa_cost: float) -> Thresholds:
+    owner = np.concatenate([np.full(len(f), k) for k, f in enumerate(feats) if f is not None])
+    rows = np.concatenate([f for f in feats if f is not None]).reshape(-1, 5)
+    cov, sim, run, asked, said = rows.T
+    grid = [Thresholds(**dict(zip(GRID, map(float, p)))) for p in itertools.product(*GRID.values())]
+    decisions = np.zeros((len(grid), len(feats)), dtype=bool)
+    for g, th in enumerate(grid):
+        extra = run * th.run_penalty
+        score = th.w_cov * cov + (1 - th.w_cov) * sim
+        ok = (cov >= th.min_coverage + extra - 1e-9) & (score >= th.min_score + extra - 1e-9)
+        ok &= (asked >= th.min_asked - 1e-9) & (said >= th.min_predicate - 1e-9)
+        np.logical_or.at(decisions[g], owner[ok], True)
+    cost = fa_cost * (decisions & ~labels).sum(axis=1) + (~decisions & labels).sum(axis=1)
     tied = np.flatnonzero(cost == cost.min())
-    pts = np.array([(grid[k].min_coverage, grid[k].min_score, grid[k].min_asked) for k in tied])
+    pts = np.array(
+        [
+            (t.min_coverage, t.min_score, t.min_asked, t.min_predicate)
+            for t in (grid[k] for k in tied)
+        ]
+    )
     centre = np.median(pts, axis=0)
     return grid[int(tied[np.argmin(((pts - centre) ** 2).sum(axis=1))])]
 
@@ -177,15 +190,24 @@ def main() -> None:
     ap.add_argument(
         "--claims", type=Path, nargs="+", default=sorted((REPO / "evals/claims").glob("*.jsonl"))
     )
-    ap.add_argument("--corpora", type=Path, default=REPO / "evals/corpora")
+    ap.add_argument(
+        "--corpora",
+        type=Path,
+        nargs="+",
+        default=[REPO / "evals/corpora", REPO / "evals/out/rtqa40/corpora"],
+        help="folders holding the labelled replies' corpora (RealTime QA dev: see the docstring)",
+    )
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--fa-cost", type=float, default=FA_COST, help="a false accept, in rejects")
     ap.add_argument("--show", action="store_true", help="list the sentences judged wrongly")
     args = ap.parse_args()
     cases = load_cases(args.claims, args.corpora)
-    order = list(range(len(cases)))
+    dev = [c for c in cases if c.key.split(":")[0].endswith("-dev")]  # tuning data: fit only
+    own = [c for c in cases if c not in dev]
+    order = list(range(len(own)))
     random.Random(args.seed).shuffle(order)
-    fit = [cases[k] for k in sorted(order[: len(order) // 2])]
-    test = [cases[k] for k in sorted(order[len(order) // 2 :])]
+    fit = [own[k] for k in sorted(order[: len(order) // 2])] + dev
+    test = [own[k] for k in sorted(order[len(order) // 2 :])]
     enc = MiniLM()
     enc.load()
     encode = VectorCache(enc).encode
@@ -195,7 +217,7 @@ def main() -> None:
     print(f"fit on {len(fit)} replies, test on {len(test)}")
     feats = [f for c in fit for f in span_features(c, encode)]
     labels = np.array([r["supported"] for c in fit for r in c.rows])
-    th = choose(feats, labels)
+    th = choose(feats, labels, args.fa_cost)
     print(f"chosen on the fit half: {th}")
     shipped = Verifier(encode)
     for name, thresholds in (("chosen", th), ("shipped", shipped.thresholds)):

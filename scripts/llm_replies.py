@@ -311,6 +311,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--fallback", action="store_true", help="quote the articles when nothing verifies"
     )
+    ap.add_argument("--quotes", action="store_true", help="the quote-grounded prompt")
     args = ap.parse_args(argv)
     if args.summary:
         rows = [json.loads(x) for x in args.summary.read_text(encoding="utf-8").splitlines() if x]

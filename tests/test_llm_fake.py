@@ -260,10 +260,10 @@ def test_stream_shows_only_verified_sentences_and_ends_as_ask_does(llm_bot, fake
 def test_a_verified_sentence_shows_while_the_model_is_still_writing(llm_bot, fake):
     def reply(body: dict) -> str:
         n = source_with(body, "150 North Korean")
-        rest = "Yes. " * 12  # filler the model is still writing
+        rest = "Yes. " * 60  # filler the model is still writing
         return f"{WORKERS} [{n}]. {rest}"
 
-    fake.script(Reply(reply, pieces=4, gap=0.05))
+    fake.script(Reply(reply, pieces=4, gap=0.1))  # ~8 s of writing after the first sentence
     seen_at = None
     for item in llm_bot.ask_stream(WORKERS_Q):
         if isinstance(item, str) and seen_at is None:

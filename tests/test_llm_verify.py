@@ -25,6 +25,7 @@ from bot.ingest.chunking import chunk_article
 from bot.ingest.corpus import load_article, scan
 
 CLAIMS = Path(__file__).parent / "data" / "verifier_claims.jsonl"
+REAL_CLAIMS = Path(__file__).parent.parent / "evals" / "claims" / "qwen1.5b-seeds.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -189,9 +190,39 @@ def test_labelled_claims_stay_within_the_calibrated_error(verifier, chunks):
     tp = sum(accepted[r["claim"]] for r in rows if r["supported"])
     fp = [r["claim"] for r in rows if not r["supported"] and accepted[r["claim"]]]
     n_sup = sum(r["supported"] for r in rows)
-    # calibration: 56/61 supported accepted, 4/48 unsupported accepted (README)
-    assert tp >= n_sup - 7, f"only {tp}/{n_sup} supported claims accepted"
-    assert len(fp) <= 4, fp
+    # calibrated on real model output, tested here: 60/61 supported, 6/48 unsupported
+    assert tp >= n_sup - 2, f"only {tp}/{n_sup} supported claims accepted"
+    assert len(fp) <= 6, fp
+
+
+def test_a_real_models_labelled_sentences_stay_within_the_calibrated_error(verifier):
+    """Every sentence Qwen2.5-Coder-1.5B wrote for our eval cases, labelled by hand
+    (evals/claims/qwen1.5b-seeds.jsonl), verified in its reply with its question over the
+    chunks its prompt showed: 64/68 supported and 4/23 unsupported are kept today."""
+    by_case: dict[str, list[dict]] = {}
+    for line in REAL_CLAIMS.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        by_case.setdefault(row["case"], []).append(row)
+    books: dict[str, dict[str, list]] = {}
+    kept_right = kept_wrong = n_right = 0
+    for rows in by_case.values():
+        corpus = rows[0]["corpus"]
+        folder = SEEDS if not corpus else SEEDS.parent / "evals" / "corpora" / corpus
+        book = books.setdefault(str(folder), {})
+        pool = []
+        for file, start, end in rows[0]["passages"]:
+            if file not in book:
+                src = next(s for s in scan(folder)[0] if s.name == file)
+                book[file] = chunk_article(load_article(src)[0])
+            pool.append(next(c for c in book[file] if (c.start, c.end) == (start, end)))
+        result = verifier.verify(rows[0]["reply"], pool, question=rows[0]["question"])
+        kept = {v.text for v in result.verdicts if v.supported}
+        for row in rows:
+            n_right += row["supported"]
+            kept_right += row["supported"] and row["sentence"] in kept
+            kept_wrong += not row["supported"] and row["sentence"] in kept
+    assert kept_right >= n_right - 6, f"{kept_right}/{n_right} supported sentences kept"
+    assert kept_wrong <= 4, f"{kept_wrong} unsupported sentences kept"
 
 
 # --- the claim a sentence makes in answer to the question -----------------------------------

@@ -38,8 +38,9 @@ FILLER = frozenset(
     articles text information following based summary context note given provided
     """.split()
 )
-#: A line quoting the source of the sentence before it: "> the words of the source".
-_QUOTE_LINE_RE = re.compile(r"^[ \t]*>[ \t]?(.*)$")
+#: A line quoting the source of the sentence before it: "> the words of the source"
+#: ("›" once ``bot.answer.sanitize`` has defanged the ">").
+_QUOTE_LINE_RE = re.compile(r"^[ \t]*[>›][ \t]?(.*)$")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _TERMINAL_RE = re.compile(r"(?:[.!?…][\"'”’)\]]*|\])\s*$")
 

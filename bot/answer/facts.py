@@ -12,9 +12,9 @@ support (see ``bot.answer.evidence``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from bot.text.lexicon import MAGNITUDES, MONTHS, NUMBER_WORDS, YEAR_RE
+from bot.text.lexicon import MAGNITUDES, NUMBER_WORDS, YEAR_RE
 from bot.text.terms import STOPWORDS, normalize_number, stem, terms, tokens
 
 _NEGATION_RE = re.compile(
@@ -71,6 +71,8 @@ MAGNITUDE_STEM = {m: stem(m) for m in MAGNITUDES}
 #: and share a prefix of this many letters and of this share (4/5) of the shorter one.
 NAME_PREFIX_MIN = 5
 NAME_PREFIX_SHARE = (4, 5)
+#: Endings that make a people or an adjective of a place name (Iran-ian, Chin-ese, Israel-i).
+DEMONYM_ENDINGS = ("n", "an", "ian", "ese", "i", "ish", "ean")
 
 
 def _num(token: str) -> str:
@@ -141,7 +143,17 @@ def name_in(name: str, vocab: frozenset[str] | set[str]) -> bool:
             NAME_PREFIX_MIN, -(-NAME_PREFIX_SHARE[0] * shorter // NAME_PREFIX_SHARE[1])
         ):
             return True
+        if _demonym(name, tok) or _demonym(tok, name):
+            return True
     return False
+
+
+def _demonym(place: str, word: str) -> bool:
+    """``word`` is ``place`` with a demonym ending (Iran ~ Iranian, China ~ Chinese):
+    short names the shared-prefix rule cannot reach."""
+    if len(place) < 4 or not word.startswith(place[:-1]):
+        return False
+    return any(word in (place + end, place[:-1] + end) for end in DEMONYM_ENDINGS)
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -263,20 +275,17 @@ class SpanFacts:
         )
 
 
-#: Month number -> its full name ("3" -> "march"): the first word ``MONTHS`` gives it.
-_MONTH_NAME = {n: w for w, n in reversed(MONTHS.items())}
-
-
 @dataclass(frozen=True)
 class Background:
     """What a claim may take as given without its span stating it.
 
     The question's words and names ("Moscow's ambassador" when the span says "Russia's"):
-    the user supplied them, so an answer may repeat them; never its figures, which are what
-    a question built on a false premise gets wrong ("…in 2023?"). The cited article's title
-    (its names, words and figures) and date (its year and month name only: "on March 3,
-    2025" from an article dated 2025-03-04). Context, not content: what a sentence adds must
-    still be in the span (``bot.answer.evidence``)."""
+    the user supplied them, so an answer may repeat them — names only when some retrieved
+    source knows them (``known_to``), never its figures: both are what a question built on
+    a false premise gets wrong ("…in 2023?"). The cited article's title (its names, words
+    and figures) and date (its year only: "on March 3, 2025" from an article dated
+    2025-03-04; not its month, which need not be the event's). Context, not content: what
+    a sentence adds must still be in the span (``bot.answer.evidence``)."""
 
     vocab: frozenset[str] = frozenset()  # tokens: names are looked up here
     terms: frozenset[str] = frozenset()
@@ -296,13 +305,19 @@ class Background:
 
     @classmethod
     def of_article(cls, title: str, date: str | None) -> Background:
-        when = ""
-        if date and YEAR_RE.match(date):
-            year, _, rest = date.partition("-")
-            month = rest.partition("-")[0]
-            when = f"{year} {_MONTH_NAME.get(int(month), '') if month.isdigit() else ''}"
-        text = f"{title} {when}"
+        year = date[:4] if date and YEAR_RE.match(date) else ""
+        text = f"{title} {year}"
         return cls(frozenset(tokens(text)), frozenset(terms(text)), frozenset(figures(text)))
+
+    def known_to(self, vocab: set[str] | frozenset[str]) -> Background:
+        """This question context less the names no source knows: "What does Garry
+        Kasparov say…?" may not lend "Kasparov" to a claim when no retrieved passage
+        names him (a premise the sources cannot back)."""
+        names = {t for t in self.vocab if t not in STOPWORDS and not t[0].isdigit()}
+        unknown = {t for t in names if t not in vocab and not name_in(t, vocab)}
+        return replace(
+            self, vocab=self.vocab - unknown, terms=self.terms - {stem(t) for t in unknown}
+        )
 
     def __or__(self, other: Background) -> Background:
         return Background(

@@ -32,7 +32,7 @@ def locate(quote: str, chunk: Chunk) -> tuple[int, int] | None:
         return None
     for norm in (lambda t: t, fold):
         texts = [norm(s.text) for s in chunk.sentences]
-        needle = norm(_EDGE_RE.sub("", quote)) if norm is fold else quote
+        needle = _EDGE_RE.sub("", fold(quote)) if norm is fold else quote
         joined = " ".join(texts)
         at = joined.find(needle) if needle else -1
         if at < 0:

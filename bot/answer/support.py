@@ -20,6 +20,7 @@ from bot.answer.facts import Background, ClaimFacts, SpanFacts, lowercase_words
 from bot.answer.quotes import locate
 from bot.ingest.chunking import Chunk
 from bot.text.discourse import leans_back
+from bot.text.terms import tokens
 
 Encode = Callable[[Sequence[str]], np.ndarray]
 #: Best spans per chunk tried in unions of two files' spans.
@@ -64,14 +65,16 @@ class SupportFinder:
         self.chunks = list(chunks)
         self.th, self.question = th, question.strip()
         self._encode = encode
-        self.asked = Background.of_question(self.question)
         self.articles = [Background.of_article(c.title, c.date) for c in self.chunks]
         sentences = sorted({s.text for c in chunks for s in c.sentences})
-        vectors = np.asarray(encode(sentences), dtype=np.float32) if sentences else None
-        self._sent_vec = dict(zip(sentences, vectors)) if vectors is not None else {}
+        known = {t for text in sentences for t in tokens(text)}
+        known = known.union(*(a.vocab for a in self.articles))
         self._lower: set[str] = set()
         for text in sentences:
             self._lower |= lowercase_words(text)
+        self.asked = Background.of_question(self.question).known_to(known)
+        vectors = np.asarray(encode(sentences), dtype=np.float32) if sentences else None
+        self._sent_vec = dict(zip(sentences, vectors)) if vectors is not None else {}
         self.claims: list[ClaimFacts] = []
         self.claim_vecs: list[np.ndarray] = []  # per claim: (alone, after the question)
         self.best_score: list[float] = []
@@ -120,6 +123,13 @@ class SupportFinder:
         self.best_score[i] = max(self.best_score[i], j.score)
         return Evidence(spans, j)
 
+    def _reliance(self, e: Evidence) -> int:
+        """0: single sentences that stand alone; 1: a run; 2: a sentence leaning back."""
+        if any(s.first != s.last for s in e.spans):
+            return 1
+        sents = [self.chunks[s.chunk].sentences[s.first] for s in e.spans]
+        return 2 if any(s.text and leans_back(s.text) for s in sents) else 0
+
     def _similarity(self, i: int, vectors: list[np.ndarray]) -> float:
         """Cosine between claim ``i`` (alone or after the question, the better) and the
         span: the best of its sentences alone or together (a short claim drawn from one
@@ -158,8 +168,10 @@ class SupportFinder:
         ranked = sorted((e for evs in per_chunk.values() for e in evs), key=_rank)
         passing = [e for e in ranked if e.passed]
         if passing:
-            singles = [e for e in passing if all(s.first == s.last for s in e.spans)]
-            return (singles or passing)[0]
+            # a sentence that stands alone first; then a run; a sentence that leans on the
+            # one before ("…for this purpose") only when its run does not pass, so the
+            # citation shows what "this" is even when the question supplied it
+            return min(passing, key=lambda e: (self._reliance(e), passing.index(e)))
         files = {j: self.chunks[j].file for j in per_chunk}
         if combine and len(set(files.values())) > 1:
             keys = sorted(per_chunk)

@@ -199,6 +199,8 @@ class Check:
             notes.append(f"{format_markers(claim.cited)} does not support it ({ev.judgement.why})")
         others = [j for j in range(len(ctx.chunks)) if j not in cited]
         if others:
+            # never two files for a sentence that did not cite both: a union of spans
+            # from anywhere would back almost any mix of facts
             ev = ctx.best(i, others, max_run, combine=False)
             if ev.passed:
                 return ev, "; ".join([*notes, "re-cited to a source that supports it"])
