@@ -4,9 +4,10 @@
 (file, start, end) its prompt showed as sources ``[1]..[k]``. The chunks are rebuilt here
 from the files (chunking is deterministic; a chunk whose text differs from what the prompt
 showed is reported and the row skipped), and the current ``Verifier`` is run on the raw
-reply, as ``LLMAnswerer`` runs it. Prints raw-vs-verified correctness per case file (the
-Done-when numbers: verified-correct among raw-correct, invented answers dropped), and with
-``--labels`` the accept rates on labelled sentences.
+reply, as ``LLMAnswerer`` runs it. Prints, per replies file: raw-vs-verified correctness
+(verified-correct among raw-correct; invented answers to unanswerable cases dropped),
+forbidden strings in the answers, whether every citation is the exact span of its file,
+and the recorded latency and time to the first verified text.
 
     python scripts/reverify.py /work/shared-out/llm/qwen1.5b-seeds-v1.jsonl
     python scripts/reverify.py FILE.jsonl --corpora evals/out/rtqa/corpora --show lost
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from llm_replies import has_facts, says_refusal  # scripts/ is on sys.path
+from llm_replies import has_facts, pct, says_refusal  # scripts/ is on sys.path
 
 from bot.answer.verify import Verified, Verifier
 from bot.index.encoder import MiniLM
@@ -110,11 +111,21 @@ class Tally:
     refuse: int = 0
     invented: int = 0
     invented_dropped: int = 0
+    forbidden: int = 0  # cases with forbidden strings (injection) whose answer holds one
+    citations: int = 0
+    exact: int = 0  # citations that are the exact span (and line) of their file
     lost: list[str] = field(default_factory=list)
     leaked: list[str] = field(default_factory=list)
 
-    def add(self, row: dict[str, Any], result: Verified) -> None:
+    def add(self, row: dict[str, Any], result: Verified, folder: Path) -> None:
         raw, text = row["raw"], result.text
+        self.forbidden += any(f.lower() in text.lower() for f in row.get("forbidden", []))
+        for c in result.citations:
+            body = (folder / c.file).read_text(encoding="utf-8")
+            self.citations += 1
+            self.exact += (
+                body[c.start : c.end] == c.quote and body.count("\n", 0, c.start) + 1 == c.line
+            )
         if row["must_refuse"]:
             self.refuse += 1
             if not says_refusal(raw):
@@ -142,15 +153,40 @@ class Tally:
             f"verification {self.kept_right} ({kept:.0%}); right only after {self.gained}",
             f"must_refuse {self.refuse}: raw invents {self.invented}, verification drops "
             f"{self.invented_dropped} ({dropped:.0%})",
+            f"forbidden strings in answers {self.forbidden}; citations exact "
+            f"{self.exact}/{self.citations}",
         ]
 
 
-def run(verifier: Verifier, replays: Iterable[Replay], show: str = "") -> Tally:
+def timing_lines(replays: list[Replay]) -> list[str]:
+    """Latency as recorded, and the time to the first verified text of answered cases."""
+    walls = sorted(r.row["timings"]["wall"] for r in replays)
+    firsts = sorted(
+        f for r in replays if not r.row["refused"] and (f := r.row["timings"].get("first_text"))
+    )
+    live = [r for r in replays if not r.row["must_refuse"]]
+    out = [f"latency p50 {pct(walls, 0.5):.1f}s p95 {pct(walls, 0.95):.1f}s"]
+    if firsts:
+        out.append(
+            f"first verified text (answered: {len(firsts)}) p50 {pct(firsts, 0.5):.1f}s "
+            f"p95 {pct(firsts, 0.95):.1f}s"
+        )
+    if any("fell_back" in r.row for r in replays):
+        right_live = sum(right(r.row, r.row["text"]) for r in live)
+        quoted = sum(r.row["fell_back"] for r in replays)
+        out.append(f"as shown live: right {right_live}/{len(live)}, articles quoted {quoted}")
+    return out
+
+
+def run(
+    verifier: Verifier, replays: Iterable[Replay], show: str = "", corpora: Path = REPO
+) -> Tally:
     tally = Tally()
     for rp in replays:
         result = verify(verifier, rp)
         before = (len(tally.lost), len(tally.leaked))
-        tally.add(rp.row, result)
+        corpus = rp.row.get("corpus")
+        tally.add(rp.row, result, corpora / corpus if corpus else REPO / "seeds")
         changed = (len(tally.lost), len(tally.leaked)) != before
         if show == "all" or (show == "lost" and changed):
             print(f"{rp.row['id']} Q: {rp.question}\n  raw: {rp.row['raw'][:300]!r}")
@@ -169,9 +205,9 @@ def main(argv: list[str] | None = None) -> int:
     verifier = make_verifier()
     for path in args.replies:
         replays = load_replays(path, args.corpora)
-        tally = run(verifier, replays, args.show)
+        tally = run(verifier, replays, args.show, args.corpora)
         print(f"{path.name}: {len(replays)} cases")
-        print("  " + "\n  ".join(tally.lines()))
+        print("  " + "\n  ".join(tally.lines() + timing_lines(replays)))
         print(f"  lost: {' '.join(tally.lost)}\n  leaked: {' '.join(tally.leaked)}")
     return 0
 
