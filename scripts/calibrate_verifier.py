@@ -43,7 +43,7 @@ from reverify import ChunkBook  # scripts/ is on sys.path
 from bot.answer.claims import split_claims
 from bot.answer.evidence import Thresholds
 from bot.answer.support import SupportFinder
-from bot.answer.verify import MAX_RUN, Verifier, _precheck
+from bot.answer.verify import MAX_RUN, Verifier, precheck
 from bot.index.encoder import MiniLM
 from bot.index.vectors import VectorCache
 from bot.ingest.chunking import Chunk, chunk_article
@@ -106,7 +106,7 @@ def span_features(case: Case, encode: Any) -> list[np.ndarray | None]:
     out: list[np.ndarray | None] = []
     for row in case.rows:
         claim = claims[row["index"]]
-        if _precheck(claim, seen, asked, last=row["index"] == len(claims) - 1):
+        if precheck(claim, seen, asked, last=row["index"] == len(claims) - 1):
             out.append(None)
             continue
         seen.append(set(terms(claim.text)))

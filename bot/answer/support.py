@@ -2,9 +2,11 @@
 
 A ``Span`` is a run of consecutive sentences of one chunk: a single sentence, or one whose
 later sentences lean on it (``bot.text.discourse.leans_back``: "…,” he said", "This
-brings…"). ``SupportFinder`` holds one reply's claims, their vectors and every span's facts
-(each computed once) and ranks spans per claim with ``bot.answer.evidence.judge``: a
-passing single sentence first, then a passing run, then the union of two files' spans.
+brings…"). ``SupportFinder`` holds one reply's claims (added one at a time), their vectors (alone
+and after the question), every span's facts and each chunk's article context (each
+computed once) and ranks spans per claim with ``bot.answer.evidence.judge``: a passing
+sentence that stands alone first, then a passing run, then the union of two files' spans;
+``quoted`` judges the sentences a model quoted.
 It decides nothing about which sentences an answer keeps (``bot.answer.verify`` does).
 """
 

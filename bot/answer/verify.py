@@ -1,10 +1,12 @@
 """Verification: keep only the model's sentences that the cited passages support.
 
-``Verifier.verify(reply, chunks)`` takes the model's (sanitized) reply and the retrieved
-chunks it was shown as sources ``[1]..[k]`` and returns a ``Verified``: the answer rebuilt
-from the supported sentences, citations renumbered ``1..n`` in order of appearance, one
-``Citation`` per supporting sentence of a chunk (an exact raw span, so
+``Verifier.verify(reply, chunks, question=…)`` takes the model's (sanitized) reply and the
+retrieved chunks it was shown as sources ``[1]..[k]`` and returns a ``Verified``: the
+answer rebuilt from the supported sentences, citations renumbered ``1..n`` in order of
+appearance, one ``Citation`` per supporting sentence of a chunk (an exact raw span, so
 ``file_text[start:end] == quote``), and a ``SentenceVerdict`` per sentence.
+``Verifier.check(chunks, question)`` does the same a sentence at a time (``Check.add``),
+each decided for good as it arrives, so a stream can show a sentence once it has passed.
 
 The reply is sanitized first (``bot.answer.sanitize``: no links, images, HTML or URLs), whoever
 called. For each sentence of the reply:
@@ -12,11 +14,13 @@ called. For each sentence of the reply:
 1. ``[n]`` markers are parsed (``[1]``, ``[1, 2]``, ``[1][2]``, ``[1-3]``, ``[Source 1]``,
    before or after the full stop); markers outside ``1..k`` are dropped.
 2. Every sentence of each cited chunk, and every pair whose second sentence refers back
-   to the first ("he said", "This brings…"), is judged by
-   ``bot.answer.evidence`` (figures, names, quotes, negation, contrasts, then term coverage and
-   MiniLM similarity against calibrated thresholds). The best passing span wins, a single
-   sentence before a pair. A sentence citing several sources may be supported by the union
-   of one span from each.
+   to the first ("he said", "This brings…"), is judged by ``bot.answer.evidence`` as the
+   claim the sentence makes in answer to the question (figures, names, quotes, negation,
+   contrasts, what a terse answer is said of, then coverage and MiniLM similarity against
+   calibrated thresholds). The best passing span wins, a sentence that stands alone before
+   a pair. A sentence citing several sources may be supported by the union of one span
+   from each. A sentence followed by a quote of its source (``> …``) is first checked
+   against the sentences quoted (``bot.answer.quotes``).
 3. A sentence its citations do not support, or that cites nothing, is re-cited to the best
    passing span of any retrieved chunk; failing that it is dropped (``strict``) or kept
    without citation and marked unsupported (``strict=False``: a page can strike it
@@ -128,7 +132,7 @@ class Check:
             self.refusal = "the model said the sources do not answer"
         if self.refusal:
             return ""
-        why_not = _precheck(claim, self._seen, self.asked, last)
+        why_not = precheck(claim, self._seen, self.asked, last)
         if why_not:
             self.dropped.append(SentenceVerdict(claim.text, (), False, 0.0, why_not))
             return ""
@@ -225,7 +229,7 @@ class Check:
         return ns
 
 
-def _precheck(claim: Claim, seen: list[set[str]], asked: set[str], last: bool) -> str:
+def precheck(claim: Claim, seen: list[set[str]], asked: set[str], last: bool) -> str:
     """Why a sentence is dropped before any evidence is looked at ("" to go on)."""
     if is_refusal(claim.text):
         return "reads as a refusal"
