@@ -8,6 +8,6 @@ ans = bot.ask("How many North Korean troops are in Russia?")
 from bot.api import Bot
 from bot.config import Settings
 from bot.errors import BotError
-from bot.types import REFUSAL, Answer, Citation
+from bot.types import REFUSAL, Answer, Citation, Status
 
-__all__ = ["REFUSAL", "Answer", "Bot", "BotError", "Citation", "Settings"]
+__all__ = ["REFUSAL", "Answer", "Bot", "BotError", "Citation", "Settings", "Status"]

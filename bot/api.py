@@ -3,9 +3,9 @@
 ``Bot(seeds_dir, data_dir)`` -> ``index()`` -> ``ask(question, history)``. The CLI, the
 page and the evals go through this class and nothing else. It is a facade: the parts
 (encoder, Chroma store, BM25 cache, hybrid search, answerers) are built on first use by
-``bot.components.Components`` and may be passed in; freshness checks are
-``bot.index.freshness``'s, retrieval ``bot.index.passages``'s, and the on-disk re-check of
-every citation ``bot.ingest.sources``'s. ``ask`` indexes first when the index is missing
+``bot.components.Components`` and may be passed in; keeping the index fresh is
+``bot.keeper.IndexKeeper``'s job, retrieval ``bot.index.passages``'s, and the on-disk
+re-check of every citation ``bot.ingest.sources``'s. ``ask`` indexes first when the index is missing
 or stale; the offline path never imports llama-index.
 
 While an index run is still going (a page indexing in a background thread, or another
@@ -26,11 +26,10 @@ from bot.answer.query import Query, condense, validate_history, validate_questio
 from bot.components import Components
 from bot.config import Settings
 from bot.errors import BotError, IndexBusyError, InputError
-from bot.index.freshness import FreshnessGuard
-from bot.index.tracker import IndexTracker
+from bot.keeper import IndexKeeper
 from bot.protocols import Condenser, StreamingAnswerer
 from bot.text.language import looks_english
-from bot.types import PARTIAL_REFUSAL, Answer, IndexCoverage
+from bot.types import PARTIAL_REFUSAL, Answer, IndexCoverage, Status
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -41,7 +40,7 @@ if TYPE_CHECKING:
     from bot.index.search import HybridSearch
     from bot.index.store import ChunkStore
     from bot.protocols import Answerer, Encoder
-    from bot.types import IndexProgress, IndexReport, Progress
+    from bot.types import IndexReport, Progress
 
 History = Sequence[Mapping[str, str]]
 #: Why a refusal of a question that is not in English may be one (the models are English).
@@ -70,8 +69,7 @@ class Bot:
             self.settings, embedding=embedding, client=client, answerer=answerer, clock=clock
         )
         self._clock = clock
-        self._fresh = FreshnessGuard(self.settings.refresh_seconds, clock)
-        self._tracker = IndexTracker()
+        self._keeper = IndexKeeper(self.components)
 
     # --- parts, for callers who want them -------------------------------------------------
 
@@ -119,66 +117,16 @@ class Bot:
         ``settings.lock_timeout``) for another indexer of the same data dir (another
         process, or another thread of this one), then raises ``IndexBusyError``.
         """
-        from bot.index.indexer import Indexer, lock
-
-        c = self.components
-        timeout = self.settings.lock_timeout if wait is None else wait
-        if timeout <= 0 and self._tracker.running:
-            raise IndexBusyError("this process is indexing already")
-        with lock(self.settings.data_dir, timeout), self._tracker.run() as tell:
-
-            def on_progress(p: IndexProgress) -> None:
-                tell(p)
-                if progress is not None:
-                    progress(p)
-
-            indexer = Indexer(
-                c.store, c.encoder, self.settings.max_file_bytes, on_progress, c.extraction_cache
-            )
-            report = indexer.sync(self.settings.seeds_dir)
-        self._fresh.checked()
-        c.sources.forget()
-        c.ledger.forget()
-        if report.changed:
-            c.bm25.invalidate()
-        return report
+        return self._keeper.index(progress, wait)
 
     def ensure_indexed(self, progress: Progress | None = None) -> IndexReport | None:
         """Index now if the index is missing or stale, as ``ask`` would first; the report,
         or None when there was nothing to do (or another process is indexing)."""
-        if not self._index_is_stale():
-            self._fresh.checked()
-            return None
-        try:
-            return self.index(progress=progress, wait=0)
-        except IndexBusyError:
-            self._fresh.checked()
-            return None
-
-    def _ensure_fresh(self) -> None:
-        self._fresh.ensure(self._index_is_stale, lambda: self.index(wait=0))
-        if not self._tracker.coverage(0).complete:  # indexing goes on: follow its batches
-            self.components.bm25.follow(self.components.ledger.records())
-
-    def _index_is_stale(self) -> bool:
-        from bot.index.indexer import Indexer
-
-        c = self.components
-        records = c.ledger.records()
-        c.bm25.follow(records)  # another process may have changed the index
-        status = Indexer(c.store, c.encoder, self.settings.max_file_bytes).status(
-            self.settings.seeds_dir, records
-        )
-        if status.stale:  # if indexing it now turns out busy, answers say what is missing
-            self._tracker.behind(status.indexed, status.articles)
-        else:
-            self._tracker.caught_up()
-        return status.stale
+        return self._keeper.ensure_indexed(progress)
 
     def coverage(self) -> IndexCoverage:
         """How much of the folder is searchable now (see ``Answer.coverage``)."""
-        records = self.components.ledger.records()
-        return self._tracker.coverage(sum(r.state == "done" for r in records.values()))
+        return self._keeper.coverage()
 
     # --- asking ----------------------------------------------------------------------------
 
@@ -190,18 +138,26 @@ class Bot:
             return self._finish(self._answer_while_indexing(query), query, t0)
         return self._finish(self._answer(query), query, t0)
 
-    def ask_stream(self, question: str, history: History | None = None) -> Iterator[str | Answer]:
-        """Text deltas (``str``) as the answer is produced, then the final ``Answer``.
+    def ask_stream(
+        self, question: str, history: History | None = None
+    ) -> Iterator[Status | str | Answer]:
+        """The answer as it is produced, then the final ``Answer``.
 
-        The final answer is the verified one; its text may differ from the concatenated
-        deltas when verification dropped or re-cited sentences (the page replaces the
-        streamed text with it). Input errors raise before anything is yielded.
+        Yields ``Status`` signs of life from the start ("retrieving…", "asking <model>…",
+        "checking sentence 2…") and ``str`` deltas of verified text only: on the LLM path
+        each sentence appears once it has passed verification, so nothing unverified is
+        ever streamed. The final answer's text is the deltas joined, except when a file
+        changed under a citation (re-checked from disk) or the model broke off and the
+        articles were quoted instead. Bad input raises before anything is yielded.
         """
         t0 = self._clock()
-        query = self._prepare(question, history)
-        return self._stream(query, t0)
+        text = self.validate_question(question)
+        messages = validate_history(history)
+        return self._stream(text, messages, t0)
 
-    def _stream(self, query: Query, t0: float) -> Iterator[str | Answer]:
+    def _stream(self, text: str, messages: History, t0: float) -> Iterator[Status | str | Answer]:
+        yield Status("retrieving")
+        query = self._standalone(text, messages)
         if not self.coverage().complete:  # while indexing: the whole answer, then its text
             final = self._finish(self._answer_while_indexing(query), query, t0)
             yield final.text
@@ -220,20 +176,26 @@ class Bot:
             if isinstance(item, Answer):
                 answer = item
             else:
-                streamed = True
+                if isinstance(item, str) and not streamed:
+                    streamed = True
+                    first_text = self._clock() - t0
                 yield item
         assert answer is not None, "an answerer must end with an Answer"
         answer.passages = found.passages
         answer.timings.update(retrieve=found.seconds, answer=self._clock() - t1)
         final = self._finish(answer, query, t0)
         if not streamed:
+            first_text = self._clock() - t0
             yield final.text
+        final.timings["first_text"] = first_text
         yield final
 
     def _prepare(self, question: str, history: History | None) -> Query:
-        text = self.validate_question(question)
-        messages = validate_history(history)
-        self._ensure_fresh()
+        return self._standalone(self.validate_question(question), validate_history(history))
+
+    def _standalone(self, text: str, messages: History) -> Query:
+        """The question made standalone (after bringing the index up to date)."""
+        self._keeper.ensure_fresh()
         coverage = self.coverage()
         if coverage.complete and not coverage.articles:
             raise InputError(
@@ -262,8 +224,8 @@ class Bot:
         on: a partial refusal that says so; nothing searchable yet: ``IndexBusyError``."""
         deadline = self._clock() + self.settings.index_wait
         answer = self._answer(query)
-        while answer.refused and self._tracker.running and self._clock() < deadline:
-            self._tracker.wait_idle(deadline - self._clock())
+        while answer.refused and self._keeper.tracker.running and self._clock() < deadline:
+            self._keeper.tracker.wait_idle(deadline - self._clock())
             self.components.bm25.follow(self.components.ledger.records())
             answer = self._answer(query)
         coverage = self.coverage()

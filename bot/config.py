@@ -40,6 +40,7 @@ class Settings:
     llm_retries: int = 2
     llm_fallback: bool = True
     llm_strict: bool = True
+    llm_quotes: bool = False  # quote-grounded prompt: each sentence followed by its source's words
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "seeds_dir", Path(self.seeds_dir))
@@ -109,4 +110,5 @@ _ENV: tuple[tuple[str, str, type], ...] = (
     ("llm_retries", "BOT_LLM_RETRIES", int),
     ("llm_fallback", "BOT_LLM_FALLBACK", _bool),
     ("llm_strict", "BOT_LLM_STRICT", _bool),
+    ("llm_quotes", "BOT_LLM_QUOTES", _bool),
 )

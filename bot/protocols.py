@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from bot.answer.query import Query
     from bot.index.ledger import FileRecord
     from bot.ingest.chunking import Chunk
-    from bot.types import Answer
+    from bot.types import Answer, Status
 
 
 class Encoder(Protocol):
@@ -92,9 +92,10 @@ class Answerer(Protocol):
 
 @runtime_checkable
 class StreamingAnswerer(Answerer, Protocol):
-    """An answerer that can also yield text deltas before its final ``Answer``."""
+    """An answerer that can also yield ``Status`` signs of life and verified text deltas
+    before its final ``Answer``."""
 
-    def stream(self, query: Query, chunks: Sequence[Chunk]) -> Iterator[str | Answer]: ...
+    def stream(self, query: Query, chunks: Sequence[Chunk]) -> Iterator[Status | str | Answer]: ...
 
 
 @runtime_checkable

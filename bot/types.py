@@ -7,7 +7,9 @@ c.quote``. ``verdicts`` record, per answer sentence, whether verification found 
 retrieved chunks the answer was drawn from; ``coverage`` how much of the folder was
 searchable when it was asked. ``IndexProgress`` is what an index run reports while it
 runs (after its plan, each file read and each slice of chunks embedded), ``IndexReport``
-what it did, with every file not indexed listed once with its reason. Plain data: no
+what it did, with every file not indexed listed once with its reason. ``Status`` is a
+sign of life on the way to an answer (``Bot.ask_stream`` yields it between the verified
+text deltas). Plain data: no
 logic about retrieval or storage lives here.
 """
 
@@ -85,6 +87,29 @@ class IndexCoverage:
         return f"answered from {self.indexed:,} of {self.articles:,} articles{tail}"
 
 
+@dataclass(frozen=True)
+class Status:
+    """Where an answer being streamed has got to: ``retrieving`` passages, ``asking`` the
+    model (``detail``: its name), ``checking`` a sentence it wrote (``detail``: its number),
+    ``quoting``: the text that follows quotes the articles, because nothing the model wrote
+    could be verified. Never any text of the answer: only verified text is streamed, as
+    ``str`` deltas."""
+
+    stage: str
+    detail: str = ""
+
+    @property
+    def text(self) -> str:
+        """A short line for a person: "asking gpt-4o-mini…", "checking sentence 2…"."""
+        if self.stage == "asking":
+            return f"asking {self.detail or 'the model'}…"
+        if self.stage == "checking":
+            return f"checking sentence {self.detail}…" if self.detail else "checking…"
+        if self.stage == "quoting":
+            return "quoting the articles (the model's answer could not be verified)…"
+        return f"{self.stage}…"
+
+
 @dataclass
 class Answer:
     question: str
@@ -98,7 +123,9 @@ class Answer:
     dropped: list[SentenceVerdict] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
-    fell_back: bool = False  # the LLM was unreachable; the offline answerer answered
+    # the offline answerer answered instead of the LLM: it was unreachable, or nothing it
+    # wrote could be verified (``reason`` says which); the text quotes the articles
+    fell_back: bool = False
     coverage: IndexCoverage | None = None  # how complete the index was (set by ``Bot``)
 
     @classmethod

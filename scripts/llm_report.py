@@ -1,6 +1,6 @@
-"""The LLM path on SmolLM2 over the seeds: the numbers for the issue's closing note.
+"""The LLM path on a local model (SmolLM2 by default) over the seeds: the issue's numbers.
 
-Starts llama.cpp's server (tests/llama.py), asks every question of
+Starts llama.cpp's server (scripts/llama_server.py), asks every question of
 tests/data/llm_questions.jsonl (written by hand from the seeds; 15 answerable with gold
 facts, 5 the articles do not answer) through ``Bot.ask`` on the LLM path, and reports:
 sentences the model wrote, sentences verification dropped, answers correct (answerable:
@@ -8,7 +8,7 @@ not refused and every gold fact group present; unanswerable: refused), and answe
 latency (p50/p90, wall clock, whole ``ask``). Every sentence with its verdict and the
 quotes it kept goes to a JSONL file for reading by hand.
 
-    PYTHONPATH=. python scripts/llm_report.py [--top-k 8] [--out /tmp/llm_report.jsonl]
+    python scripts/llm_report.py [--top-k 8] [--model smollm2-135m] [--out /tmp/llm_report.jsonl]
 """
 
 from __future__ import annotations
@@ -16,19 +16,16 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+from llama_server import serve  # scripts/ is on sys.path: this file runs as a script
+
+from bot import Bot, Settings
+from bot.text.terms import normalize_number
+
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "tests"))
-
-from llama import llama_server  # noqa: E402
-
-from bot import Bot, Settings  # noqa: E402
-from bot.text.terms import normalize_number  # noqa: E402
 
 
 def has(fact: str, text: str) -> bool:
@@ -39,17 +36,18 @@ def has(fact: str, text: str) -> bool:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--top-k", type=int, default=8)
+    ap.add_argument("--model", default="smollm2-135m", help="gguf_models.py name or GGUF")
     ap.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "llm_report.jsonl")
     args = ap.parse_args()
     rows = [
         json.loads(x) for x in (REPO / "tests/data/llm_questions.jsonl").read_text().splitlines()
     ]
     data = Path(tempfile.mkdtemp(prefix="llm-report-"))
-    with llama_server(data / "server.log") as url:
+    with serve(args.model, data / "server.log") as url:
         bot = Bot(
             settings=Settings(
                 seeds_dir=REPO / "seeds", data_dir=data / "index", llm="openai",
-                openai_base_url=url, llm_model="smollm2", llm_timeout=600, llm_retries=0,
+                openai_base_url=url, llm_model=args.model, llm_timeout=600, llm_retries=0,
                 llm_fallback=False, top_k=args.top_k,
             )
         )  # fmt: skip
@@ -93,7 +91,7 @@ def main() -> None:
                       f"{ans.text[:80]!r}", flush=True)  # fmt: skip
     lat = sorted(latencies)
     print(f"\nquestions {len(rows)}, top_k {args.top_k}")
-    print(f"sentences written by SmolLM2: {written}; dropped by verification: {dropped}")
+    print(f"sentences written by {args.model}: {written}; dropped by verification: {dropped}")
     print(f"answers correct: {correct}/{len(rows)}")
     print(f"latency p50 {statistics.median(lat):.1f}s, p90 {lat[int(0.9 * (len(lat) - 1))]:.1f}s")
     print(f"details: {args.out}")

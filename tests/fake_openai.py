@@ -5,8 +5,9 @@ everything behind the client (prompts, verification, citations, fallback) is rea
 ``FakeOpenAI.script(*replies)`` queues what the next requests get: a text (or a function
 of the request, so a reply can cite the sources the prompt actually listed), an HTTP
 error status, a delay (for timeouts), and, for ``stream=True`` requests, the pieces the
-text is cut into (Server-Sent Events, as OpenAI streams). Every request body is kept in
-``requests``.
+text is cut into (Server-Sent Events, as OpenAI streams) and the pause between them. Every
+request body is kept in ``requests``; ``sent`` and ``finished`` say how far the current
+stream has got.
 """
 
 from __future__ import annotations
@@ -33,11 +34,14 @@ class Reply:
     error: str = "scripted failure"
     headers: tuple[tuple[str, str], ...] = ()
     cut_after: int | None = None  # stream: drop the connection after this many chunks
+    gap: float = 0.0  # stream: seconds between chunks (a model writing at its own pace)
 
 
 class FakeOpenAI:
     def __init__(self) -> None:
         self.requests: list[dict] = []
+        self.sent = 0  # stream chunks sent for the current reply, and whether it finished
+        self.finished = False
         self._queue: deque[Reply] = deque()
         self._lock = threading.Lock()
         fake = self
@@ -108,12 +112,17 @@ class FakeOpenAI:
                 self.end_headers()
                 step = max(1, reply.pieces)
                 pieces = [text[i : i + step] for i in range(0, len(text), step)]
+                fake.sent, fake.finished = 0, False
                 for n, piece in enumerate(pieces):
                     if reply.cut_after is not None and n >= reply.cut_after:
                         self.wfile.flush()
                         self.connection.shutdown(2)
                         return
                     self._event(body, {"content": piece}, None)
+                    fake.sent += 1
+                    if reply.gap:
+                        time.sleep(reply.gap)
+                fake.finished = True
                 self._event(body, {}, "stop")
                 self.wfile.write(b"data: [DONE]\n\n")
                 self.wfile.flush()

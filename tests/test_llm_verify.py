@@ -17,13 +17,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot import REFUSAL
-from bot.answer.claims import is_refusal, split_claims
+from bot.answer.claims import ClaimReader, is_refusal, split_claims
+from bot.answer.quotes import locate
 from bot.answer.verify import Verifier
 from bot.index.vectors import VectorCache
 from bot.ingest.chunking import chunk_article
 from bot.ingest.corpus import load_article, scan
 
 CLAIMS = Path(__file__).parent / "data" / "verifier_claims.jsonl"
+REAL_CLAIMS = Path(__file__).parent.parent / "evals" / "claims" / "qwen1.5b-seeds.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -188,9 +190,163 @@ def test_labelled_claims_stay_within_the_calibrated_error(verifier, chunks):
     tp = sum(accepted[r["claim"]] for r in rows if r["supported"])
     fp = [r["claim"] for r in rows if not r["supported"] and accepted[r["claim"]]]
     n_sup = sum(r["supported"] for r in rows)
-    # calibration: 56/61 supported accepted, 4/48 unsupported accepted (README)
-    assert tp >= n_sup - 7, f"only {tp}/{n_sup} supported claims accepted"
-    assert len(fp) <= 4, fp
+    # calibrated on real model output, tested here: 60/61 supported, 6/48 unsupported
+    assert tp >= n_sup - 2, f"only {tp}/{n_sup} supported claims accepted"
+    assert len(fp) <= 6, fp
+
+
+def test_a_real_models_labelled_sentences_stay_within_the_calibrated_error(verifier):
+    """Every sentence Qwen2.5-Coder-1.5B wrote for our eval cases, labelled by hand
+    (evals/claims/qwen1.5b-seeds.jsonl), verified in its reply with its question over the
+    chunks its prompt showed: 64/68 supported and 4/23 unsupported are kept today."""
+    by_case: dict[str, list[dict]] = {}
+    for line in REAL_CLAIMS.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        by_case.setdefault(row["case"], []).append(row)
+    books: dict[str, dict[str, list]] = {}
+    kept_right = kept_wrong = n_right = 0
+    for rows in by_case.values():
+        corpus = rows[0]["corpus"]
+        folder = SEEDS if not corpus else SEEDS.parent / "evals" / "corpora" / corpus
+        book = books.setdefault(str(folder), {})
+        pool = []
+        for file, start, end in rows[0]["passages"]:
+            if file not in book:
+                src = next(s for s in scan(folder)[0] if s.name == file)
+                book[file] = chunk_article(load_article(src)[0])
+            pool.append(next(c for c in book[file] if (c.start, c.end) == (start, end)))
+        result = verifier.verify(rows[0]["reply"], pool, question=rows[0]["question"])
+        kept = {v.text for v in result.verdicts if v.supported}
+        for row in rows:
+            n_right += row["supported"]
+            kept_right += row["supported"] and row["sentence"] in kept
+            kept_wrong += not row["supported"] and row["sentence"] in kept
+    assert kept_right >= n_right - 6, f"{kept_right}/{n_right} supported sentences kept"
+    assert kept_wrong <= 4, f"{kept_wrong} unsupported sentences kept"
+
+
+# --- the claim a sentence makes in answer to the question -----------------------------------
+
+
+def test_a_terse_answer_is_judged_as_the_claim_it_makes(verifier, chunks):
+    pool = by_file(chunks, "001")
+    asked = verifier.verify(
+        "Alexander Matsegora [1].", pool, question="Who is Moscow's ambassador to Pyongyang?"
+    )
+    assert not asked.refused, asked.dropped
+    assert any("Alexander Matsegora" in c.quote for c in asked.citations)
+    check_citations(asked)
+    wrong = verifier.verify(
+        "Dorothy Camille Shea [1].", pool, question="Who is Moscow's ambassador to Pyongyang?"
+    )
+    assert wrong.refused  # a name the passages do not hold
+
+
+@pytest.mark.parametrize(
+    ("question", "kept"),
+    [
+        ("How many North Korean troops have been killed or wounded fighting for Russia?", True),
+        ("How many North Korean soldiers have been taken prisoner by Ukraine?", False),
+    ],
+)
+def test_a_terse_figure_must_be_said_of_what_was_asked(verifier, chunks, question, kept):
+    result = verifier.verify("4,000 [1].", by_file(chunks, "003"), question=question)
+    assert result.refused is not kept, (result.text, result.dropped)
+    if not kept:
+        assert "what the question asks" in result.dropped[0].reason
+
+
+@pytest.mark.parametrize(("year", "kept"), [("2025", True), ("2023", False)])
+def test_the_articles_date_is_context_but_the_questions_figures_are_not(
+    verifier, chunks, year, kept
+):
+    # 003 is dated 2025-03-27; its sentence says "in January and February", no year
+    result = verifier.verify(
+        f"North Korea sent another 3,000 soldiers to Russia in January and February {year} [1].",
+        by_file(chunks, "003"),
+        question=f"How many soldiers did North Korea send to Russia early in {year}?",
+    )
+    assert result.refused is not kept, result.dropped
+
+
+def test_a_figure_hyphenated_to_a_word_is_not_a_count(verifier, chunks):
+    # "three-month internships" says nothing about how many professors
+    result = verifier.verify(
+        "3 North Korean professors will teach in Moscow, Kazan, Novosibirsk and Vladivostok [1].",
+        by_file(chunks, "000"),
+        question="How many North Korean professors are being sent to teach in Russia?",
+    )
+    assert result.refused, result.text
+
+
+def test_yes_to_a_yes_no_question_asserts_the_question(verifier, chunks):
+    question = "Are North Korean troops still on the front line in Russia's Kursk region?"
+    yes = verifier.verify(
+        "Yes, North Korean troops had been stationed in Russia's Kursk region since November [1].",
+        by_file(chunks, "003"),
+        question=question,
+    )
+    assert yes.refused and "the question's" in yes.dropped[0].reason
+    said = verifier.verify(
+        "North Korean troops were withdrawn from the front lines in January [1].",
+        by_file(chunks, "003"),
+        question=question,
+    )
+    assert not said.refused, said.dropped
+
+
+def test_a_quoted_source_is_located_and_checked(verifier, chunks):
+    pool = by_file(chunks, "001")
+    n = next(i for i, c in enumerate(pool, 1) if "Alexander Matsegora, said" in c.text)
+    question = "Who is Moscow's ambassador to Pyongyang?"
+    quote = "Moscow’s ambassador to Pyongyang,  Alexander Matsegora"  # curly, extra space
+    result = verifier.verify(f"Alexander Matsegora [{n}]\n> {quote}\n", pool, question=question)
+    assert not result.refused and result.verdicts[0].reason.endswith("the words it quotes")
+    check_citations(result)
+    lie = verifier.verify(f"Sergei Shoigu [{n}]\n> {quote}\n", pool, question=question)
+    assert lie.refused  # the quote is found, but it does not say what the sentence says
+
+
+def test_locate_is_exact_then_tolerant(chunks):
+    chunk = next(c for c in chunks if "Alexander Matsegora, said" in c.text)
+    k = next(i for i, s in enumerate(chunk.sentences) if "Alexander Matsegora, said" in s.text)
+    assert locate("Alexander Matsegora, said the deal", chunk) == (k, k)
+    assert locate("“ALEXANDER   matsegora, said the deal…", chunk) == (k, k)
+    assert locate("Alexander Matsegora denied the deal", chunk) is None
+    assert locate("Matsegora", chunk) is None  # one word places nothing
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    sentences=st.lists(
+        st.sampled_from(
+            [
+                "Around 150 workers went",
+                "He said so",
+                "The U.S. official spoke on Jan. 8",
+                "Yes",
+                "It cost $48.5 million",
+                "The articles don't say",
+            ]
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    markers=st.lists(st.sampled_from(["", " [1]", " [2][3]", "[1, 2]"]), min_size=5, max_size=5),
+    ends=st.lists(
+        st.sampled_from([". ", ".\n", ". [1] ", "\n> the words quoted\n"]), min_size=5, max_size=5
+    ),
+    cuts=st.lists(st.integers(1, 7), min_size=1, max_size=40),
+)
+def test_a_streamed_reply_yields_the_claims_of_the_whole(sentences, markers, ends, cuts):
+    reply = "".join(s + m + e for s, m, e in zip(sentences, markers, ends))
+    reader, got, pos, k = ClaimReader(3), [], 0, 0
+    while pos < len(reply):
+        step = cuts[k % len(cuts)]
+        got += reader.feed(reply[pos : pos + step])
+        pos, k = pos + step, k + 1
+    got += reader.close()
+    assert got == split_claims(reply, 3)
 
 
 # --- properties ----------------------------------------------------------------------------

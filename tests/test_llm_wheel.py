@@ -59,7 +59,11 @@ def test_wheel_ships_prompts_and_renders_them(tmp_path):
     assert build.returncode == 0, build.stderr[-2000:]
     (wheel,) = dist.glob("news_qa_bot-*.whl")
     members = zipfile.ZipFile(wheel).namelist()
-    assert "bot/prompts/answer.j2" in members and "bot/prompts/condense.j2" in members
+    assert {
+        "bot/prompts/answer.j2",
+        "bot/prompts/answer_quoted.j2",
+        "bot/prompts/condense.j2",
+    } <= set(members)
 
     env_dir = tmp_path / "fresh"
     venv.create(env_dir, with_pip=False, clear=True)
@@ -87,5 +91,5 @@ def test_wheel_ships_prompts_and_renders_them(tmp_path):
     out = json.loads(result.stdout)
     assert Path(out["bot"]).is_relative_to(env_dir), out["bot"]
     assert Path(out["dir"]) == Path(out["bot"]).parent / "prompts"
-    assert set(out["names"]) == {"answer", "condense"}
+    assert set(out["names"]) == {"answer", "answer_quoted", "condense"}
     assert out["answer"] == ["system", "user"] and out["condense"] == ["system", "user"]

@@ -103,14 +103,31 @@ def test_unsupported_sentences_are_struck_and_dropped_ones_listed(answered):
 
 def test_pending_and_error_turns():
     html = render_transcript(
-        [Turn("a"), Turn("b", streamed="Partial <text"), Turn("", error="bad")]
+        [
+            Turn("a"),
+            Turn("b", streamed="Verified <text", status="checking sentence 2…"),
+            Turn("", error="bad"),
+        ]
     )
     pending = [bubble(html, i) for i in (0, 1)]
     assert all("pending" in m.attrs["class"] for m in pending)
     assert "Searching the articles" in pending[0].text
-    assert pending[1].text.startswith("Partial <text")
+    assert pending[1].text.startswith("Verified <text")
+    status = pending[1].find_all("div", "thinking")[0]
+    assert status.attrs["role"] == "status" and status.text == "Checking sentence 2…"
     error = bubble(html, 2)
     assert error.attrs["role"] == "alert" and "Bad" in error.text
+
+
+def test_an_answer_quoted_instead_of_the_model_says_so(answered):
+    dropped = [SentenceVerdict("Pyongyang sent 1 million troops.", (), False, 0.2, "weak")]
+    quoted = replace(answered, fell_back=True, dropped=dropped)
+    msg = bubble(render_transcript([Turn("q", answer=quoted)]))
+    assert "Quoted from the articles instead of the model: its answer could not be verified" in (
+        msg.text
+    )
+    plain = bubble(render_transcript([Turn("q", answer=answered)]))
+    assert "Quoted from the articles" not in plain.text
 
 
 def test_sources_list_file_line_date_title_quote(answered):

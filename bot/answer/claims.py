@@ -3,14 +3,16 @@
 ``split_claims(reply, k)`` drops list bullets and "Answer:" leads, moves markers written
 after a full stop onto the sentence before it, splits sentences (``bot.text.sentences``)
 and parses each one's markers (``bot.markers``): those in ``1..k`` are its citations, the
-rest are recorded as invalid. ``is_refusal`` recognises "The articles don't say…" and its
-kin. Text in, claims out: nothing here judges support.
+rest are recorded as invalid. ``ClaimReader`` does the same to a reply arriving in deltas,
+handing each sentence over once the next one has begun (a marker after its full stop is
+still its own). ``is_refusal`` recognises "The articles don't say…" and its kin. Text in,
+claims out: nothing here judges support.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.markers import TRAILING_MARKERS_RE, model_markers, strip_model_markers
 from bot.text.sentences import split_sentences
@@ -36,6 +38,10 @@ FILLER = frozenset(
     articles text information following based summary context note given provided
     """.split()
 )
+#: A line quoting the source of the sentence before it: "> the words of the source"
+#: ("›" once ``bot.answer.sanitize`` has defanged the ">").
+_QUOTE_LINE_RE = re.compile(r"^[ \t]*[>›][ \t]?(.*)$")
+_LETTER_RE = re.compile(r"[^\W\d_]")
 _TERMINAL_RE = re.compile(r"(?:[.!?…][\"'”’)\]]*|\])\s*$")
 
 
@@ -47,6 +53,7 @@ class Claim:
     cited: tuple[int, ...]  # source numbers (1-based) in range, in order of appearance
     invalid: tuple[int, ...] = ()  # markers outside the source list
     complete: bool = True  # ends with a terminal mark or a marker (was not cut off)
+    quote: str = ""  # the words of its source the model quoted for it, if it did
 
 
 def is_refusal(text: str) -> bool:
@@ -55,8 +62,26 @@ def is_refusal(text: str) -> bool:
 
 
 def split_claims(reply: str, n_sources: int) -> list[Claim]:
-    """The reply's sentences with their markers (see the module docstring)."""
-    text = _LEAD_RE.sub("", _LIST_PREFIX_RE.sub("", reply))
+    """The reply's sentences with their markers (see the module docstring). A line opening
+    with ``>`` quotes the source of the sentence before it (the quote-grounded prompt,
+    ``prompts/answer_quoted.j2``): it becomes that claim's ``quote``, not a claim."""
+    claims: list[Claim] = []
+    block: list[str] = []
+    for line in reply.splitlines(keepends=True):
+        m = _QUOTE_LINE_RE.match(line)
+        if not m:
+            block.append(line)
+            continue
+        claims += _sentences("".join(block), n_sources)
+        block = []
+        quote = " ".join(m.group(1).split()).strip('"“”')
+        if claims and quote and not claims[-1].quote:
+            claims[-1] = replace(claims[-1], quote=quote)
+    return claims + _sentences("".join(block), n_sources)
+
+
+def _sentences(text: str, n_sources: int) -> list[Claim]:
+    text = _LEAD_RE.sub("", _LIST_PREFIX_RE.sub("", text))
     # "Sentence. [1] Next" -> "Sentence [1]. Next": a marker belongs to the sentence before it
     text = TRAILING_MARKERS_RE.sub(lambda m: f"{m.group(2)}{m.group(1)}", text)
     claims = []
@@ -74,3 +99,28 @@ def split_claims(reply: str, n_sources: int) -> list[Claim]:
             continue  # a stray marker or punctuation
         claims.append(Claim(clean, tuple(cited), tuple(invalid), bool(_TERMINAL_RE.search(raw))))
     return claims
+
+
+class ClaimReader:
+    """The claims of a streamed reply, each handed over once: ``feed`` returns those the
+    text so far has completed (a sentence is complete when the next one has begun, so a
+    trailing ``[n]`` is never cut from it), ``close`` the rest."""
+
+    def __init__(self, n_sources: int) -> None:
+        self.n_sources = n_sources
+        self.text = ""
+        self.given = 0
+
+    def feed(self, delta: str) -> list[Claim]:
+        self.text += delta
+        claims = split_claims(self.text, self.n_sources)
+        if claims and not _LETTER_RE.search(claims[-1].text):
+            claims.pop()  # "[2" or "150": a marker or a figure may still belong before it
+        ready = claims[self.given : max(self.given, len(claims) - 1)]
+        self.given += len(ready)
+        return ready
+
+    def close(self) -> list[Claim]:
+        rest = split_claims(self.text, self.n_sources)[self.given :]
+        self.given += len(rest)
+        return rest

@@ -3,17 +3,18 @@
 ``figures`` (digits or number words, normalised: ``11,000`` = ``11000``, ``three`` = ``3``),
 ``magnitudes`` ("thousands"), ``names`` (capitalised words the sources never write in
 lower case), ``quotes``, negation, and ``clauses`` with their terms. ``ClaimFacts`` and
-``SpanFacts`` bundle them so each is computed once per sentence. Number words come from
-``bot.text.lexicon``. Text in, facts out: nothing here decides support (see
-``bot.answer.evidence``).
+``SpanFacts`` bundle them so each is computed once per sentence; ``Background`` holds what a
+claim may take as given (the question's words; the cited article's title and date). Number
+and month words come from ``bot.text.lexicon``. Text in, facts out: nothing here decides
+support (see ``bot.answer.evidence``).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from bot.text.lexicon import MAGNITUDES, NUMBER_WORDS
+from bot.text.lexicon import MAGNITUDES, NUMBER_WORDS, YEAR_RE
 from bot.text.terms import STOPWORDS, normalize_number, stem, terms, tokens
 
 _NEGATION_RE = re.compile(
@@ -22,7 +23,24 @@ _NEGATION_RE = re.compile(
     r"|n[’']t\b|\bout of reach\b|\bno longer\b",
     re.I,
 )
-_CLAUSE_RE = re.compile(r"[.!?,;:—–()“”\"]|\b(?:but|while|whereas|although|though|however)\b", re.I)
+#: Clause breaks: a full stop only where a sentence ends ("U.S. official", "Jan. 8" go on),
+#: a comma not inside a figure ("4,000").
+_CLAUSE_RE = re.compile(
+    r"[.!?](?=\s+[A-Z“\"]|\s*$)|[;:—–()“”\"]|(?<!\d),|,(?!\d)"
+    r"|\b(?:but|while|whereas|although|though|however)\b",
+    re.I,
+)
+_FIGURE_RE = re.compile(
+    r"(?:(?P<digits>\d+(?:[.,]\d+)*)|(?<![\w-])(?P<word>[A-Za-z]+))(?:-(?P<unit>[A-Za-z]+))?"
+)
+#: A question answered yes or no: it opens with an auxiliary ("Are they…", "Did Kim…").
+_POLAR_QUESTION_RE = re.compile(
+    r"^\W*(?:and\s+|but\s+|so\s+)?(?:is|are|was|were|do|does|did|has|have|had|can|could|will"
+    r"|would|should|may|might)\b",
+    re.I,
+)
+#: A sentence that answers yes or no before it says anything else.
+POLAR_ANSWER_RE = re.compile(r"^\W*(?:yes|no)\b", re.I)
 _QUOTE_RE = re.compile(r"[\"“”]([^\"“”]{3,300})[\"“”]")
 _CAP_WORD_RE = re.compile(r"(?<![\w'’])[A-Z][\w'’-]*")
 _LOWER_WORD_RE = re.compile(r"(?<![\w'’])[a-z][\w'’-]*")
@@ -53,6 +71,8 @@ MAGNITUDE_STEM = {m: stem(m) for m in MAGNITUDES}
 #: and share a prefix of this many letters and of this share (4/5) of the shorter one.
 NAME_PREFIX_MIN = 5
 NAME_PREFIX_SHARE = (4, 5)
+#: Endings that make a people or an adjective of a place name (Iran-ian, Chin-ese, Israel-i).
+DEMONYM_ENDINGS = ("n", "an", "ian", "ese", "i", "ish", "ean")
 
 
 def _num(token: str) -> str:
@@ -64,16 +84,31 @@ def _num(token: str) -> str:
 
 
 def figures(text: str) -> set[str]:
-    """Numbers in ``text``, digits or number words, normalised."""
-    found = {_num(t) for t in re.findall(r"\d+(?:[.,]\d+)*", text)}
-    words = re.findall(r"[a-z]+", text.lower())
-    return found | {_NUMBER_WORDS[w] for w in words if w in _NUMBER_WORDS}
+    """Numbers in ``text``, digits or number words, normalised. A number joined by a hyphen
+    to the word after it is a modifier, kept with that word ("three-month" -> ``3-month``,
+    "93-year-old" -> ``93-year``): it says how long or how old, not how many of the next
+    noun, so "3 professors" finds no support in "three-month internships"."""
+    out = set()
+    for m in _FIGURE_RE.finditer(text):
+        word = m.group("digits") or m.group("word")
+        if m.group("word") and word.lower() not in _NUMBER_WORDS:
+            continue
+        figure, unit = _num(word), (m.group("unit") or "").lower()
+        out.add(f"{figure}-{unit}" if unit and unit not in NUMBER_WORDS else figure)
+    return out
 
 
 def magnitudes(text: str) -> set[str]:
     """``hundreds``, ``thousands``… used in ``text`` (as words, not figures)."""
     stems = {stem(t) for t in tokens(text)}
     return {m for m, s in MAGNITUDE_STEM.items() if s in stems}
+
+
+def figure_of(token: str) -> str:
+    """The figure a token (from ``tokens``) stands for, or "" ("nine" -> ``9``)."""
+    if token[0].isdigit() or token in _NUMBER_WORDS:
+        return _num(token)
+    return ""
 
 
 def lowercase_words(text: str) -> set[str]:
@@ -108,7 +143,17 @@ def name_in(name: str, vocab: frozenset[str] | set[str]) -> bool:
             NAME_PREFIX_MIN, -(-NAME_PREFIX_SHARE[0] * shorter // NAME_PREFIX_SHARE[1])
         ):
             return True
+        if _demonym(name, tok) or _demonym(tok, name):
+            return True
     return False
+
+
+def _demonym(place: str, word: str) -> bool:
+    """``word`` is ``place`` with a demonym ending (Iran ~ Iranian, China ~ Chinese):
+    short names the shared-prefix rule cannot reach."""
+    if len(place) < 4 or not word.startswith(place[:-1]):
+        return False
+    return any(word in (place + end, place[:-1] + end) for end in DEMONYM_ENDINGS)
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -140,11 +185,13 @@ def _all_stems(text: str) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class Clause:
-    """A clause of a span: its content terms, all its word stems, and whether it negates."""
+    """A clause of a span: its content terms, all its word stems, whether it negates, and
+    its figures."""
 
     terms: frozenset[str]
     stems: frozenset[str]
     negated: bool
+    figures: frozenset[str] = frozenset()
 
     def about(self, claim: ClaimFacts) -> bool:
         """The clause speaks of what the claim says: it shares two of the claim's terms,
@@ -158,7 +205,9 @@ class Clause:
 
 def clauses(text: str) -> tuple[Clause, ...]:
     parts = (c for c in _CLAUSE_RE.split(text) if c and c.strip())
-    return tuple(Clause(frozenset(terms(c)), _all_stems(c), negated(c)) for c in parts)
+    return tuple(
+        Clause(frozenset(terms(c)), _all_stems(c), negated(c), frozenset(figures(c))) for c in parts
+    )
 
 
 @dataclass(frozen=True)
@@ -223,4 +272,58 @@ class SpanFacts:
             tuple(t for p in parts for t in p.sequence),
             tuple(c for p in parts for c in p.clauses),
             sum(p.length for p in parts),
+        )
+
+
+@dataclass(frozen=True)
+class Background:
+    """What a claim may take as given without its span stating it.
+
+    The question's words and names ("Moscow's ambassador" when the span says "Russia's"):
+    the user supplied them, so an answer may repeat them — names only when some retrieved
+    source knows them (``known_to``), never its figures: both are what a question built on
+    a false premise gets wrong ("…in 2023?"). The cited article's title (its names, words
+    and figures) and date (its year only: "on March 3, 2025" from an article dated
+    2025-03-04; not its month, which need not be the event's). Context, not content: what
+    a sentence adds must still be in the span (``bot.answer.evidence``)."""
+
+    vocab: frozenset[str] = frozenset()  # tokens: names are looked up here
+    terms: frozenset[str] = frozenset()
+    figures: frozenset[str] = frozenset()
+    predicate: frozenset[str] = frozenset()  # a question's terms written in lower case
+    polar: bool = False  # a yes/no question ("Are they still…?")
+
+    @classmethod
+    def of_question(cls, question: str) -> Background:
+        lower = " ".join(_LOWER_WORD_RE.findall(question))
+        return cls(
+            frozenset(tokens(question)),
+            frozenset(terms(question)),
+            predicate=frozenset(terms(lower)),
+            polar=bool(_POLAR_QUESTION_RE.match(question)),
+        )
+
+    @classmethod
+    def of_article(cls, title: str, date: str | None) -> Background:
+        year = date[:4] if date and YEAR_RE.match(date) else ""
+        text = f"{title} {year}"
+        return cls(frozenset(tokens(text)), frozenset(terms(text)), frozenset(figures(text)))
+
+    def known_to(self, vocab: set[str] | frozenset[str]) -> Background:
+        """This question context less the names no source knows: "What does Garry
+        Kasparov say…?" may not lend "Kasparov" to a claim when no retrieved passage
+        names him (a premise the sources cannot back)."""
+        names = {t for t in self.vocab if t not in STOPWORDS and not t[0].isdigit()}
+        unknown = {t for t in names if t not in vocab and not name_in(t, vocab)}
+        return replace(
+            self, vocab=self.vocab - unknown, terms=self.terms - {stem(t) for t in unknown}
+        )
+
+    def __or__(self, other: Background) -> Background:
+        return Background(
+            self.vocab | other.vocab,
+            self.terms | other.terms,
+            self.figures | other.figures,
+            self.predicate | other.predicate,
+            self.polar or other.polar,
         )

@@ -3,9 +3,10 @@
 ``LLMAnswerer.answer(query, chunks)`` renders the answer prompt (``prompts/answer.j2``)
 with the chunks as sources ``[1]..[k]``, asks the model, sanitizes the reply (no links,
 images, HTML or URLs reach the user) and returns only what ``bot.answer.verify`` finds supported,
-with exact-span citations renumbered ``1..n``. ``stream`` yields the sanitized deltas as
-they arrive and then the same verified ``Answer``. ``condense`` rewrites a follow-up into a
-standalone ``Query`` with the condense prompt.
+with exact-span citations renumbered ``1..n``. ``stream`` checks each sentence as soon as
+the model has finished it and yields only verified text (with ``Status`` signs of life
+between), then the same verified ``Answer``: nothing unverified is ever shown.
+``condense`` rewrites a follow-up into a standalone ``Query`` with the condense prompt.
 
 Article text reaches the model as delimited data: a ``<source>`` tag inside an article is
 defanged so it cannot close its own block, and the prompt says instructions in sources are
@@ -20,18 +21,20 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 
+from bot.answer.claims import Claim, ClaimReader
 from bot.answer.llm_client import LLMClient, LLMConfig
 from bot.answer.prompts import Message, render
 from bot.answer.query import Query
 from bot.answer.sanitize import StreamSanitizer, sanitize
-from bot.answer.verify import Encode, Verified, Verifier, is_refusal
+from bot.answer.verify import Check, Encode, Verified, Verifier, is_refusal
 from bot.config import Settings
 from bot.errors import ConfigError, LLMError
 from bot.ingest.chunking import Chunk
 from bot.text.terms import terms
-from bot.types import REFUSAL, Answer
+from bot.types import REFUSAL, Answer, Status
 
 MAX_ANSWER_SENTENCES = 4
 CONDENSE_MAX_TOKENS = 96
@@ -85,8 +88,9 @@ class LLMAnswerer:
         strict: bool = True,
         max_sentences: int = MAX_ANSWER_SENTENCES,
         max_question_chars: int = 2000,
+        prompt: str = "answer",
     ) -> None:
-        self.client, self.verifier = client, verifier
+        self.client, self.verifier, self.prompt = client, verifier, prompt
         self.strict, self.max_sentences = strict, max_sentences
         self.max_question_chars = max_question_chars
         self.name = f"openai:{client.config.model}"
@@ -111,6 +115,7 @@ class LLMAnswerer:
             Verifier(encode),
             strict=settings.llm_strict,
             max_question_chars=settings.max_question_chars,
+            prompt="answer_quoted" if settings.llm_quotes else "answer",
         )
 
     def __repr__(self) -> str:
@@ -120,7 +125,7 @@ class LLMAnswerer:
 
     def messages(self, query: Query, chunks: Sequence[Chunk]) -> list[Message]:
         return render(
-            "answer",
+            self.prompt,
             question=query.standalone,
             sources=prompt_sources(chunks),
             refusal=REFUSAL,
@@ -134,32 +139,58 @@ class LLMAnswerer:
         reply = self.client.complete(self.messages(query, chunks))
         return self._verified(query, chunks, sanitize(reply), time.perf_counter() - t0)
 
-    def stream(self, query: Query, chunks: Sequence[Chunk]) -> Iterator[str | Answer]:
-        """Sanitized text deltas as the model writes, then the verified ``Answer``."""
+    def stream(self, query: Query, chunks: Sequence[Chunk]) -> Iterator[Status | str | Answer]:
+        """Signs of life (``Status``), each sentence's verified text as soon as it is
+        checked, then the verified ``Answer`` — never a word the check has not passed.
+        Reading stops early when nothing more can change the answer (it opened with a
+        refusal, or is full)."""
         if not chunks:
             yield self._refusal(query, "no passage was retrieved")
             return
         t0 = time.perf_counter()
-        cleaner = StreamSanitizer()
-        shown: list[str] = []
-        for delta in self.client.stream(self.messages(query, chunks)):
-            safe = cleaner.feed(delta)
-            if safe:
-                shown.append(safe)
-                yield safe
-        tail = cleaner.flush()
-        if tail:
-            shown.append(tail)
-            yield tail
-        yield self._verified(query, chunks, "".join(shown), time.perf_counter() - t0)
+        asking = Status("asking", self.client.config.model)
+        yield asking
+        check = self.verifier.check(chunks, query.standalone, self.strict)
+        reader, cleaner = ClaimReader(len(chunks)), StreamSanitizer()
+        shown = 0
+        with closing(self.client.stream(self.messages(query, chunks))) as deltas:
+            for delta in deltas:
+                for claim in reader.feed(cleaner.feed(delta)):
+                    for item in self._check_one(check, claim, False, shown):
+                        shown += isinstance(item, str)
+                        yield item
+                    if not check.done:
+                        yield asking
+                if check.done:
+                    break
+        if not check.done:
+            reader.feed(cleaner.flush())
+            rest = reader.close()
+            for k, claim in enumerate(rest):
+                for item in self._check_one(check, claim, k == len(rest) - 1, shown):
+                    shown += isinstance(item, str)
+                    yield item
+        yield self._answer_of(query, check.result(), time.perf_counter() - t0)
+
+    @staticmethod
+    def _check_one(check: Check, claim: Claim, last: bool, shown: int) -> Iterator[Status | str]:
+        if check.done:
+            return
+        yield Status("checking", str(check.sentences + 1))
+        text = check.add(claim, last=last)
+        if text:
+            yield f" {text}" if shown else text
 
     def _verified(
         self, query: Query, chunks: Sequence[Chunk], reply: str, llm_seconds: float
     ) -> Answer:
         t0 = time.perf_counter()
-        result: Verified = self.verifier.verify(
-            reply, chunks, strict=self.strict, question=query.standalone
-        )
+        result = self.verifier.verify(reply, chunks, strict=self.strict, question=query.standalone)
+        answer = self._answer_of(query, result, llm_seconds)
+        answer.timings["verify"] = time.perf_counter() - t0
+        return answer
+
+    def _answer_of(self, query: Query, result: Verified, llm_seconds: float) -> Answer:
         answer = Answer(
             question=query.text,
             text=result.text,
@@ -171,7 +202,7 @@ class LLMAnswerer:
             verdicts=result.verdicts,
             dropped=result.dropped,
         )
-        answer.timings.update(llm=llm_seconds, verify=time.perf_counter() - t0)
+        answer.timings["llm"] = llm_seconds
         return answer
 
     def _refusal(self, query: Query, reason: str) -> Answer:

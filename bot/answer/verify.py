@@ -1,10 +1,12 @@
 """Verification: keep only the model's sentences that the cited passages support.
 
-``Verifier.verify(reply, chunks)`` takes the model's (sanitized) reply and the retrieved
-chunks it was shown as sources ``[1]..[k]`` and returns a ``Verified``: the answer rebuilt
-from the supported sentences, citations renumbered ``1..n`` in order of appearance, one
-``Citation`` per supporting sentence of a chunk (an exact raw span, so
+``Verifier.verify(reply, chunks, question=…)`` takes the model's (sanitized) reply and the
+retrieved chunks it was shown as sources ``[1]..[k]`` and returns a ``Verified``: the
+answer rebuilt from the supported sentences, citations renumbered ``1..n`` in order of
+appearance, one ``Citation`` per supporting sentence of a chunk (an exact raw span, so
 ``file_text[start:end] == quote``), and a ``SentenceVerdict`` per sentence.
+``Verifier.check(chunks, question)`` does the same a sentence at a time (``Check.add``),
+each decided for good as it arrives, so a stream can show a sentence once it has passed.
 
 The reply is sanitized first (``bot.answer.sanitize``: no links, images, HTML or URLs), whoever
 called. For each sentence of the reply:
@@ -12,11 +14,13 @@ called. For each sentence of the reply:
 1. ``[n]`` markers are parsed (``[1]``, ``[1, 2]``, ``[1][2]``, ``[1-3]``, ``[Source 1]``,
    before or after the full stop); markers outside ``1..k`` are dropped.
 2. Every sentence of each cited chunk, and every pair whose second sentence refers back
-   to the first ("he said", "This brings…"), is judged by
-   ``bot.answer.evidence`` (figures, names, quotes, negation, contrasts, then term coverage and
-   MiniLM similarity against calibrated thresholds). The best passing span wins, a single
-   sentence before a pair. A sentence citing several sources may be supported by the union
-   of one span from each.
+   to the first ("he said", "This brings…"), is judged by ``bot.answer.evidence`` as the
+   claim the sentence makes in answer to the question (figures, names, quotes, negation,
+   contrasts, what a terse answer is said of, then coverage and MiniLM similarity against
+   calibrated thresholds). The best passing span wins, a sentence that stands alone before
+   a pair. A sentence citing several sources may be supported by the union of one span
+   from each. A sentence followed by a quote of its source (``> …``) is first checked
+   against the sentences quoted (``bot.answer.quotes``).
 3. A sentence its citations do not support, or that cites nothing, is re-cited to the best
    passing span of any retrieved chunk; failing that it is dropped (``strict``) or kept
    without citation and marked unsupported (``strict=False``: a page can strike it
@@ -31,7 +35,7 @@ It never calls the model and never reads files: the chunks carry the raw spans.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.answer.claims import FILLER, Claim, is_refusal, split_claims
 from bot.answer.evidence import Thresholds
@@ -81,58 +85,127 @@ class Verifier:
         question: str = "",
     ) -> Verified:
         """The verified answer to ``question`` from ``reply`` (see the module docstring)."""
-        strict = self.strict if strict is None else strict
-        asked = set(terms(question))
-        if not chunks:
-            return Verified(REFUSAL, True, reason="no passage was retrieved")
+        check = self.check(chunks, question, strict)
         claims = split_claims(sanitize(reply), len(chunks))
-        if not claims:
-            return Verified(REFUSAL, True, reason="the model's reply was empty")
-        if is_refusal(claims[0].text):
-            return Verified(REFUSAL, True, reason="the model said the sources do not answer")
-        ctx = SupportFinder(chunks, self._encode, [c.text for c in claims], self.thresholds)
-        kept: list[_Kept] = []
-        dropped: list[SentenceVerdict] = []
-        seen: list[set[str]] = []
         for i, claim in enumerate(claims):
-            why_not = _precheck(claim, seen, asked, last=i == len(claims) - 1)
-            if why_not:
-                dropped.append(SentenceVerdict(claim.text, (), False, 0.0, why_not))
-                continue
-            seen.append(set(terms(claim.text)))
-            evidence, reason = self._support(ctx, i, claim)
-            score = evidence.score if evidence else ctx.best_score[i]
-            if evidence is None and strict:
-                dropped.append(SentenceVerdict(claim.text, (), False, score, reason))
-            elif len(kept) >= MAX_SENTENCES:
-                dropped.append(SentenceVerdict(claim.text, (), False, score, "answer too long"))
-            else:
-                kept.append(_Kept(claim, evidence, reason, score))
-        if not any(k.evidence is not None for k in kept):
-            unsupported = [
-                SentenceVerdict(k.claim.text, (), False, k.score, k.reason) for k in kept
-            ]
+            check.add(claim, last=i == len(claims) - 1)
+        return check.result()
+
+    def check(
+        self, chunks: Sequence[Chunk], question: str = "", strict: bool | None = None
+    ) -> Check:
+        """A check of one reply whose sentences arrive one at a time (``Check.add``)."""
+        return Check(self, chunks, question, self.strict if strict is None else strict)
+
+
+class Check:
+    """One reply's verification, a sentence at a time, in order: each ``add`` decides its
+    sentence for good (kept with its citations numbered in order of appearance, or
+    dropped), so what a stream shows sentence by sentence is the final answer's text."""
+
+    def __init__(
+        self, verifier: Verifier, chunks: Sequence[Chunk], question: str, strict: bool
+    ) -> None:
+        self.verifier, self.chunks, self.strict = verifier, list(chunks), strict
+        self.question = question
+        self.asked = set(terms(question))
+        self._finder: SupportFinder | None = None
+        self._seen: list[set[str]] = []
+        self.numbers: dict[tuple[str, int, int], int] = {}
+        self.citations: list[Citation] = []
+        self.parts: list[str] = []
+        self.verdicts: list[SentenceVerdict] = []
+        self.dropped: list[SentenceVerdict] = []
+        self.refusal = "" if self.chunks else "no passage was retrieved"
+        self.sentences = 0
+
+    @property
+    def done(self) -> bool:
+        """Nothing more the model writes can change the answer (a refusal, or full)."""
+        return bool(self.refusal) or len(self.verdicts) >= MAX_SENTENCES
+
+    def add(self, claim: Claim, last: bool = False) -> str:
+        """Judge the next sentence; returns it with its markers when it is supported ("" if
+        not: dropped, or kept unsupported when not ``strict``)."""
+        self.sentences += 1
+        if self.sentences == 1 and is_refusal(claim.text) and not self.refusal:
+            self.refusal = "the model said the sources do not answer"
+        if self.refusal:
+            return ""
+        why_not = precheck(claim, self._seen, self.asked, last)
+        if why_not:
+            self.dropped.append(SentenceVerdict(claim.text, (), False, 0.0, why_not))
+            return ""
+        self._seen.append(set(terms(claim.text)))
+        if len(self.verdicts) >= MAX_SENTENCES:
+            self.dropped.append(SentenceVerdict(claim.text, (), False, 0.0, "answer too long"))
+            return ""
+        finder = self._finder or self._start()
+        i = finder.add(claim.text)
+        evidence, reason = self._support(finder, i, claim)
+        score = evidence.score if evidence else finder.best_score[i]
+        if evidence is None:
+            if self.strict:
+                self.dropped.append(SentenceVerdict(claim.text, (), False, score, reason))
+                return ""
+            self.parts.append(claim.text)  # kept, marked unsupported: never streamed
+            self.verdicts.append(SentenceVerdict(claim.text, (), False, score, reason))
+            return ""
+        ns = self._cite(evidence)
+        self.parts.append(f"{claim.text} {format_markers(ns)}")
+        self.verdicts.append(SentenceVerdict(claim.text, tuple(ns), True, score, reason))
+        return self.parts[-1]
+
+    def result(self) -> Verified:
+        """The verified answer from the sentences added so far."""
+        if self.refusal:
+            return Verified(REFUSAL, True, reason=self.refusal)
+        if not self.sentences:
+            return Verified(REFUSAL, True, reason="the model's reply was empty")
+        if not any(v.supported for v in self.verdicts):
+            unsupported = [replace(v, citations=()) for v in self.verdicts]
             return Verified(
                 REFUSAL,
                 True,
-                dropped=dropped + unsupported,
+                dropped=self.dropped + unsupported,
                 reason="no sentence of the model's reply is supported by the sources",
             )
-        return _compose(kept, dropped, chunks)
+        supported = sum(v.supported for v in self.verdicts)
+        reason = f"{supported} of {len(self.verdicts) + len(self.dropped)} sentences verified"
+        if self.dropped:
+            reason += f", {len(self.dropped)} dropped"
+        return Verified(
+            " ".join(self.parts), False, self.citations, self.verdicts, self.dropped, reason
+        )
+
+    def _start(self) -> SupportFinder:
+        v = self.verifier
+        self._finder = SupportFinder(self.chunks, v._encode, v.thresholds, self.question)
+        return self._finder
 
     def _support(self, ctx: SupportFinder, i: int, claim: Claim) -> tuple[Evidence | None, str]:
+        """The evidence for claim ``i``: its citations first, then any retrieved chunk."""
+        max_run = self.verifier.max_run
         notes = []
         if claim.invalid:
             notes.append(f"dropped out-of-range marker {format_markers(claim.invalid)}")
         cited = [n - 1 for n in claim.cited]
+        if claim.quote:
+            order = cited + [j for j in range(len(ctx.chunks)) if j not in cited]
+            ev = ctx.quoted(i, claim.quote, order, max_run)
+            if ev is not None and ev.passed:
+                return ev, "; ".join([*notes, "supported by the words it quotes"])
+            notes.append("its quote " + ("does not support it" if ev else "is not in the sources"))
         if cited:
-            ev = ctx.best(i, cited, self.max_run, combine=True)
+            ev = ctx.best(i, cited, max_run, combine=True)
             if ev.passed:
                 return ev, "; ".join([*notes, "supported by its citation"])
             notes.append(f"{format_markers(claim.cited)} does not support it ({ev.judgement.why})")
         others = [j for j in range(len(ctx.chunks)) if j not in cited]
         if others:
-            ev = ctx.best(i, others, self.max_run, combine=False)
+            # never two files for a sentence that did not cite both: a union of spans
+            # from anywhere would back almost any mix of facts
+            ev = ctx.best(i, others, max_run, combine=False)
             if ev.passed:
                 return ev, "; ".join([*notes, "re-cited to a source that supports it"])
             if not cited:
@@ -141,16 +214,22 @@ class Verifier:
             notes.append("no other source supports it")
         return None, "; ".join(notes)
 
+    def _cite(self, evidence: Evidence) -> list[int]:
+        """Citation numbers for the evidence's sentences, new ones numbered in order."""
+        ns: list[int] = []
+        for span in evidence.spans:
+            chunk = self.chunks[span.chunk]
+            for sentence in chunk.sentences[span.first : span.last + 1]:
+                key = (chunk.file, sentence.start, sentence.end)
+                if key not in self.numbers:
+                    self.numbers[key] = len(self.numbers) + 1
+                    self.citations.append(chunk.cite(sentence, self.numbers[key]))
+                if self.numbers[key] not in ns:
+                    ns.append(self.numbers[key])
+        return ns
 
-@dataclass(frozen=True)
-class _Kept:
-    claim: Claim
-    evidence: Evidence | None
-    reason: str
-    score: float
 
-
-def _precheck(claim: Claim, seen: list[set[str]], asked: set[str], last: bool) -> str:
+def precheck(claim: Claim, seen: list[set[str]], asked: set[str], last: bool) -> str:
     """Why a sentence is dropped before any evidence is looked at ("" to go on)."""
     if is_refusal(claim.text):
         return "reads as a refusal"
@@ -167,35 +246,3 @@ def _precheck(claim: Claim, seen: list[set[str]], asked: set[str], last: bool) -
         if content and len(content & earlier) / len(content | earlier) >= 0.8:
             return "repeats an earlier sentence"
     return ""
-
-
-def _compose(
-    kept: list[_Kept], dropped: list[SentenceVerdict], chunks: Sequence[Chunk]
-) -> Verified:
-    """The verified answer: sentences with renumbered markers, and their citations."""
-    numbers: dict[tuple[str, int, int], int] = {}
-    citations: list[Citation] = []
-    parts: list[str] = []
-    verdicts: list[SentenceVerdict] = []
-    for k in kept:
-        if k.evidence is None:
-            parts.append(k.claim.text)
-            verdicts.append(SentenceVerdict(k.claim.text, (), False, k.score, k.reason))
-            continue
-        ns: list[int] = []
-        for span in k.evidence.spans:
-            chunk = chunks[span.chunk]
-            for sentence in chunk.sentences[span.first : span.last + 1]:
-                key = (chunk.file, sentence.start, sentence.end)
-                if key not in numbers:
-                    numbers[key] = len(numbers) + 1
-                    citations.append(chunk.cite(sentence, numbers[key]))
-                if numbers[key] not in ns:
-                    ns.append(numbers[key])
-        parts.append(f"{k.claim.text} {format_markers(ns)}")
-        verdicts.append(SentenceVerdict(k.claim.text, tuple(ns), True, k.score, k.reason))
-    supported = sum(v.supported for v in verdicts)
-    reason = f"{supported} of {len(verdicts) + len(dropped)} sentences verified"
-    if dropped:
-        reason += f", {len(dropped)} dropped"
-    return Verified(" ".join(parts), False, citations, verdicts, dropped, reason)

@@ -160,8 +160,10 @@ def ask(
 ) -> None:
     """Answer QUESTION from the articles, citing the passages.
 
-    With an LLM the answer streams as it is written, then every sentence is checked
-    against the passage it cites; if checking changed it, the verified answer follows.
+    With an LLM each sentence the model writes is checked against the passages before it
+    is shown, so the answer streams sentence by sentence, verified; on a terminal a status
+    line says what is happening meanwhile. When none of it can be verified, the articles
+    are quoted instead (marked so) if they answer, else the bot says they don't.
 
     Exit status: 0 when answered or refused, 2 for bad input (empty question, missing
     seeds dir, question over the length limit), 1 when the LLM is unreachable and
@@ -200,32 +202,41 @@ def _index_first(bot: Bot) -> None:
 
 
 def _stream(bot: Bot, question: str) -> Answer:
-    """Print the answer as it streams; then the verified text if verification changed it."""
-    from bot.types import Answer
+    """Print the verified answer as it streams, with a transient status line on a terminal
+    ("asking <model>…", "checking sentence 2…"); then the final text if it differs."""
+    from bot.types import Answer, Status
 
+    status = _StatusLine(sys.stderr.isatty())
     shown: list[str] = []
     answer = None
     for item in bot.ask_stream(question):
         if isinstance(item, Answer):
             answer = item
+        elif isinstance(item, Status):
+            if item.stage == "quoting":
+                status.clear()
+                click.echo("Quoted from the articles (the model's answer could not be verified):")
+            status.show(item.text)
         else:
+            status.clear()
             shown.append(item)
             click.echo(item, nl=False)
+    status.clear()
     assert answer is not None
     click.echo()
-    fallback = answer.fell_back
     if " ".join("".join(shown).split()) != " ".join(answer.text.split()):
-        dropped = len(answer.dropped)
-        if fallback:
+        title = "Verified answer"
+        if answer.fell_back:
             title = "Answer quoted from the articles (the LLM broke off)"
-        elif dropped:
-            plural = "s" if dropped != 1 else ""
-            title = f"Verified answer ({dropped} unsupported sentence{plural} removed)"
-        else:
-            title = "Verified answer"
+        elif any(not v.supported for v in answer.verdicts):
+            title = "Answer with the sentences verification could not support (uncited)"
         click.echo(f"\n{title}:")
         click.echo(answer.text)
-    if fallback:
+    if answer.dropped:
+        n = len(answer.dropped)
+        click.echo(f"note: {n} sentence{'s' if n != 1 else ''} of the model's answer "
+                   "removed: not supported by the articles", err=True)  # fmt: skip
+    if answer.fell_back:
         click.echo(f"note: {answer.answerer}: {answer.reason}", err=True)
     if answer.refused and answer.reason:
         from bot.faces.text import plain_reason
@@ -234,6 +245,24 @@ def _stream(bot: Bot, question: str) -> Answer:
     if answer.coverage is not None and answer.coverage.note():
         click.echo(f"note: {answer.coverage.note()}", err=True)
     return answer
+
+
+class _StatusLine:
+    """One line on stderr that is rewritten in place and cleared before answer text
+    (only on a terminal: piped output gets the answer alone)."""
+
+    def __init__(self, tty: bool) -> None:
+        self.tty, self.width = tty, 0
+
+    def show(self, text: str) -> None:
+        if self.tty:
+            click.echo(f"\r\033[K{text}", err=True, nl=False)
+            self.width = len(text)
+
+    def clear(self) -> None:
+        if self.tty and self.width:
+            click.echo("\r\033[K", err=True, nl=False)
+            self.width = 0
 
 
 @main.command()

@@ -1,9 +1,10 @@
 """The page's event handlers: what each click or key press on the chat page produces.
 
-``PageHandlers`` turns a question into transcript updates (streaming ``bot.ask_stream``,
-then the final verified ``Answer``), a ``[n]`` click into the cited article with its span
-highlighted, an example click into the question box, and "New chat" into an empty page;
-``watch_index`` streams the first indexing's progress. It calls only the public ``Bot``
+``PageHandlers`` turns a question into transcript updates (streaming ``bot.ask_stream``:
+its status line and verified sentences as they pass, then the final ``Answer``), a
+``[n]`` click into the cited article with its span highlighted, an example click into the
+question box, and "New chat" into an empty page; ``watch_index`` streams the first
+indexing's progress. It calls only the public ``Bot``
 API and draws only through ``bot.faces.web.html``.
 """
 
@@ -25,6 +26,7 @@ from bot.faces.web.html import (
     render_transcript,
 )
 from bot.faces.web.index_job import IndexJob, status
+from bot.types import Status
 
 if TYPE_CHECKING:
     from bot.api import Bot
@@ -76,7 +78,9 @@ class PageHandlers:
         yield (*_chat_out(turns, "")[:2], render_article_placeholder(), "", turns)
         try:
             for item in self.bot.ask_stream(question, _history(turns[:-1])):
-                if isinstance(item, str):
+                if isinstance(item, Status):
+                    turn.status = item.text
+                elif isinstance(item, str):
                     turn.streamed += item
                 else:
                     turn.answer = item

@@ -29,13 +29,15 @@ _MARKER = re.compile(r"\[(\d{1,3})\]")
 
 @dataclass
 class Turn:
-    """One exchange on the page: a question and its answer, its stream so far, or an error."""
+    """One exchange on the page: a question and its answer, its verified text so far and
+    what is happening now (``status``), or an error."""
 
     question: str
     answer: Answer | None = None
     streamed: str = ""
     error: str = ""
     note: str = ""  # shown while pending (e.g. indexing still runs)
+    status: str = ""  # what is being done meanwhile ("asking the model…")
 
 
 def _e(text: object) -> str:
@@ -70,11 +72,15 @@ def _bot_message(i: int, turn: Turn) -> str:
         )
     answer = turn.answer
     if answer is None:
-        body = _e(turn.streamed) or '<span class="thinking">Searching the articles…</span>'
+        # only verified text is ever streamed; the status says what is being done meanwhile
+        status = turn.status or "Searching the articles…"
+        status = status[:1].upper() + status[1:]
+        body = _e(turn.streamed)
         note = f'<span class="note">{_e(turn.note)}</span>' if turn.note else ""
         return (
             f'<div class="msg bot pending" aria-busy="true"><div class="bubble">{body}'
-            f'<span class="cursor" aria-hidden="true">▍</span>{note}</div></div>'
+            '<span class="cursor" aria-hidden="true">▍</span>'
+            f'<div class="thinking" role="status">{_e(status)}</div>{note}</div></div>'
         )
     who = _e(answer.answerer)
     meta = _meta(answer)
@@ -86,9 +92,15 @@ def _bot_message(i: int, turn: Turn) -> str:
             f'<div class="bubble"><span class="icon" aria-hidden="true">∅</span> '
             f"{render_answer_text(answer, i)}{why_html}</div>{meta}</div>"
         )
+    quoted = ""
+    if answer.fell_back:  # the offline answerer quoted the articles in the model's stead
+        why = "its answer could not be verified" if answer.dropped else "it was unreachable"
+        quoted = f'<div class="why">Quoted from the articles instead of the model: {why}.</div>'
+
     return (
         f'<div class="msg bot answer" data-refused="false" data-answerer="{who}">'
-        f'<div class="bubble">{render_answer_text(answer, i)}{_dropped(answer)}</div>{meta}</div>'
+        f'<div class="bubble">{render_answer_text(answer, i)}{quoted}{_dropped(answer)}</div>'
+        f"{meta}</div>"
     )
 
 

@@ -1,0 +1,216 @@
+"""Verify recorded model replies again, offline: the verifier's numbers without the model.
+
+``scripts/llm_replies.py`` records, per eval case, the model's raw reply and the passages
+(file, start, end) its prompt showed as sources ``[1]..[k]``. The chunks are rebuilt here
+from the files (chunking is deterministic; a chunk whose text differs from what the prompt
+showed is reported and the row skipped), and the current ``Verifier`` is run on the raw
+reply, as ``LLMAnswerer`` runs it. Prints, per replies file: raw-vs-verified correctness
+(verified-correct among raw-correct; invented answers to unanswerable cases dropped),
+forbidden strings in the answers, whether every citation is the exact span of its file,
+and the recorded latency and time to the first verified text.
+
+    python scripts/reverify.py /work/shared-out/llm/qwen1.5b-seeds-v1.jsonl
+    python scripts/reverify.py FILE.jsonl --corpora evals/out/rtqa/corpora --show lost
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from llm_replies import has_facts, pct, says_refusal  # scripts/ is on sys.path
+
+from bot.answer.verify import Verified, Verifier
+from bot.index.encoder import MiniLM
+from bot.index.vectors import VectorCache
+from bot.ingest.chunking import Chunk, chunk_article
+from bot.ingest.corpus import SourceFile, load_article
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Replay:
+    """One recorded case with the chunks its prompt showed, rebuilt from the files."""
+
+    row: dict[str, Any]
+    chunks: list[Chunk]
+
+    @property
+    def question(self) -> str:
+        return self.row.get("standalone_question") or self.row["question"]
+
+
+@dataclass
+class ChunkBook:
+    """Chunks of the files of one corpus folder, chunked once per file."""
+
+    folder: Path
+    _chunks: dict[str, list[Chunk]] = field(default_factory=dict)
+
+    def find(self, file: str, start: int, end: int) -> Chunk | None:
+        if file not in self._chunks:
+            path = self.folder / file
+            stat = path.stat()
+            src = SourceFile(path, file, stat.st_size, stat.st_mtime_ns)
+            self._chunks[file] = chunk_article(load_article(src)[0])
+        return next((c for c in self._chunks[file] if (c.start, c.end) == (start, end)), None)
+
+
+def load_replays(path: Path, corpora: Path) -> list[Replay]:
+    """The rows of ``path`` with their chunks; rows whose chunks cannot be rebuilt exactly
+    are reported on stderr and left out."""
+    books: dict[Path, ChunkBook] = {}
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        folder = REPO / "seeds" if not row.get("corpus") else corpora / row["corpus"]
+        book = books.setdefault(folder, ChunkBook(folder))
+        chunks = []
+        for p in row["passages"]:
+            chunk = book.find(p["file"], p["start"], p["end"])
+            if chunk is None or (p.get("shown") is not None and chunk.text != p["shown"]):
+                print(
+                    f"skip {row['id']}: {p['file']} {p['start']}-{p['end']} changed",
+                    file=sys.stderr,
+                )
+                break
+            chunks.append(chunk)
+        else:
+            out.append(Replay(row, chunks))
+    return out
+
+
+def make_verifier(**kwargs: Any) -> Verifier:
+    enc = MiniLM()
+    enc.load()
+    return Verifier(VectorCache(enc).encode, **kwargs)
+
+
+def verify(verifier: Verifier, replay: Replay) -> Verified:
+    return verifier.verify(replay.row["raw"], replay.chunks, question=replay.question)
+
+
+def right(row: dict[str, Any], text: str) -> bool:
+    return not says_refusal(text) and has_facts(row["gold_facts"], text)
+
+
+@dataclass
+class Tally:
+    answerable: int = 0
+    raw_right: int = 0
+    kept_right: int = 0  # right raw and right after verification
+    gained: int = 0  # wrong raw, right after verification
+    refuse: int = 0
+    invented: int = 0
+    invented_dropped: int = 0
+    forbidden: int = 0  # cases with forbidden strings (injection) whose answer holds one
+    citations: int = 0
+    exact: int = 0  # citations that are the exact span (and line) of their file
+    lost: list[str] = field(default_factory=list)
+    leaked: list[str] = field(default_factory=list)
+
+    def add(self, row: dict[str, Any], result: Verified, folder: Path) -> None:
+        raw, text = row["raw"], result.text
+        self.forbidden += any(f.lower() in text.lower() for f in row.get("forbidden", []))
+        for c in result.citations:
+            body = (folder / c.file).read_text(encoding="utf-8")
+            self.citations += 1
+            self.exact += (
+                body[c.start : c.end] == c.quote and body.count("\n", 0, c.start) + 1 == c.line
+            )
+        if row["must_refuse"]:
+            self.refuse += 1
+            if not says_refusal(raw):
+                self.invented += 1
+                if result.refused:
+                    self.invented_dropped += 1
+                else:
+                    self.leaked.append(row["id"])
+            return
+        self.answerable += 1
+        if right(row, raw):
+            self.raw_right += 1
+            if right(row, text):
+                self.kept_right += 1
+            else:
+                self.lost.append(row["id"])
+        elif right(row, text):
+            self.gained += 1
+
+    def lines(self) -> list[str]:
+        kept = self.kept_right / self.raw_right if self.raw_right else 0.0
+        dropped = self.invented_dropped / self.invented if self.invented else 1.0
+        return [
+            f"answerable {self.answerable}: raw right {self.raw_right}, still right after "
+            f"verification {self.kept_right} ({kept:.0%}); right only after {self.gained}",
+            f"must_refuse {self.refuse}: raw invents {self.invented}, verification drops "
+            f"{self.invented_dropped} ({dropped:.0%})",
+            f"forbidden strings in answers {self.forbidden}; citations exact "
+            f"{self.exact}/{self.citations}",
+        ]
+
+
+def timing_lines(replays: list[Replay]) -> list[str]:
+    """Latency as recorded, and the time to the first verified text of answered cases."""
+    walls = sorted(r.row["timings"]["wall"] for r in replays)
+    firsts = sorted(
+        f for r in replays if not r.row["refused"] and (f := r.row["timings"].get("first_text"))
+    )
+    live = [r for r in replays if not r.row["must_refuse"]]
+    out = [f"latency p50 {pct(walls, 0.5):.1f}s p95 {pct(walls, 0.95):.1f}s"]
+    if firsts:
+        out.append(
+            f"first verified text (answered: {len(firsts)}) p50 {pct(firsts, 0.5):.1f}s "
+            f"p95 {pct(firsts, 0.95):.1f}s"
+        )
+    if any("fell_back" in r.row for r in replays):
+        right_live = sum(right(r.row, r.row["text"]) for r in live)
+        quoted = sum(r.row["fell_back"] for r in replays)
+        out.append(f"as shown live: right {right_live}/{len(live)}, articles quoted {quoted}")
+    return out
+
+
+def run(
+    verifier: Verifier, replays: Iterable[Replay], show: str = "", corpora: Path = REPO
+) -> Tally:
+    tally = Tally()
+    for rp in replays:
+        result = verify(verifier, rp)
+        before = (len(tally.lost), len(tally.leaked))
+        corpus = rp.row.get("corpus")
+        tally.add(rp.row, result, corpora / corpus if corpus else REPO / "seeds")
+        changed = (len(tally.lost), len(tally.leaked)) != before
+        if show == "all" or (show == "lost" and changed):
+            print(f"{rp.row['id']} Q: {rp.question}\n  raw: {rp.row['raw'][:300]!r}")
+            print(f"  -> {result.text[:300]!r}")
+            for v in result.dropped:
+                print(f"     - {v.text[:120]!r}: {v.reason}")
+    return tally
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("replies", type=Path, nargs="+")
+    ap.add_argument("--corpora", type=Path, default=REPO / "evals" / "corpora")
+    ap.add_argument("--show", choices=["", "lost", "all"], default="")
+    args = ap.parse_args(argv)
+    verifier = make_verifier()
+    for path in args.replies:
+        replays = load_replays(path, args.corpora)
+        tally = run(verifier, replays, args.show, args.corpora)
+        print(f"{path.name}: {len(replays)} cases")
+        print("  " + "\n  ".join(tally.lines() + timing_lines(replays)))
+        print(f"  lost: {' '.join(tally.lost)}\n  leaked: {' '.join(tally.leaked)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
