@@ -65,7 +65,7 @@ class IndexKeeper:
     def ensure_indexed(self, progress: Progress | None = None) -> IndexReport | None:
         """Index now if the index is missing or stale, as ``ask`` would first; the report,
         or None when there was nothing to do (or another process is indexing)."""
-        if not self._index_is_stale():
+        if not self.is_stale():
             self.fresh.checked()
             return None
         try:
@@ -77,11 +77,11 @@ class IndexKeeper:
     def ensure_fresh(self) -> None:
         """Index first when the seeds dir changed (see ``FreshnessGuard``); while an index
         run goes on, follow its batches."""
-        self.fresh.ensure(self._index_is_stale, lambda: self.index(wait=0))
+        self.fresh.ensure(self.is_stale, lambda: self.index(wait=0))
         if not self.tracker.coverage(0).complete:  # indexing goes on: follow its batches
             self.components.bm25.follow(self.components.ledger.records())
 
-    def _index_is_stale(self) -> bool:
+    def is_stale(self) -> bool:
         """The seeds dir differs from the index (and the tracker knows by how much)."""
         from bot.index.indexer import Indexer
 

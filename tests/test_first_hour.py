@@ -96,7 +96,7 @@ def test_an_unchanged_failing_file_does_not_make_the_index_stale(make_bot, seeds
     bot = make_bot(seeds_copy)
     first = bot.index()
     assert ("empty.txt", "empty file") in first.skipped_files and first.added == 5
-    assert not bot._index_is_stale()  # no record used to make this True forever
+    assert not bot._keeper.is_stale()  # no record used to make this True forever
     again = bot.index()
     assert (again.added, again.unchanged, again.skipped_files) == (
         0,
@@ -104,7 +104,7 @@ def test_an_unchanged_failing_file_does_not_make_the_index_stale(make_bot, seeds
         [("empty.txt", "empty file")],
     )
     empty.write_text("Now the file holds an article about the ferry timetable changes.\n")
-    assert bot._index_is_stale()
+    assert bot._keeper.is_stale()
     assert bot.index().added == 1 and "empty.txt" in {a["file"] for a in bot.articles()}
     (seeds_copy / "empty.txt").unlink()
     assert bot.index().removed == 1
@@ -117,7 +117,7 @@ def test_an_indexed_file_that_stops_loading_is_removed_and_remembered(make_bot, 
     report = bot.index()
     assert report.removed == 1 and (TROOPS_FILE, "binary file") in report.skipped_files
     assert TROOPS_FILE not in {a["file"] for a in bot.articles()}
-    assert not bot._index_is_stale()
+    assert not bot._keeper.is_stale()
 
 
 # --- no false refusals while indexing --------------------------------------------------------

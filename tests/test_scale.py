@@ -124,7 +124,9 @@ def test_a_quiet_refresh_reuses_the_ledger_and_another_replicas_change_is_picked
     reads = []
     real_records = reader.store.file_records
     monkeypatch.setattr(reader.store, "file_records", lambda: reads.append(1) or real_records())
-    monkeypatch.setattr(reader._keeper, "index", lambda *a, **k: pytest.fail("the reader re-indexed"))
+    monkeypatch.setattr(
+        reader._keeper, "index", lambda *a, **k: pytest.fail("the reader re-indexed")
+    )
 
     clock.now += 60  # past refresh_seconds, nothing changed: one-row generation read only
     reader.ask(QUESTIONS[1])
