@@ -18,9 +18,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
 from bot.ingest.formats import Extracted, ExtractionError, clean_field, iso_date
+
+if TYPE_CHECKING:
+    from lxml.etree import _Element
+    from pypdf import DocumentInformation, PdfReader
 
 _LIGATURES = str.maketrans(
     {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\xad": ""}
@@ -71,7 +75,7 @@ def extract_html(data: bytes) -> Extracted:
     )
 
 
-def _blocks(element: Any) -> Iterator[str]:
+def _blocks(element: _Element) -> Iterator[str]:
     """Plain-text blocks of trafilatura's output tree (p, head, list, quote, code)."""
     for child in element:
         tag = child.tag
@@ -89,7 +93,7 @@ def _blocks(element: Any) -> Iterator[str]:
             yield block
 
 
-def _inline(element: Any) -> str:
+def _inline(element: _Element) -> str:
     """The text of one block: ``<lb/>`` is a line break, other whitespace is one space."""
     parts = [element.text or ""]
     for child in element:
@@ -133,7 +137,7 @@ def extract_pdf(data: bytes) -> Extracted:
     )
 
 
-def _decrypt(reader: Any) -> bool:
+def _decrypt(reader: PdfReader) -> bool:
     """Open a PDF encrypted with an empty user password (common: "no copying" flags only)."""
     try:
         return bool(reader.decrypt(""))
@@ -141,7 +145,7 @@ def _decrypt(reader: Any) -> bool:
         return False
 
 
-def _meta(meta: Any, get: Callable[[Any], Any]) -> Any:
+def _meta(meta: DocumentInformation | None, get: Callable[[DocumentInformation], object]) -> object:
     """One /Info field; pypdf raises on malformed values (dates especially)."""
     if meta is None:
         return None
