@@ -1,0 +1,307 @@
+"""Features: what the learned selector sees of a question and each candidate sentence.
+
+One copy for training (``scripts/train_selector.py``) and answering
+(``bot.answer.extractive``). ``Asked.of`` reads a question once (its answer type, term
+weights, names and figures, what it counts, whether it is a yes/no question);
+``sentence_features`` turns every candidate into a row of ``SENTENCE_FEATURES``;
+``answer_features`` turns the scored candidates into the one row of
+``ANSWER_FEATURES`` that says whether the best of them answers the question at all.
+Plain numbers out: no weights, thresholds or choices live here (``bot.answer.selector``
+holds the fitted model, ``bot.answer.extractive`` the choices).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+import numpy as np
+
+from bot.answer.candidates import Candidate, years_of
+from bot.answer.query import Query
+from bot.answer.question import answer_type, counted_noun, fits_type, is_yes_no, salient_terms
+from bot.text.discourse import opens_with_reference
+from bot.text.lexicon import YEAR_RE
+from bot.text.terms import STOPWORDS, numbers, stem, terms, tokens
+
+#: Term credit by where a question term is found: the sentence itself, the sentence before
+#: it (which an answer quotes along when the sentence leans on it), elsewhere in its passage
+#: (title and date included). Kept from the hand-set answerer; the selector weighs the three
+#: shares separately as well, so these only shape the summary feature ``cov``.
+PREVIOUS_CREDIT = 0.5
+PASSAGE_CREDIT = 0.25
+#: IDF share of a term borrowed from a follow-up's history (RealTime QA has no follow-ups
+#: to fit it on; set by hand on the seed cases' follow-ups).
+CONTEXT_WEIGHT = 0.4
+
+SENTENCE_FEATURES: tuple[str, ...] = (
+    "sim",  # MiniLM cosine of question and sentence
+    "sim_gap",  # sim minus the best sim among this question's candidates
+    "sim_prev",  # cosine of question and the sentence before (0 when none)
+    "sim_order",  # 1 / (1 + its place when the candidates are sorted by sim)
+    "cov",  # share of the question's IDF weight matched (credits above)
+    "cov_gap",  # cov minus the best cov among the candidates
+    "cov_order",  # 1 / (1 + its place when the candidates are sorted by cov)
+    "cov_own",  # share matched in the sentence itself
+    "cov_prev",  # share matched only in the sentence before
+    "cov_passage",  # share matched only elsewhere in the passage
+    "passage_cov",  # share matched anywhere in the passage
+    "chunk_sim",  # the best sim among the sentences of its chunk
+    "bigrams",  # share of the question's adjacent term pairs adjacent in the sentence
+    "rarest",  # the question's rarest term is in the sentence or the one before
+    "typed",  # the question asks for a type (number, date, person…) and the sentence has one
+    "typed_new",  # … one the question does not already contain
+    "untyped",  # the question asks for no particular type
+    "new_names",  # log(1 + capitalised words the question does not contain)
+    "new_numbers",  # log(1 + figures the question does not contain)
+    "salient_own",  # share of the question's names and figures in the sentence
+    "salient_passage",  # … in its passage
+    "figures_missing",  # a figure the question names is not in the passage
+    "counts_missing",  # "how many X": X is in neither this nor the previous sentence
+    "other_year",  # the question names a year; the sentence is about another one
+    "year_match",  # … and the sentence is about that year
+    "rank",  # 1 / (1 + retrieval rank of the chunk)
+    "length",  # log(number of words)
+    "predicate",  # yes/no question: share of its non-name terms in sentence or previous
+    "opens_reference",  # the sentence opens by pointing back ("These include…")
+)
+
+ANSWER_FEATURES: tuple[str, ...] = (
+    "best_score",  # the best candidate's selector score
+    "gap",  # its score minus the runner-up's (scores, not shares: those shrink as the
+    # number of candidates grows, and articles give many more than quiz passages)
+    "best_cov_own",
+    "best_rarest",
+    "best_sim",
+    "best_typed_new",
+    "names_unknown",  # share of the question's names and figures in no article at all
+    "names_unretrieved",  # … in no retrieved passage
+    "asks_number",
+    "asks_person",
+    "asks_date",
+    "yes_no",
+)
+
+#: The score gap feature is capped (a lone candidate has no runner-up).
+MAX_GAP = 5.0
+
+_CAPITALISED_RE = re.compile(r"\b[A-Z][\w'’-]*")
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a question asks for, read once (see the module docstring)."""
+
+    kind: str | None
+    weights: dict[str, float]  # stemmed term -> IDF weight (history terms weigh less)
+    salient: frozenset[str]  # stems of its names and figures
+    figures: frozenset[str]
+    years: frozenset[str]
+    counted: frozenset[str]
+    core: frozenset[str]  # its content terms beyond names and figures (the predicate)
+    words: frozenset[str]  # its lowercased tokens, to tell new information from old
+    yes_no: bool
+    bigrams: frozenset[tuple[str, str]]  # adjacent pairs of its terms ("book deal")
+    rarest: str | None  # its term of highest IDF
+
+    @classmethod
+    def of(cls, query: Query, idf: Callable[[str], float]) -> Asked:
+        text = query.text
+        focus = set(query.focus_terms)
+        weights = {t: CONTEXT_WEIGHT * idf(t) for t in set(query.context_terms)}
+        weights.update({t: idf(t) for t in focus})
+        names = salient_terms(text)
+        figures = frozenset(t for t in names if t[0].isdigit())
+        salient = frozenset(stem(t) for t in names)
+        return cls(
+            kind=answer_type(text),
+            weights=weights,
+            salient=salient,
+            figures=figures,
+            years=frozenset(f for f in figures if YEAR_RE.fullmatch(f)),
+            counted=frozenset(stem(t) for t in counted_noun(text)),
+            core=frozenset(focus - salient),
+            words=frozenset(tokens(text)),
+            yes_no=is_yes_no(text),
+            bigrams=frozenset(_bigrams(terms(text))),
+            rarest=max(focus, key=lambda t: (weights[t], t)) if focus else None,
+        )
+
+
+@dataclass(frozen=True)
+class SentenceRows:
+    """Candidates as the selector sees them, one row each, plus what composing needs."""
+
+    matrix: np.ndarray  # len(candidates) x len(SENTENCE_FEATURES)
+    matched: list[dict[str, float]]  # question term -> credit, per candidate
+    borrowed: list[float]  # share of coverage that came from the sentence before
+
+    def column(self, name: str) -> np.ndarray:
+        return self.matrix[:, SENTENCE_FEATURES.index(name)]
+
+
+def _share(weights: dict[str, float], keys: set[str] | frozenset[str]) -> float:
+    total = sum(weights.values())
+    return sum(weights.get(k, 0.0) for k in keys) / total if total else 0.0
+
+
+def sentence_features(
+    asked: Asked, cands: Sequence[Candidate], vectors: np.ndarray, question: np.ndarray
+) -> SentenceRows:
+    """One row of ``SENTENCE_FEATURES`` per candidate (``vectors``: theirs, unit length;
+    ``question``: the question's unit vector)."""
+    sims = vectors @ question if len(cands) else np.zeros(0)
+    index = {c.key: i for i, c in enumerate(cands)}
+    rows, matched, borrowed = [], [], []
+    for cand, sim in zip(cands, sims):
+        prev = cand.neighbour(-1)
+        sim_prev = float(sims[index[prev.key]]) if prev and prev.key in index else 0.0
+        row, credit = _row(asked, cand, prev)
+        row.update(sim=float(sim), sim_prev=sim_prev)
+        rows.append([row.get(name, 0.0) for name in SENTENCE_FEATURES])
+        matched.append(credit)
+        borrowed.append(row["cov_prev"] * PREVIOUS_CREDIT)
+    matrix = np.asarray(rows, dtype=np.float64).reshape(len(cands), len(SENTENCE_FEATURES))
+    if len(cands):
+        _relative(matrix, [c.chunk.id for c in cands])
+    return SentenceRows(matrix, matched, borrowed)
+
+
+def _row(
+    asked: Asked, cand: Candidate, prev: Candidate | None
+) -> tuple[dict[str, float], dict[str, float]]:
+    """A candidate's own features (those relative to the other candidates come later)."""
+    text, w = cand.sentence.text, asked.weights
+    total = sum(w.values()) or 1.0
+    own = set(terms(text))
+    prev_terms = set(terms(prev.sentence.text)) if prev else set()
+    passage = set(terms(cand.chunk.search_text))
+    credit = {
+        t: 1.0 if t in own else PREVIOUS_CREDIT if t in prev_terms else PASSAGE_CREDIT
+        for t in w
+        if t in own or t in prev_terms or t in passage
+    }
+    words = tokens(text)
+    new_names = {
+        m.lower()
+        for m in _CAPITALISED_RE.findall(text)
+        if m.lower() not in asked.words and m.lower() not in STOPWORDS
+    }
+    new_figures = numbers(text) - asked.figures
+    typed = asked.kind is not None and fits_type(asked.kind, text)
+    passage_tokens = set(tokens(cand.chunk.search_text))
+    about = years_of(cand)
+    near = own | prev_terms
+    row = {
+        "cov": sum(w[t] * c for t, c in credit.items()) / total,
+        "cov_own": _share(w, {t for t, c in credit.items() if c == 1.0}),
+        "cov_prev": _share(w, {t for t, c in credit.items() if c == PREVIOUS_CREDIT}),
+        "cov_passage": _share(w, {t for t, c in credit.items() if c == PASSAGE_CREDIT}),
+        "passage_cov": _share(w, set(credit)),
+        "bigrams": _fraction(asked.bigrams, _bigrams(terms(text))),
+        "rarest": float(asked.rarest in near) if asked.rarest else 1.0,
+        "typed": float(typed),
+        "typed_new": float(typed and _new_of_type(asked.kind, new_names, new_figures, text)),
+        "untyped": float(asked.kind is None),
+        "new_names": math.log1p(len(new_names)),
+        "new_numbers": math.log1p(len(new_figures)),
+        "salient_own": _fraction(asked.salient, {stem(t) for t in words}),
+        "salient_passage": _fraction(asked.salient, {stem(t) for t in passage_tokens}),
+        "figures_missing": float(bool(asked.figures - passage_tokens)),
+        "counts_missing": float(bool(asked.counted) and not asked.counted & near),
+        "other_year": float(bool(asked.years and about and not about & asked.years)),
+        "year_match": float(bool(asked.years & about)),
+        "rank": 1.0 / (1 + cand.rank),
+        "length": math.log1p(len(words)),
+        "opens_reference": float(opens_with_reference(text)),
+    }
+    if asked.yes_no:
+        row["predicate"] = _share({t: w[t] for t in asked.core if t in w}, near)
+    return row, credit
+
+
+def _relative(matrix: np.ndarray, chunk_ids: Sequence[str]) -> None:
+    """Fill in the features that compare a candidate with the others of its question."""
+    col = {name: i for i, name in enumerate(SENTENCE_FEATURES)}
+    for of in ("sim", "cov"):
+        values = matrix[:, col[of]]
+        matrix[:, col[f"{of}_gap"]] = values - values.max()
+        place = np.empty(len(values))
+        place[np.argsort(-values, kind="stable")] = np.arange(len(values))
+        matrix[:, col[f"{of}_order"]] = 1.0 / (1.0 + place)
+    best: dict[str, float] = {}
+    for cid, sim in zip(chunk_ids, matrix[:, col["sim"]]):
+        best[cid] = max(best.get(cid, -1.0), float(sim))
+    matrix[:, col["chunk_sim"]] = [best[cid] for cid in chunk_ids]
+
+
+def _bigrams(seq: Sequence[str]) -> set[tuple[str, str]]:
+    return set(pairwise(seq))
+
+
+def _fraction(wanted: frozenset[str], found: set[str]) -> float:
+    return len(wanted & found) / len(wanted) if wanted else 1.0
+
+
+def _new_of_type(kind: str | None, names: set[str], figures: set[str], text: str) -> bool:
+    """The sentence holds an answer of the asked type that the question does not."""
+    if kind in ("number", "duration"):
+        return bool(figures) or not numbers(text)  # a new figure, or a number word
+    if kind == "person":
+        return bool(names)
+    return True
+
+
+def softmax(scores: np.ndarray) -> np.ndarray:
+    """The selector's scores of one question's candidates as probabilities that sum to 1
+    (a score of ``-inf`` gets 0)."""
+    e = np.exp(scores - scores.max())
+    return e / e.sum()
+
+
+def answer_features(
+    asked: Asked,
+    rows: SentenceRows,
+    scores: np.ndarray,
+    names_unknown: float,
+    names_unretrieved: float,
+) -> np.ndarray:
+    """The row of ``ANSWER_FEATURES`` for the best of the candidates (``scores``: the
+    selector's, ``-inf`` for those ruled out; at least one finite)."""
+    order = np.argsort(-scores, kind="stable")
+    best = int(order[0])
+    second = scores[order[1]] if len(order) > 1 else -np.inf
+    kind = asked.kind or ""
+    return np.array(
+        [
+            float(scores[best]),
+            float(min(scores[best] - second, MAX_GAP)),
+            float(rows.column("cov_own")[best]),
+            float(rows.column("rarest")[best]),
+            float(rows.column("sim")[best]),
+            float(rows.column("typed_new")[best]),
+            names_unknown,
+            names_unretrieved,
+            float(kind in ("number", "duration")),
+            float(kind == "person"),
+            float(kind in ("date", "day", "month", "year")),
+            float(asked.yes_no),
+        ]
+    )
+
+
+def names_missing(
+    asked: Asked, in_corpus: Callable[[str], bool], cands: Sequence[Candidate]
+) -> tuple[float, float]:
+    """Shares of the question's names and figures found in no article / no retrieved passage."""
+    if not asked.salient:
+        return 0.0, 0.0
+    retrieved: set[str] = set()
+    for chunk in {c.chunk.id: c.chunk for c in cands}.values():
+        retrieved.update(stem(t) for t in tokens(chunk.search_text))
+    unknown = sum(not in_corpus(t) for t in asked.salient) / len(asked.salient)
+    unretrieved = len(asked.salient - retrieved) / len(asked.salient)
+    return unknown, unretrieved
