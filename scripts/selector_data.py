@@ -9,6 +9,10 @@ never ``test``) two corpora are built with ``evals.realtimeqa.build``:
 * ``<split>-removed``: the evidence of as many eligible questions as the converter can
   remove (its answer then occurs in no remaining file) is taken out; those questions are
   unanswerable, the rest answerable. Used to learn when to refuse.
+* ``<split>-grouped``: the ``removed`` corpus as articles, one file per quiz date with
+  that week's passages as paragraphs (see ``grouped``), for both models: quiz passages
+  alone are one to three sentences, articles dozens, and a selector fitted only on the
+  former did not carry over to the latter.
 
 Each corpus is indexed by a real ``Bot`` (MiniLM + Chroma + BM25, the product's own
 retrieval, ``top_k`` 8), and for every question the retrieved chunks are saved with the
@@ -75,9 +79,29 @@ class DiskVectors:
             self._dirty = False
 
 
-def corpora(questions: list, split: str) -> Iterable[tuple[str, Build]]:
-    yield f"{split}-full", build(questions, split, answerable=None, unanswerable=0)
-    yield f"{split}-removed", build(questions, split, answerable=None, unanswerable=ALL)
+def corpora(questions: list, split: str, which: Sequence[str]) -> Iterable[tuple[str, Build]]:
+    if "full" in which:
+        yield f"{split}-full", build(questions, split, answerable=None, unanswerable=0)
+    if "removed" in which:
+        yield f"{split}-removed", build(questions, split, answerable=None, unanswerable=ALL)
+    if "grouped" in which:
+        yield f"{split}-grouped", grouped(build(questions, split, None, unanswerable=ALL))
+
+
+def grouped(result: Build) -> Build:
+    """The same corpus as articles: one file per quiz date holding that week's passages as
+    paragraphs, so that a chunk mixes stories and most sentences of a retrieved passage
+    do not answer, as in a real article (quiz passages alone are one to three sentences)."""
+    by_date: dict[str, list[str]] = {}
+    for name in sorted(result.files):
+        head, _, body = result.files[name].partition("\n\n")
+        by_date.setdefault(head, []).append(body.strip())
+    files = {
+        f"week_{head.removeprefix('date ')}.txt": f"{head}\n\n" + "\n\n".join(bodies) + "\n"
+        for head, bodies in by_date.items()
+    }
+    cases = [{**c, "gold_files": []} for c in result.cases]  # labels are sentence-level
+    return Build(result.split, files, cases, result.skipped, result.removed)
 
 
 def collect(name: str, result: Build, questions: dict, out: Path) -> dict:
@@ -129,12 +153,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, required=True, help="RealTime QA questions.jsonl")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument(
+        "--corpora", default="full,removed,grouped", help="which of full,removed,grouped"
+    )
     args = parser.parse_args(argv)
     questions = load_questions(args.data)
     by_id = {q.id: q for q in questions}
     args.out.mkdir(parents=True, exist_ok=True)
     for split in SPLITS:
-        for name, result in corpora(questions, split):
+        for name, result in corpora(questions, split, args.corpora.split(",")):
             print(result.summary(), file=sys.stderr)
             data = collect(name, result, by_id, args.out)
             with open(args.out / f"{name}.pkl", "wb") as fh:

@@ -34,7 +34,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.answer.candidates import candidates_of
-from bot.answer.extractive import guarded
 from bot.answer.features import (
     ANSWER_FEATURES,
     SENTENCE_FEATURES,
@@ -45,6 +44,7 @@ from bot.answer.features import (
     sentence_features,
     softmax,
 )
+from bot.answer.learned import guarded
 from bot.answer.query import condense
 from bot.answer.selector import MODEL_FILE, Logistic, SelectorModel, sigmoid
 from evals.realtimeqa import occurs
@@ -58,7 +58,16 @@ RATIOS = (1.0, 0.5, 0.3, 0.2)
 #: (quiz passages are one to three sentences, articles dozens), so what they learn on
 #: RealTime QA does not carry over to articles.
 UNUSED = frozenset(
-    {"sim_prev", "chunk_sim", "cov_passage", "passage_cov", "sim_gap", "cov_gap", "sim_order", "cov_order"}
+    {
+        "sim_prev",
+        "chunk_sim",
+        "cov_passage",
+        "passage_cov",
+        "sim_gap",
+        "cov_gap",
+        "sim_order",
+        "cov_order",
+    }
 )
 #: The refusal target: the highest threshold refusing at most this share of dev's
 #: answerable questions (over-refusal dominated the hand-set answerer's errors).
@@ -225,31 +234,47 @@ def refusal_table(
     return out
 
 
+#: What each model is fitted and chosen on (see scripts/selector_data.py for the corpora).
+SENTENCE_SETS = {"train": ("train-full", "train-grouped"), "dev": ("dev-full", "dev-grouped")}
+ANSWER_SETS = {"train": ("train-removed", "train-grouped"), "dev": ("dev-removed", "dev-grouped")}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--write", action="store_true", help=f"write {MODEL_FILE}")
     args = parser.parse_args(argv)
     vectors = DiskVectors(OUT / "vectors.npz")
-    data = {n: load(n, vectors) for n in ("train-full", "train-removed", "dev-full", "dev-removed")}
+    names = {n for sets in (SENTENCE_SETS, ANSWER_SETS) for v in sets.values() for n in v}
+    data = {n: load(n, vectors) for n in sorted(names)}
     for name, items in data.items():
-        print(f"{name}: {len(items)} questions, {sum(len(i.labels) for i in items)} candidates")
-    train, dev = data["train-full"], data["dev-full"]
-    print(f"dev-full: answer in a retrieved sentence {np.mean([i.labels.any() for i in dev]):.3f}")
+        reach = np.mean([i.labels.any() for i in items if i.answerable])
+        print(
+            f"{name}: {len(items)} questions, {sum(len(i.labels) for i in items)} candidates,"
+            f" answer in a retrieved sentence for {reach:.3f} of the answerable"
+        )
+    train = [i for n in SENTENCE_SETS["train"] for i in data[n]]
+    dev = {n: [i for i in data[n] if i.answerable] for n in SENTENCE_SETS["dev"]}
     found = {}
     for l2 in L2_GRID:
         model = fit_conditional(train, l2)
-        found[l2] = top1(model, dev)
-        print(f"L2 {l2}: dev top-1 {found[l2]:.3f} (without guards {top1(model, dev, False):.3f})")
+        each = {n: top1(model, items) for n, items in dev.items()}
+        found[l2] = top1(model, [i for items in dev.values() for i in items])
+        print(
+            f"L2 {l2}: dev top-1 {found[l2]:.3f} "
+            + " ".join(f"{n} {v:.3f}" for n, v in each.items())
+        )
     l2 = max(found, key=lambda k: (found[k], k))
     sentence = fit_conditional(train, l2)
     print(f"chosen L2 {l2}")
     for name, w in sorted(zip(SENTENCE_FEATURES, sentence.coef), key=lambda p: -abs(p[1])):
         print(f"  {name:18s} {w:+.3f}")
-    x, y = out_of_fold(train, data["train-removed"], l2)
+    removed = [i for n in ANSWER_SETS["train"] for i in data[n]]
+    x, y = out_of_fold(train, removed, l2)
     answerable = fit_logistic(x, y, ANSWER_FEATURES)
     for name, w in zip(ANSWER_FEATURES, answerable.coef):
         print(f"  {name:18s} {w:+.3f}")
-    table = refusal_table(sentence, answerable, data["dev-removed"], RATIOS)
+    dev_answer = [i for n in ANSWER_SETS["dev"] for i in data[n]]
+    table = refusal_table(sentence, answerable, dev_answer, RATIOS)
     for row in table:
         print("  ".join(f"{k} {v:.3f}" for k, v in row.items()))
     chosen = max(
@@ -257,11 +282,18 @@ def main(argv: list[str] | None = None) -> int:
         key=lambda r: r["threshold"],
     )
     print("chosen (SelectorParams):", chosen)
+    for n in ANSWER_SETS["dev"]:
+        one = refusal_table(sentence, answerable, data[n], (RUNNER_UP,))
+        print(n, next(r for r in one if r["threshold"] == chosen["threshold"]))
     if args.write:
         meta = {
             "trained_on": "RealTime QA train (2020-2022) as collected by scripts/selector_data.py: "
-            "train-full for the sentence model, train-removed for answerability",
-            "chosen_on": "RealTime QA dev (2023): dev-full (L2), dev-removed (threshold)",
+            + ", ".join(SENTENCE_SETS["train"])
+            + " (sentences), "
+            + ", ".join(ANSWER_SETS["train"])
+            + " (answerability)",
+            "chosen_on": "RealTime QA dev (2023): "
+            + ", ".join(SENTENCE_SETS["dev"] + ANSWER_SETS["dev"]),
             "l2": l2,
             "dev_top1": found[l2],
             "seed": SEED,

@@ -36,9 +36,11 @@ class Quote:
 
 
 def near_duplicate(a: Candidate, b: Candidate, threshold: float) -> bool:
-    """Term Jaccard of the two sentences at least ``threshold``: a repeat, not news."""
+    """Term Jaccard of the two sentences at least ``threshold`` and the same figures: a
+    repeat, not news (the same words with other figures are a conflicting report)."""
     ta, tb = set(terms(a.sentence.text)), set(terms(b.sentence.text))
-    return bool(ta and tb) and len(ta & tb) / len(ta | tb) >= threshold
+    same = bool(ta and tb) and len(ta & tb) / len(ta | tb) >= threshold
+    return same and numbers(a.sentence.text) == numbers(b.sentence.text)
 
 
 def adds_figure(c: Candidate, chosen: Sequence[Candidate]) -> bool:

@@ -55,7 +55,7 @@ class SelectorParams:
     #: Target: refuse at most 10% of dev's answerable questions, and as many of its
     #: unanswerable ones as that allows: the highest threshold on a 0.025 grid meeting it
     #: (dev-removed: 8.9% of answerable refused, 65.7% of unanswerable).
-    refuse_below: float = 0.15
+    refuse_below: float = 0.125
     #: Quote a runner-up whose probability is at least this share of the best's (dev: from
     #: 1.0 to 0.3 the answer was among the quotes 5 points more often, for 0.3 more quotes
     #: per answer; 0.2 added 1.5 points for 0.16 more quotes).

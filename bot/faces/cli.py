@@ -177,8 +177,7 @@ def ask(
     if answer.citations:
         click.echo("\nSources:")
         for c in answer.citations:
-            date = f", {c.date}" if c.date else ""
-            click.echo(f"  [{c.n}] {c.file}, line {c.line}{date}")
+            click.echo(f"  [{c.n}] {c.file}, line {c.line}, {c.date or 'undated'}")
             click.echo(f"      “{' '.join(c.quote.split())}”")
 
 
