@@ -4,23 +4,25 @@ Reads what ``scripts/selector_data.py`` collected (``evals/out/selector/*.pkl``:
 question with the chunks the bot retrieved for it). Features come from the product's own
 ``bot.answer.features``, so training and answering share one copy.
 
-* **Sentence model.** Every candidate sentence of a ``train-full`` question is a row; it
-  is positive when the gold answer occurs in it (word-boundary match after the judge's
-  normalisation, as ``evals.realtimeqa`` labels evidence). Logistic regression, balanced
-  classes, ``C`` chosen on ``dev-full`` by top-1 accuracy (the share of questions whose
-  best-scored sentence holds the answer).
-* **Answerability model.** One row per ``train-removed`` question (answerable ones and
-  those whose evidence was removed): positive when its best sentence holds the answer.
-  Its features use sentence logits from a model that never saw the question (5-fold by
-  question over ``train-full``), so they are as noisy as at answer time.
-* **Refusal threshold.** Printed for ``dev-removed`` over a grid of thresholds and
-  runner-up ratios; the chosen one is the highest threshold that refuses at most
-  ``MAX_OVER_REFUSAL`` of dev's answerable questions. The target and the value are
-  stated in ``bot.answer.extractive.SelectorParams``.
+* **Sentence model.** Every candidate sentence of a ``train-full`` or ``train-grouped``
+  question is a row; it is positive when the gold answer occurs in it (word-boundary
+  match after the judge's normalisation, as ``evals.realtimeqa`` labels evidence). A
+  conditional logit (softmax over one question's candidates; ``fit_conditional``), the
+  features in ``UNUSED`` held at weight 0, L2 chosen on ``dev-full`` + ``dev-grouped`` by
+  top-1 accuracy (the share of questions whose best-scored sentence holds the answer).
+* **Answerability model.** One row per ``train-removed`` / ``train-grouped`` question
+  (answerable ones and those whose evidence was removed): positive when its best
+  sentence holds the answer. Logistic regression. Its features use sentence scores from
+  a model that never saw the question (5-fold by question), so they are as noisy as at
+  answer time.
+* **Refusal threshold.** Printed for ``dev-removed`` + ``dev-grouped`` over a grid of
+  thresholds and runner-up ratios; the chosen one is the highest threshold that refuses
+  at most ``MAX_OVER_REFUSAL`` of dev's answerable questions. The target and the value
+  are stated in ``bot.answer.learned.SelectorParams``.
 
-Seeded (``SEED``); scikit-learn is needed here only (``pip install scikit-learn``).
+Seeded (``SEED``); scikit-learn and scipy (the dev extra) are needed here only.
 
-    .venv/bin/python scripts/train_selector.py [--write]
+    PYTHONPATH=. .venv/bin/python scripts/train_selector.py [--write]
 """
 
 from __future__ import annotations

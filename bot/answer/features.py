@@ -16,6 +16,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 import numpy as np
@@ -23,6 +24,7 @@ import numpy as np
 from bot.answer.candidates import Candidate, years_of
 from bot.answer.query import Query
 from bot.answer.question import answer_type, counted_noun, fits_type, is_yes_no, salient_terms
+from bot.ingest.chunking import Chunk
 from bot.text.discourse import opens_with_reference
 from bot.text.lexicon import YEAR_RE
 from bot.text.terms import STOPWORDS, numbers, stem, terms, tokens
@@ -178,7 +180,7 @@ def _row(
     total = sum(w.values()) or 1.0
     own = set(terms(text))
     prev_terms = set(terms(prev.sentence.text)) if prev else set()
-    passage = set(terms(cand.chunk.search_text))
+    passage, passage_tokens, passage_stems = _passage(cand.chunk)
     credit = {
         t: 1.0 if t in own else PREVIOUS_CREDIT if t in prev_terms else PASSAGE_CREDIT
         for t in w
@@ -192,7 +194,6 @@ def _row(
     }
     new_figures = numbers(text) - asked.figures
     typed = asked.kind is not None and fits_type(asked.kind, text)
-    passage_tokens = set(tokens(cand.chunk.search_text))
     about = years_of(cand)
     near = own | prev_terms
     row = {
@@ -209,7 +210,7 @@ def _row(
         "new_names": math.log1p(len(new_names)),
         "new_numbers": math.log1p(len(new_figures)),
         "salient_own": _fraction(asked.salient, {stem(t) for t in words}),
-        "salient_passage": _fraction(asked.salient, {stem(t) for t in passage_tokens}),
+        "salient_passage": _fraction(asked.salient, passage_stems),
         "figures_missing": float(bool(asked.figures - passage_tokens)),
         "counts_missing": float(bool(asked.counted) and not asked.counted & near),
         "other_year": float(bool(asked.years and about and not about & asked.years)),
@@ -221,6 +222,14 @@ def _row(
     if asked.yes_no:
         row["predicate"] = _share({t: w[t] for t in asked.core if t in w}, near)
     return row, credit
+
+
+@lru_cache(maxsize=4096)
+def _passage(chunk: Chunk) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """A chunk's terms, tokens and stemmed tokens (title and date included), once per chunk:
+    every sentence of a retrieved chunk asks for them."""
+    toks = tokens(chunk.search_text)
+    return frozenset(terms(chunk.search_text)), frozenset(toks), frozenset(stem(t) for t in toks)
 
 
 def _relative(matrix: np.ndarray, chunk_ids: Sequence[str]) -> None:
@@ -301,7 +310,7 @@ def names_missing(
         return 0.0, 0.0
     retrieved: set[str] = set()
     for chunk in {c.chunk.id: c.chunk for c in cands}.values():
-        retrieved.update(stem(t) for t in tokens(chunk.search_text))
+        retrieved.update(_passage(chunk)[2])
     unknown = sum(not in_corpus(t) for t in asked.salient) / len(asked.salient)
     unretrieved = len(asked.salient - retrieved) / len(asked.salient)
     return unknown, unretrieved
