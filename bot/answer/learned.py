@@ -59,8 +59,8 @@ class SelectorParams:
     #: Quote a runner-up whose probability is at least this share of the best's. At the
     #: threshold above on dev, the answer was among the quotes for 68.9% of answerable
     #: questions quoting only the best, 75.5% at 0.5, 78.7% at 0.3, 80.2% at 0.2, for
-    #: 1.00, 1.29, 1.58, 1.84 quotes per answer: 0.3 is where a point costs ~0.1 quote
-    #: more than before (set before this fit, on the first one's knee; still the knee).
+    #: 1.00, 1.29, 1.58, 1.84 quotes per answer: down to 0.3 a point costs 0.09 more
+    #: quotes per answer, past it 0.17 (the knee).
     runner_up: float = 0.3
     max_sentences: int = 3  # best sentences quoted at most (each may bring a neighbour)
     part_sentences: int = 2  # sentences per part of a compound question
