@@ -13,10 +13,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.answer.query import Query, condense, validate_history, validate_question
+from bot.answer.query import (
+    Query,
+    condense,
+    validate_as_of,
+    validate_history,
+    validate_question,
+)
 from bot.components import Components
 from bot.config import Settings
 from bot.errors import BotError, IndexBusyError
@@ -126,21 +134,30 @@ class Bot:
 
     # --- asking ----------------------------------------------------------------------------
 
-    def ask(self, question: str, history: History | None = None) -> Answer:
-        """Answer ``question`` from the articles, every sentence cited, or refuse."""
+    def ask(
+        self, question: str, history: History | None = None, as_of: date | None = None
+    ) -> Answer:
+        """Answer ``question`` from the articles, every sentence cited, or refuse.
+
+        ``as_of`` is the day the question is asked about ("who won this week?"), when the
+        caller knows it; articles dated near it weigh more. None (the default) assumes no
+        date, never today's."""
         t0 = self._clock()
-        query = self._prepare(question, history)
+        query = self._prepare(question, history, as_of)
         return self._finish(self._answer(query), query, t0)
 
-    def ask_stream(self, question: str, history: History | None = None) -> Iterator[str | Answer]:
+    def ask_stream(
+        self, question: str, history: History | None = None, as_of: date | None = None
+    ) -> Iterator[str | Answer]:
         """Text deltas (``str``) as the answer is produced, then the final ``Answer``.
 
         The final answer is the verified one; its text may differ from the concatenated
         deltas when verification dropped or re-cited sentences (the page replaces the
-        streamed text with it). Input errors raise before anything is yielded.
+        streamed text with it). Input errors raise before anything is yielded. ``as_of``
+        as in ``ask``.
         """
         t0 = self._clock()
-        query = self._prepare(question, history)
+        query = self._prepare(question, history, as_of)
         return self._stream(query, t0)
 
     def _stream(self, query: Query, t0: float) -> Iterator[str | Answer]:
@@ -167,17 +184,18 @@ class Bot:
             yield final.text
         yield final
 
-    def _prepare(self, question: str, history: History | None) -> Query:
+    def _prepare(self, question: str, history: History | None, as_of: object = None) -> Query:
         text = self.validate_question(question)
         messages = validate_history(history)
+        day = validate_as_of(as_of)
         self._ensure_fresh()
         answerer = self.components.answerer
         if isinstance(answerer, Condenser) and messages:
             try:
-                return answerer.condense(text, messages)
+                return replace(answerer.condense(text, messages), as_of=day)
             except BotError:
                 pass  # the heuristic rewrite below is always available
-        return condense(text, messages)
+        return replace(condense(text, messages), as_of=day)
 
     def _answer(self, query: Query) -> Answer:
         found = self.components.passages.retrieve(query.standalone, query.parts)

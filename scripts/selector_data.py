@@ -13,6 +13,13 @@ never ``test``) two corpora are built with ``evals.realtimeqa.build``:
   that week's passages as paragraphs (see ``grouped``), for both models: quiz passages
   alone are one to three sentences, articles dozens, and a selector fitted only on the
   former did not carry over to the latter.
+* ``<split>-nearmiss``: every passage, but for as many eligible questions as possible
+  (passage not shared, at least one sentence left, answer in no other file) the
+  sentences holding the answer are cut and the rest kept: those questions are near
+  misses (an on-topic passage without the asked fact), the rest answerable. The evidence
+  removal above only teaches "a look-alike story from another week"; this teaches "the
+  right story, but not the asked fact". ``<split>-nearmiss-grouped``: the same as weekly
+  articles.
 
 Each corpus is indexed by a real ``Bot`` (MiniLM + Chroma + BM25, the product's own
 retrieval, ``top_k`` 8), and for every question the retrieved chunks are saved with the
@@ -40,6 +47,7 @@ from evals.realtimeqa import Build, build, clean_answer, load_questions, write
 OUT = Path("evals/out/selector")
 SPLITS = ("train", "dev")  # test is never read here
 ALL = 100_000  # "as many unanswerable cases as the converter can make"
+CORPORA = ("full", "removed", "grouped", "nearmiss", "nearmiss-grouped")
 
 
 class DiskVectors:
@@ -86,6 +94,11 @@ def corpora(questions: list, split: str, which: Sequence[str]) -> Iterable[tuple
         yield f"{split}-removed", build(questions, split, answerable=None, unanswerable=ALL)
     if "grouped" in which:
         yield f"{split}-grouped", grouped(build(questions, split, None, unanswerable=ALL))
+    if "nearmiss" in which:
+        yield f"{split}-nearmiss", build(questions, split, None, unanswerable=0, near_miss=ALL)
+    if "nearmiss-grouped" in which:
+        near = build(questions, split, None, unanswerable=0, near_miss=ALL)
+        yield f"{split}-nearmiss-grouped", grouped(near)
 
 
 def grouped(result: Build) -> Build:
@@ -133,6 +146,7 @@ def collect(name: str, result: Build, questions: dict, out: Path) -> dict:
                 "answer": clean_answer(q.answer),
                 "date": q.date,
                 "answerable": not case["must_refuse"],
+                "kind": case["kind"],
                 "gold_file": case["gold_files"][0] if case["gold_files"] else None,
                 "chunks": found.chunks,
             }
@@ -154,7 +168,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, required=True, help="RealTime QA questions.jsonl")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument(
-        "--corpora", default="full,removed,grouped", help="which of full,removed,grouped"
+        "--corpora",
+        default=",".join(CORPORA),
+        help=f"which of {','.join(CORPORA)}",
     )
     args = parser.parse_args(argv)
     questions = load_questions(args.data)

@@ -1,13 +1,16 @@
 """Features: what the learned selector sees of a question and each candidate sentence.
 
 One copy for training (``scripts/train_selector.py``) and answering
-(``bot.answer.extractive``). ``Asked.of`` reads a question once (its answer type, term
-weights, names and figures, what it counts, whether it is a yes/no question);
-``sentence_features`` turns every candidate into a row of ``SENTENCE_FEATURES``;
-``answer_features`` turns the scored candidates into the one row of
-``ANSWER_FEATURES`` that says whether the best of them answers the question at all.
+(``bot.answer.learned``). ``Asked.of`` reads a question once (its answer type, term
+weights, names and figures, what it counts, whether it is a yes/no question, the day it
+is asked about); ``sentence_features`` turns every candidate into a row of
+``SENTENCE_FEATURES``. Features meant to carry from three-sentence quiz passages to long
+articles compare a sentence with its own passage (its share of the passage's coverage,
+its place in its chunk, the article's lead) rather than count absolute lengths. Date
+features are neutral (0) when the question's day or the article's date is unknown.
 Plain numbers out: no weights, thresholds or choices live here (``bot.answer.selector``
-holds the fitted model, ``bot.answer.extractive`` the choices).
+holds the fitted model, ``bot.answer.answerability`` the question-level row,
+``bot.answer.learned`` the choices).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from itertools import pairwise
 
@@ -31,12 +35,14 @@ from bot.text.terms import STOPWORDS, numbers, stem, terms, tokens
 
 #: Term credit by where a question term is found: the sentence itself, the sentence before
 #: it (which an answer quotes along when the sentence leans on it), elsewhere in its passage
-#: (title and date included). Kept from the hand-set answerer; the selector weighs the three
-#: shares separately as well, so these only shape the summary feature ``cov``.
+#: (title and date included). Set by hand before the selector was learned; the selector
+#: weighs the three shares separately as well, so these only shape the summary feature
+#: ``cov``.
 PREVIOUS_CREDIT = 0.5
 PASSAGE_CREDIT = 0.25
-#: IDF share of a term borrowed from a follow-up's history (RealTime QA has no follow-ups
-#: to fit it on; set by hand on the seed cases' follow-ups).
+#: IDF share of a term borrowed from a follow-up's history, as the hand-set answerer
+#: weighed it (RealTime QA has no follow-ups to fit it on; set by hand on the seed cases'
+#: follow-ups, the one weight here not fitted on RealTime QA).
 CONTEXT_WEIGHT = 0.4
 
 SENTENCE_FEATURES: tuple[str, ...] = (
@@ -60,6 +66,7 @@ SENTENCE_FEATURES: tuple[str, ...] = (
     "new_names",  # log(1 + capitalised words the question does not contain)
     "new_numbers",  # log(1 + figures the question does not contain)
     "salient_own",  # share of the question's names and figures in the sentence
+    "salient_near",  # … in it or the sentence before (which it may lean on)
     "salient_passage",  # … in its passage
     "figures_missing",  # a figure the question names is not in the passage
     "counts_missing",  # "how many X": X is in neither this nor the previous sentence
@@ -69,28 +76,29 @@ SENTENCE_FEATURES: tuple[str, ...] = (
     "length",  # log(number of words)
     "predicate",  # yes/no question: share of its non-name terms in sentence or previous
     "opens_reference",  # the sentence opens by pointing back ("These include…")
+    "cov_share",  # cov_own / passage_cov: how much of what its passage matches it holds
+    "lead",  # the first sentence of its article (the headline's lead)
+    "position",  # its place in its chunk, 0 (first) to 1 (last)
+    "dated",  # the question's day and the article's date are both known
+    "same_week",  # … the article is from the 7 days up to the question's day
+    "after_as_of",  # … the article is dated after the question's day
+    "age",  # … log(1 + days from the article's date to the question's day), 0 if after
 )
 
-ANSWER_FEATURES: tuple[str, ...] = (
-    "best_score",  # the best candidate's selector score
-    "gap",  # its score minus the runner-up's (scores, not shares: those shrink as the
-    # number of candidates grows, and articles give many more than quiz passages)
-    "best_cov_own",
-    "best_rarest",
-    "best_sim",
-    "best_typed_new",
-    "names_unknown",  # share of the question's names and figures in no article at all
-    "names_unretrieved",  # … in no retrieved passage
-    "asks_number",
-    "asks_person",
-    "asks_date",
-    "yes_no",
-)
-
-#: The score gap feature is capped (a lone candidate has no runner-up).
-MAX_GAP = 5.0
+#: Articles dated up to this many days before the question's day are "the same week".
+SAME_WEEK_DAYS = 7
 
 _CAPITALISED_RE = re.compile(r"\b[A-Z][\w'’-]*")
+
+
+def _context_year(year: str) -> re.Pattern[str]:
+    """A year the question names as background, not as what it asks about: "for the
+    first time since 2017", "higher than in 2019", "from 2018"."""
+    return re.compile(
+        rf"\b(?:since|before|after|until|till|from|than|as of)\s+(?:in\s+|early\s+|late\s+)?"
+        rf"{year}\b",
+        re.I,
+    )
 
 
 @dataclass(frozen=True)
@@ -101,13 +109,14 @@ class Asked:
     weights: dict[str, float]  # stemmed term -> IDF weight (history terms weigh less)
     salient: frozenset[str]  # stems of its names and figures
     figures: frozenset[str]
-    years: frozenset[str]
+    years: frozenset[str]  # the years it asks about (not those it names as background)
     counted: frozenset[str]
     core: frozenset[str]  # its content terms beyond names and figures (the predicate)
     words: frozenset[str]  # its lowercased tokens, to tell new information from old
     yes_no: bool
     bigrams: frozenset[tuple[str, str]]  # adjacent pairs of its terms ("book deal")
     rarest: str | None  # its term of highest IDF
+    as_of: date | None = None  # the day it is asked about, when known
 
     @classmethod
     def of(cls, query: Query, idf: Callable[[str], float]) -> Asked:
@@ -123,13 +132,16 @@ class Asked:
             weights=weights,
             salient=salient,
             figures=figures,
-            years=frozenset(f for f in figures if YEAR_RE.fullmatch(f)),
+            years=frozenset(
+                f for f in figures if YEAR_RE.fullmatch(f) and not _context_year(f).search(text)
+            ),
             counted=frozenset(stem(t) for t in counted_noun(text)),
             core=frozenset(focus - salient),
             words=frozenset(tokens(text)),
             yes_no=is_yes_no(text),
             bigrams=frozenset(_bigrams(terms(text))),
             rarest=max(focus, key=lambda t: (weights[t], t)) if focus else None,
+            as_of=query.as_of,
         )
 
 
@@ -180,6 +192,7 @@ def _row(
     total = sum(w.values()) or 1.0
     own = set(terms(text))
     prev_terms = set(terms(prev.sentence.text)) if prev else set()
+    prev_stems = {stem(t) for t in tokens(prev.sentence.text)} if prev else set()
     passage, passage_tokens, passage_stems = _passage(cand.chunk)
     credit = {
         t: 1.0 if t in own else PREVIOUS_CREDIT if t in prev_terms else PASSAGE_CREDIT
@@ -210,6 +223,7 @@ def _row(
         "new_names": math.log1p(len(new_names)),
         "new_numbers": math.log1p(len(new_figures)),
         "salient_own": _fraction(asked.salient, {stem(t) for t in words}),
+        "salient_near": _fraction(asked.salient, {stem(t) for t in words} | prev_stems),
         "salient_passage": _fraction(asked.salient, passage_stems),
         "figures_missing": float(bool(asked.figures - passage_tokens)),
         "counts_missing": float(bool(asked.counted) and not asked.counted & near),
@@ -218,10 +232,37 @@ def _row(
         "rank": 1.0 / (1 + cand.rank),
         "length": math.log1p(len(words)),
         "opens_reference": float(opens_with_reference(text)),
+        "lead": float(cand.chunk.position == 0 and cand.index == 0),
+        "position": cand.index / max(1, len(cand.chunk.sentences) - 1),
+        **date_features(asked.as_of, cand.chunk.date),
     }
+    row["cov_share"] = row["cov_own"] / row["passage_cov"] if row["passage_cov"] else 0.0
     if asked.yes_no:
         row["predicate"] = _share({t: w[t] for t in asked.core if t in w}, near)
     return row, credit
+
+
+def date_features(as_of: date | None, article_date: str | None) -> dict[str, float]:
+    """``dated``, ``same_week``, ``after_as_of`` and ``age`` of an article for a question
+    asked about ``as_of`` (all 0 when either date is unknown)."""
+    day = _parse_day(article_date) if as_of is not None else None
+    if as_of is None or day is None:
+        return {"dated": 0.0, "same_week": 0.0, "after_as_of": 0.0, "age": 0.0}
+    days = (as_of - day).days
+    return {
+        "dated": 1.0,
+        "same_week": float(0 <= days <= SAME_WEEK_DAYS),
+        "after_as_of": float(days < 0),
+        "age": math.log1p(days) if days >= 0 else 0.0,
+    }
+
+
+@lru_cache(maxsize=1024)
+def _parse_day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 @lru_cache(maxsize=4096)
@@ -230,6 +271,11 @@ def _passage(chunk: Chunk) -> tuple[frozenset[str], frozenset[str], frozenset[st
     every sentence of a retrieved chunk asks for them."""
     toks = tokens(chunk.search_text)
     return frozenset(terms(chunk.search_text)), frozenset(toks), frozenset(stem(t) for t in toks)
+
+
+def passage_stems(chunk: Chunk) -> frozenset[str]:
+    """The stemmed tokens of a chunk's search text (title and date included)."""
+    return _passage(chunk)[2]
 
 
 def _relative(matrix: np.ndarray, chunk_ids: Sequence[str]) -> None:
@@ -262,55 +308,3 @@ def _new_of_type(kind: str | None, names: set[str], figures: set[str], text: str
     if kind == "person":
         return bool(names)
     return True
-
-
-def softmax(scores: np.ndarray) -> np.ndarray:
-    """The selector's scores of one question's candidates as probabilities that sum to 1
-    (a score of ``-inf`` gets 0)."""
-    e = np.exp(scores - scores.max())
-    return e / e.sum()
-
-
-def answer_features(
-    asked: Asked,
-    rows: SentenceRows,
-    scores: np.ndarray,
-    names_unknown: float,
-    names_unretrieved: float,
-) -> np.ndarray:
-    """The row of ``ANSWER_FEATURES`` for the best of the candidates (``scores``: the
-    selector's, ``-inf`` for those ruled out; at least one finite)."""
-    order = np.argsort(-scores, kind="stable")
-    best = int(order[0])
-    second = scores[order[1]] if len(order) > 1 else -np.inf
-    kind = asked.kind or ""
-    return np.array(
-        [
-            float(scores[best]),
-            float(min(scores[best] - second, MAX_GAP)),
-            float(rows.column("cov_own")[best]),
-            float(rows.column("rarest")[best]),
-            float(rows.column("sim")[best]),
-            float(rows.column("typed_new")[best]),
-            names_unknown,
-            names_unretrieved,
-            float(kind in ("number", "duration")),
-            float(kind == "person"),
-            float(kind in ("date", "day", "month", "year")),
-            float(asked.yes_no),
-        ]
-    )
-
-
-def names_missing(
-    asked: Asked, in_corpus: Callable[[str], bool], cands: Sequence[Candidate]
-) -> tuple[float, float]:
-    """Shares of the question's names and figures found in no article / no retrieved passage."""
-    if not asked.salient:
-        return 0.0, 0.0
-    retrieved: set[str] = set()
-    for chunk in {c.chunk.id: c.chunk for c in cands}.values():
-        retrieved.update(_passage(chunk)[2])
-    unknown = sum(not in_corpus(t) for t in asked.salient) / len(asked.salient)
-    unretrieved = len(asked.salient - retrieved) / len(asked.salient)
-    return unknown, unretrieved
