@@ -140,8 +140,8 @@ class Bot:
         """Answer ``question`` from the articles, every sentence cited, or refuse.
 
         ``as_of`` is the day the question is asked about ("who won this week?"), when the
-        caller knows it; articles dated near it weigh more. None (the default) assumes no
-        date, never today's."""
+        caller knows it: the learned selector weighs articles from that week more (the
+        hand-set answerer ignores it). None (the default) assumes no date, never today's."""
         t0 = self._clock()
         query = self._prepare(question, history, as_of)
         return self._finish(self._answer(query), query, t0)

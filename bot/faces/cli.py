@@ -155,8 +155,9 @@ def index(seeds_dir: Path | None, data_dir: Path | None) -> None:
     "--as-of",
     metavar="YYYY-MM-DD",
     default=None,
-    help='The day the question is asked about ("who won this week?"): articles dated '
-    "near it weigh more. Default: no date (never today's).",
+    help='The day the question is asked about ("who won this week?"): the learned selector '
+    "(BOT_SELECTOR=learned) weighs articles from that week more. Default: no date (never "
+    "today's).",
 )
 @click.argument("question")
 def ask(
