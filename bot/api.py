@@ -19,10 +19,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.answer.query import Query, condense, validate_history, validate_question
+from bot.answer.query import (
+    Query,
+    condense,
+    validate_as_of,
+    validate_history,
+    validate_question,
+)
 from bot.components import Components
 from bot.config import Settings
 from bot.errors import BotError, IndexBusyError, InputError
@@ -130,16 +138,22 @@ class Bot:
 
     # --- asking ----------------------------------------------------------------------------
 
-    def ask(self, question: str, history: History | None = None) -> Answer:
-        """Answer ``question`` from the articles, every sentence cited, or refuse."""
+    def ask(
+        self, question: str, history: History | None = None, as_of: date | None = None
+    ) -> Answer:
+        """Answer ``question`` from the articles, every sentence cited, or refuse.
+
+        ``as_of`` is the day the question is asked about ("who won this week?"), when the
+        caller knows it: the learned selector weighs articles from that week more (the
+        hand-set answerer ignores it). None (the default) assumes no date, never today's."""
         t0 = self._clock()
-        query = self._prepare(question, history)
+        query = self._prepare(question, history, as_of)
         if not self.coverage().complete:
             return self._finish(self._answer_while_indexing(query), query, t0)
         return self._finish(self._answer(query), query, t0)
 
     def ask_stream(
-        self, question: str, history: History | None = None
+        self, question: str, history: History | None = None, as_of: date | None = None
     ) -> Iterator[Status | str | Answer]:
         """The answer as it is produced, then the final ``Answer``.
 
@@ -149,15 +163,19 @@ class Bot:
         ever streamed. The final answer's text is the deltas joined, except when a file
         changed under a citation (re-checked from disk) or the model broke off and the
         articles were quoted instead. Bad input raises before anything is yielded.
+        ``as_of`` as in ``ask``.
         """
         t0 = self._clock()
         text = self.validate_question(question)
         messages = validate_history(history)
-        return self._stream(text, messages, t0)
+        day = validate_as_of(as_of)
+        return self._stream(text, messages, day, t0)
 
-    def _stream(self, text: str, messages: History, t0: float) -> Iterator[Status | str | Answer]:
+    def _stream(
+        self, text: str, messages: History, as_of: date | None, t0: float
+    ) -> Iterator[Status | str | Answer]:
         yield Status("retrieving")
-        query = self._standalone(text, messages)
+        query = self._standalone(text, messages, as_of)
         if not self.coverage().complete:  # while indexing: the whole answer, then its text
             final = self._finish(self._answer_while_indexing(query), query, t0)
             yield final.text
@@ -190,10 +208,12 @@ class Bot:
         final.timings["first_text"] = first_text
         yield final
 
-    def _prepare(self, question: str, history: History | None) -> Query:
-        return self._standalone(self.validate_question(question), validate_history(history))
+    def _prepare(self, question: str, history: History | None, as_of: object = None) -> Query:
+        text = self.validate_question(question)
+        messages = validate_history(history)
+        return self._standalone(text, messages, validate_as_of(as_of))
 
-    def _standalone(self, text: str, messages: History) -> Query:
+    def _standalone(self, text: str, messages: History, day: date | None) -> Query:
         """The question made standalone (after bringing the index up to date)."""
         self._keeper.ensure_fresh()
         coverage = self.coverage()
@@ -205,10 +225,10 @@ class Bot:
         answerer = self.components.answerer
         if isinstance(answerer, Condenser) and messages:
             try:
-                return answerer.condense(text, messages)
+                return replace(answerer.condense(text, messages), as_of=day)
             except BotError:
                 pass  # the heuristic rewrite below is always available
-        return condense(text, messages)
+        return replace(condense(text, messages), as_of=day)
 
     def _answer(self, query: Query) -> Answer:
         found = self.components.passages.retrieve(query.standalone, query.parts)

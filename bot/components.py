@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from chromadb.api import ClientAPI
     from llama_index.core.base.embeddings.base import BaseEmbedding
 
-    from bot.answer.extractive import ExtractiveAnswerer
     from bot.index.bm25_cache import Bm25Cache
     from bot.index.ledger import LedgerView
     from bot.index.passages import PassageRetriever
@@ -161,13 +160,16 @@ class Components:
         )
 
     @property
-    def extractive(self) -> ExtractiveAnswerer:
-        """The offline answerer (always available; the LLM path falls back to it)."""
+    def extractive(self) -> Answerer:
+        """The offline answerer (always available; the LLM path falls back to it): hand-set
+        weights, or the learned selector with ``settings.selector == "learned"``."""
 
-        def build() -> ExtractiveAnswerer:
-            from bot.answer.extractive import ExtractiveAnswerer
-
-            return ExtractiveAnswerer(
+        def build() -> Answerer:
+            if self.settings.selector == "learned":
+                from bot.answer.learned import LearnedAnswerer as Offline
+            else:
+                from bot.answer.extractive import ExtractiveAnswerer as Offline
+            return Offline(
                 self.vectors.encode,
                 idf=lambda t: self.bm25.get().idf(t),
                 in_corpus=lambda t: self.bm25.get().document_frequency(t) > 0,

@@ -16,6 +16,9 @@ from bot.errors import ConfigError
 #: Questions longer than this are refused with a clear message (documented in the README).
 MAX_QUESTION_CHARS = 2000
 LLM_MODES = ("auto", "openai", "extractive")
+#: Who picks the sentences of an extractive answer: the hand-set weights, or the selector
+#: learned on RealTime QA (``bot.answer.learned``; opt-in, see the README's model card).
+SELECTORS = ("hand", "learned")
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class Settings:
     llm_fallback: bool = True
     llm_strict: bool = True
     llm_quotes: bool = False  # quote-grounded prompt: each sentence followed by its source's words
+    selector: str = "hand"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "seeds_dir", Path(self.seeds_dir))
@@ -51,6 +55,10 @@ class Settings:
             raise ConfigError("max_question_chars must be positive")
         if self.llm not in LLM_MODES:
             raise ConfigError(f"llm must be one of {', '.join(LLM_MODES)}, got {self.llm!r}")
+        if self.selector not in SELECTORS:
+            raise ConfigError(
+                f"selector must be one of {', '.join(SELECTORS)}, got {self.selector!r}"
+            )
         if self.llm_retries < 0 or self.llm_timeout <= 0:
             raise ConfigError("llm_retries must be >= 0 and llm_timeout > 0")
 
@@ -111,4 +119,5 @@ _ENV: tuple[tuple[str, str, type], ...] = (
     ("llm_fallback", "BOT_LLM_FALLBACK", _bool),
     ("llm_strict", "BOT_LLM_STRICT", _bool),
     ("llm_quotes", "BOT_LLM_QUOTES", _bool),
+    ("selector", "BOT_SELECTOR", str),
 )

@@ -29,6 +29,10 @@ PARTIAL_REFUSAL = "The articles indexed so far don't say."
 
 @dataclass(frozen=True)
 class Citation:
+    """One quoted span. ``date`` is its article's date (``YYYY-MM-DD``) or None: the CLI
+    shows it on every source line, and an answer that quotes conflicting figures puts it
+    before each report ("2024-07-08: … [1]"), newest first."""
+
     n: int
     file: str
     quote: str

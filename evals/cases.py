@@ -13,8 +13,10 @@ Nothing here imports the bot: cases are data about files, not about answers.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +28,15 @@ KINDS = (
     "number",
     "followup",
     "unanswerable",
+    "near_miss",
     "conflict",
     "boilerplate",
     "injection",
 )
 _REQUIRED = ("id", "kind", "question", "gold_facts", "gold_files", "gold_evidence", "must_refuse")
-_OPTIONAL = ("history", "notes", "corpus", "forbidden")
+_OPTIONAL = ("history", "notes", "corpus", "forbidden", "as_of")
 _ROLES = ("user", "assistant")
+_ISO_DATE_RE = re.compile(r"\d{4}-\d\d-\d\d")
 
 
 class CaseError(ValueError):
@@ -67,6 +71,7 @@ class Case:
     notes: str = ""
     corpus: str | None = None
     forbidden: tuple[str, ...] = ()
+    as_of: date | None = None  # the day the question is asked (answers may depend on it)
     source: str = ""  # "path:line", for messages
     case_file: Path | None = field(default=None, compare=False)
 
@@ -83,6 +88,7 @@ class Case:
             "notes": self.notes,
             "corpus": self.corpus,
             "forbidden": list(self.forbidden),
+            "as_of": self.as_of.isoformat() if self.as_of else None,
             "source": self.source,
         }
 
@@ -225,6 +231,14 @@ def parse_case(row: object, where: str = "<case>", case_file: Path | None = None
     forbidden = row.get("forbidden", [])
     if not _is_str_list(forbidden) or any(not f.strip() for f in forbidden):
         raise fail("forbidden must be a list of non-empty strings")
+    as_of = row.get("as_of")
+    if as_of is not None:
+        if not isinstance(as_of, str) or not _ISO_DATE_RE.fullmatch(as_of):
+            raise fail("as_of must be a date written YYYY-MM-DD")
+        try:
+            as_of = date.fromisoformat(as_of)
+        except ValueError:
+            raise fail(f"as_of {as_of!r} is not a calendar date") from None
 
     return Case(
         id=cid,
@@ -238,6 +252,7 @@ def parse_case(row: object, where: str = "<case>", case_file: Path | None = None
         notes=notes,
         corpus=corpus,
         forbidden=tuple(forbidden),
+        as_of=as_of,
         source=source,
         case_file=case_file,
     )

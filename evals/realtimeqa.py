@@ -8,24 +8,28 @@ for one split (train = 2020-2022, dev = 2023, test = 2024), writes under ``--out
   ``date YYYY-MM-DD`` (the question's week, read by the bot's cleaner as the article's
   date), a blank line and the passage. Minus the passages removed for unanswerable cases.
 * ``cases/rtqa-<split>.jsonl``: ``single`` cases for questions whose answer occurs in their
-  evidence, and ``unanswerable`` cases: the same kind of questions asked after their
-  evidence was removed from the corpus, used only when the answer then occurs in no file.
+  evidence, and two kinds the corpus cannot answer, used only when the answer then occurs
+  in no file: ``unanswerable`` (the question's evidence passage was removed: the corpus
+  holds only look-alike stories from other weeks) and ``near_miss`` (``--near-miss``: the
+  sentences holding the answer were cut from the passage and the rest kept, an on-topic
+  passage without the asked fact). Each case carries the question's date as ``as_of``
+  (it is part of the dataset, not a label; ``--no-as-of`` leaves it out).
 
 Answer matching uses the judge's ``normalise`` (NFKC, case-folded, straight quotes and
 dashes, single spaces, no thousands separators). An answer "occurs in its evidence" when it
 starts at a word boundary there ("Russia" counts in "Russian", "US" does not count in
-"bus"); for the unanswerable check any occurrence at all disqualifies. Answers under
+"bus"); for the unanswerable checks any occurrence at all disqualifies. Answers under
 ``MIN_ANSWER_CHARS`` characters ("24", "US", "X") are skipped: the judge's substring test
 would pass almost any answer for them ("24" is in "2024").
 
-Statements printed by the quiz are turned into questions by ``as_question`` (general rules
-only; the original goes into ``notes``). Samples (``--answerable``, ``--unanswerable``) are a
-seeded shuffle of the eligible questions, so the same arguments give the same cases.
+Statements printed by the quiz are turned into questions by ``evals.quiz.as_question``
+(general rules only; the original goes into ``notes``). Samples (``--answerable``,
+``--unanswerable``, ``--near-miss``) are a seeded shuffle of the eligible questions, so the
+same arguments give the same cases.
 
 It does not: invent titles or article text, judge paraphrased answers (a question whose
 answer is only paraphrased in its evidence is skipped), or prove that an unanswerable
-question has no paraphrased answer left in the corpus. Imports nothing from ``bot``.
-"""
+question has no paraphrased answer left in the corpus. Imports nothing from ``bot``."""
 
 from __future__ import annotations
 
@@ -40,6 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from evals.quiz import as_question
 from evals.text import normalise
 
 #: The splits, by the year of the question's date. Tune nothing on ``test``.
@@ -50,20 +55,6 @@ DEFAULT_SEED = 0
 
 _QUOTE_PAIRS = {"“": "”", '"': '"', "‘": "’", "'": "'"}
 _ABBREVIATIONS = set("Mr Mrs Ms Dr St Jr Sr No Gov Sen Rep Gen Lt Col Capt Mt Prof Rev vs".split())
-_TIME_WORDS = set(
-    "week weekend year month morning afternoon evening night summer spring fall autumn "
-    "winter season time past century decade term session".split()
-)
-_NOT_NOUNS = set(
-    "is was are were has have had will would could can may might means one that".split()
-)
-_THIS_RE = re.compile(r"\b(this|these)\s+([\w’'-]+)", re.IGNORECASE)
-_BLANK_RE = re.compile(r"_{2,}")
-_SENTENCE_END_RE = re.compile(r"(?:\.\.\.|[.!…:])(?=[\"”’)]*(?:\s+[\"“‘(]?[A-Z]|\s*$))")
-# a wh-word asking (not ", which …" opening a relative clause), or a true-or-false item
-_WH_RE = re.compile(
-    r"(?<!, )\b(?:who|whom|whose|what|which|when|where|why|how)\b|^true or false\b", re.I
-)
 _SPLIT_RE = re.compile(r"[.!?…]+[\"”’)\]]*\s+(?=[\"“‘(]?[A-Z])")
 
 
@@ -98,7 +89,8 @@ class Build:
         why = ", ".join(f"{n} {reason}" for reason, n in sorted(self.skipped.items())) or "none"
         return (
             f"rtqa-{self.split}: {len(self.files)} files ({len(self.removed)} removed), "
-            f"{kinds['single']} answerable, {kinds['unanswerable']} unanswerable; "
+            f"{kinds['single']} answerable, {kinds['unanswerable']} unanswerable, "
+            f"{kinds['near_miss']} near-miss; "
             f"skipped: {why}"
         )
 
@@ -157,47 +149,6 @@ def sentences(text: str) -> list[str]:
     return [s for s in out if s]
 
 
-def as_question(text: str) -> str:
-    """A quiz item as a user would ask it (HTML tags stripped). The first rule that applies:
-
-    1. it already holds a "?": unchanged;
-    2. blanks (``____``) become "what", and it ends with "?";
-    3. it trails off ("…", "...", ":"): " what?" is appended ("?" after a wh-word);
-    4. the first "this/these NOUN" (not "this week", "this is") with no wh-word before it
-       becomes "which NOUN", and that sentence ends with "?";
-    5. it holds a wh-word (which, who, how, …) or starts "True or false": it ends with "?";
-    6. no end punctuation ("…a new trial citing"): " what?" is appended; else unchanged.
-    """
-    text = " ".join(re.sub(r"<[^>]+>", "", text).split())
-    if "?" in text:
-        return text
-    if _BLANK_RE.search(text):
-        return _end_with_question_mark(_BLANK_RE.sub("what", text))
-    stripped = re.sub(r"\s*(?:…|\.\.\.|:)[.…]*$", "", text)
-    if stripped != text:
-        last = stripped.split()[-1] if stripped else ""
-        return stripped + ("?" if _WH_RE.fullmatch(last) else " what?")
-    for m in _THIS_RE.finditer(text):
-        noun = re.sub(r"[’']s$", "", m.group(2)).lower()
-        if noun in _TIME_WORDS or noun in _NOT_NOUNS:
-            continue
-        if _WH_RE.search(text[: m.start()]):
-            break  # "in which country … ‘this man…’": already a question
-        which = "Which" if m.group(1)[0].isupper() else "which"
-        text = text[: m.start(1)] + which + text[m.end(1) :]
-        end = _SENTENCE_END_RE.search(text, m.end())
-        if end is None:
-            return _end_with_question_mark(text)
-        return text[: end.start()] + "?" + text[end.end() :]
-    if _WH_RE.search(text):
-        return _end_with_question_mark(text)
-    return f"{text} what?" if text and text[-1].isalnum() else text
-
-
-def _end_with_question_mark(text: str) -> str:
-    return re.sub(r"[.!…:]*$", "", text.rstrip()) + "?"
-
-
 def passages(questions: Sequence[Question]) -> tuple[dict[str, str], dict[str, str]]:
     """Distinct evidence texts -> (file name -> content, question id -> file name).
 
@@ -229,19 +180,51 @@ def build(
     answerable: int | None = None,
     unanswerable: int = DEFAULT_UNANSWERABLE,
     seed: int = DEFAULT_SEED,
+    near_miss: int = 0,
+    as_of: bool = True,
 ) -> Build:
     """One split's corpus and cases (no I/O). See the module docstring for the rules.
 
-    Unanswerable selection: walk the eligible questions in a seeded shuffle and take the
-    first ``unanswerable`` whose passage no other question uses and whose answer occurs
-    (anywhere, in any form) in no other file of the split; their passages are removed.
-    Answerable cases are the first ``answerable`` (all when None) of the rest, same order.
+    Walk the eligible questions in a seeded shuffle. Unanswerable: the first
+    ``unanswerable`` whose passage no other question uses and whose answer occurs
+    (anywhere, in any form) in no other file; their passages are removed. Near misses: of
+    the rest, the first ``near_miss`` (same conditions) whose passage keeps at least one
+    sentence once every sentence holding the answer is cut (``trimmed``); the passage is
+    replaced by what is left. Answerable: the first ``answerable`` (all when None) of the
+    rest, same order. ``as_of`` writes each question's date into its case.
     """
     if split not in SPLITS:
         raise ValueError(f"unknown split {split!r}; one of {', '.join(SPLITS)}")
     qs = sorted((q for q in questions if split_of(q.date) == split), key=lambda q: q.key)
     files, file_of = passages(qs)
     skipped: Counter[str] = Counter()
+    order = _eligible(qs, skipped)
+    random.Random(f"rtqa:{split}:{seed}").shuffle(order)
+    pick = _Picker(files, file_of, skipped)
+    chosen = pick.take(order, unanswerable, "unanswerable candidate", lambda q: "")
+    rest = [q for q in order if q not in chosen]
+    missed = pick.take(rest, near_miss, "near-miss candidate", pick.trimmed)
+    rest = [q for q in rest if q not in missed]
+    removed = sorted(file_of[q.id] for q in chosen)
+    for name in removed:
+        del files[name]
+    for q in missed:
+        files[file_of[q.id]] = f"date {q.date}\n\n{pick.trimmed(q)}\n"
+    picked = rest if answerable is None else rest[:answerable]
+    if len(picked) < len(rest):
+        skipped["answerable not sampled"] += len(rest) - len(picked)
+
+    kind = {q.id: "unanswerable" for q in chosen} | {q.id: "near_miss" for q in missed}
+    cases = [
+        _case(q, split, file_of[q.id], files.get(file_of[q.id]), kind.get(q.id), as_of)
+        for q in sorted([*picked, *chosen, *missed], key=lambda q: q.key)
+    ]
+    _check(cases, files, {f"rtqa-{q.id}": q for q in [*chosen, *missed]})
+    return Build(split, files, cases, skipped, removed)
+
+
+def _eligible(qs: Sequence[Question], skipped: Counter[str]) -> list[Question]:
+    """Questions whose (long enough) answer occurs in their evidence."""
     eligible = []
     for q in qs:
         answer = clean_answer(q.answer)
@@ -251,57 +234,72 @@ def build(
             skipped["answer not in evidence"] += 1
         else:
             eligible.append(q)
+    return eligible
 
-    order = list(eligible)
-    random.Random(f"rtqa:{split}:{seed}").shuffle(order)
-    uses = Counter(file_of.values())
-    norm_files = {name: normalise(text) for name, text in files.items()}
-    chosen: list[Question] = []
-    for q in order:
-        if len(chosen) == unanswerable:
-            break
-        own = file_of[q.id]
+
+class _Picker:
+    """Which questions can be made unanswerable: their passage is theirs alone and their
+    answer occurs in no other file (of the corpus before anything was removed or cut)."""
+
+    def __init__(self, files: dict[str, str], file_of: dict[str, str], skipped: Counter[str]):
+        self.file_of, self.skipped = file_of, skipped
+        self.uses = Counter(file_of.values())
+        self.norm = {name: normalise(text) for name, text in files.items()}
+        self.evidence = {name: text.partition("\n\n")[2].strip() for name, text in files.items()}
+
+    def take(self, order: Sequence[Question], n: int, label: str, cut) -> list[Question]:
+        """The first ``n`` of ``order`` that qualify; ``cut(q)`` is None when it does not."""
+        out: list[Question] = []
+        for q in order:
+            if len(out) == n:
+                break
+            own = self.file_of[q.id]
+            answer = normalise(clean_answer(q.answer))
+            if self.uses[own] > 1:
+                self.skipped[f"{label}: passage shared"] += 1
+            elif any(answer in t for name, t in self.norm.items() if name != own):
+                self.skipped[f"{label}: answer in another file"] += 1
+            elif cut(q) is None:
+                self.skipped[f"{label}: no sentence left without the answer"] += 1
+            else:
+                out.append(q)
+        return out
+
+    def trimmed(self, q: Question) -> str | None:
+        """The passage without the sentences holding the answer (in any form), or None when
+        nothing would be left or the answer would still occur."""
         answer = normalise(clean_answer(q.answer))
-        if uses[own] > 1:
-            skipped["unanswerable candidate: passage shared"] += 1
-        elif any(answer in t for name, t in norm_files.items() if name != own):
-            skipped["unanswerable candidate: answer in another file"] += 1
-        else:
-            chosen.append(q)
-    removed = sorted(file_of[q.id] for q in chosen)
-    for name in removed:
-        del files[name]
-    rest = [q for q in order if q not in chosen]
-    picked = rest if answerable is None else rest[:answerable]
-    if len(picked) < len(rest):
-        skipped["answerable not sampled"] += len(rest) - len(picked)
-
-    gone = {q.id for q in chosen}
-    cases = [
-        _case(q, split, file_of[q.id], None if q.id in gone else files[file_of[q.id]])
-        for q in sorted([*picked, *chosen], key=lambda q: q.key)
-    ]
-    _check(cases, files, {f"rtqa-{q.id}": q for q in chosen})
-    return Build(split, files, cases, skipped, removed)
+        kept = [
+            s for s in sentences(self.evidence[self.file_of[q.id]]) if answer not in normalise(s)
+        ]
+        text = " ".join(kept)
+        return text if kept and answer not in normalise(text) else None
 
 
-def _case(q: Question, split: str, name: str, content: str | None) -> dict[str, Any]:
-    """An answerable ``single`` case, or (``content`` None: its file was removed) an
-    ``unanswerable`` one; the notes hold the id, date, source and the printed wording."""
+def _case(
+    q: Question, split: str, name: str, content: str | None, kind: str | None, as_of: bool
+) -> dict[str, Any]:
+    """An answerable ``single`` case, or an ``unanswerable`` one (its file was removed) or a
+    ``near_miss`` (the sentences holding its answer were cut from its file); the notes hold
+    the id, date, source and the printed wording."""
     answer = clean_answer(q.answer)
     asked = as_question(q.question)
     notes = f"RealTime QA {q.id}, {q.date}, {q.source}"
     notes += "" if asked == q.question else f"; printed as: {q.question}"
     case: dict[str, Any] = {"id": f"rtqa-{q.id}", "question": asked, "corpus": f"rtqa-{split}"}
-    if content is None:
-        case.update(kind="unanswerable", gold_facts=[], gold_files=[], gold_evidence=[])
-        notes += f"; evidence {name} removed, answer {answer!r} is in no remaining file"
+    if as_of:
+        case["as_of"] = q.date
+    if kind is not None:
+        case.update(kind=kind, gold_facts=[], gold_files=[], gold_evidence=[])
+        how = "removed" if kind == "unanswerable" else "cut to the sentences without the answer"
+        notes += f"; evidence {name} {how}, answer {answer!r} is in no remaining file"
     else:
+        assert content is not None
         quote = evidence_quote(content, answer, q.evidence)
         case.update(kind="single", gold_facts=[[answer]], gold_files=[name])
         case["gold_evidence"] = [{"file": name, "quote": quote}]
         notes += f"; answer: {answer}"
-    return {**case, "must_refuse": content is None, "notes": notes}
+    return {**case, "must_refuse": kind is not None, "notes": notes}
 
 
 def _check(cases: list[dict[str, Any]], files: dict[str, str], gone: dict[str, Question]) -> None:
@@ -338,12 +336,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="writes corpora/ and cases/ here")
     parser.add_argument("--answerable", type=int, default=None, help="sample size (default all)")
     parser.add_argument("--unanswerable", type=int, default=DEFAULT_UNANSWERABLE)
+    parser.add_argument("--near-miss", type=int, default=0, help="near-miss cases (default 0)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument(
+        "--no-as-of", action="store_true", help="leave the question's date out of the cases"
+    )
     args = parser.parse_args(argv)
-    if (args.answerable is not None and args.answerable < 0) or args.unanswerable < 0:
+    sizes = (args.answerable or 0, args.unanswerable, args.near_miss)
+    if min(sizes) < 0:
         parser.error("sample sizes must be >= 0")
     result = build(
-        load_questions(args.data), args.split, args.answerable, args.unanswerable, args.seed
+        load_questions(args.data),
+        args.split,
+        args.answerable,
+        args.unanswerable,
+        args.seed,
+        near_miss=args.near_miss,
+        as_of=not args.no_as_of,
     )
     write(result, args.out)
     print(result.summary())

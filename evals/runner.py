@@ -3,7 +3,7 @@
 ``run(EvalConfig)`` loads and validates the cases, locates every gold span (failing fast
 on a bad label), then for each corpus builds one ``Bot(settings=Settings(...))`` with its
 own data dir (and Chroma collection) under the output folder, calls ``index()`` and then
-``ask(question, history)`` per case, timing each call. Cases without ``corpus`` run
+``ask(question, history, as_of)`` per case, timing each call. Cases without ``corpus`` run
 against the seeds dir; ``"corpus": name`` runs against ``<corpora>/<name>/``.
 
 The bot is touched only through ``Bot``, ``Settings`` and the returned ``Answer`` data;
@@ -161,7 +161,8 @@ def run(
             answer, error = None, None
             t0 = time.perf_counter()
             try:
-                answer = bot.ask(case.question, history=[dict(m) for m in case.history])
+                history = [dict(m) for m in case.history]
+                answer = bot.ask(case.question, history=history, as_of=case.as_of)
             except Exception as exc:  # recorded as the case's failure; the run goes on
                 error = f"{type(exc).__name__}: {exc}"
                 errors.append(error)
@@ -242,6 +243,7 @@ def grade(
         "kind": case.kind,
         "question": case.question,
         "history": [dict(m) for m in case.history],
+        "as_of": case.as_of.isoformat() if case.as_of else None,
         "must_refuse": case.must_refuse,
         "notes": case.notes,
         "gold_facts": [list(g) for g in case.gold_facts],

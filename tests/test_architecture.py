@@ -59,6 +59,10 @@ RULES = {
         ("bot/**/*.py",),
         ("evals", "bench", "tests", "conftest"),
     ),
+    "the learned selector runs without its training libraries": (
+        ("bot/**/*.py",),
+        ("sklearn", "scipy", "torch"),
+    ),
     "the eval judge imports nothing from bot": (
         ("evals/judge.py", "evals/text.py", "evals/cases.py", "evals/metrics.py"),
         ("bot",),

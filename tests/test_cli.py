@@ -41,6 +41,13 @@ def test_index_then_ask_human_and_json(workdir):
     assert raw[c["start"] : c["end"]] == c["quote"]
 
 
+def test_as_of_is_passed_as_a_day(workdir):
+    question = "How many North Korean workers were dispatched to Donbas?"
+    result = run_cli("ask", "--json", "--as-of", "2025-03-28", question, cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["citations"]
+
+
 def test_refusal_is_a_success(workdir):
     result = run_cli("ask", "What is the capital of France?", cwd=workdir)
     assert result.returncode == 0
@@ -55,6 +62,8 @@ def test_refusal_is_a_success(workdir):
         (["ask", "x" * 5000], "the limit is 2,000"),
         (["ask", "--seeds", "no-such-dir", "What happened?"], "seeds dir not found"),
         (["index", "--seeds", "no-such-dir"], "seeds dir not found"),
+        (["ask", "--as-of", "2025-02-30", "Who won?"], "--as-of '2025-02-30' is not a date"),
+        (["ask", "--as-of", "last week", "Who won?"], "written YYYY-MM-DD"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(workdir, args, message):

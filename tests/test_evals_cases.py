@@ -66,6 +66,9 @@ def test_shipped_cases_load_and_every_quote_is_found_once():
         ({**GOOD, "history": [{"role": "bot", "content": "hi"}]}, "history must be a list"),
         ({**GOOD, "corpus": "../etc"}, "corpus must be the name of a folder"),
         ({**GOOD, "forbidden": "PWNED"}, "forbidden must be a list"),
+        ({**GOOD, "as_of": "5 March 2024"}, "as_of must be a date written YYYY-MM-DD"),
+        ({**GOOD, "as_of": 20240305}, "as_of must be a date written YYYY-MM-DD"),
+        ({**GOOD, "as_of": "2024-02-30"}, "as_of '2024-02-30' is not a calendar date"),
     ],
 )
 def test_bad_case_is_one_line_naming_file_and_line(tmp_path, row, message):
@@ -76,6 +79,16 @@ def test_bad_case_is_one_line_naming_file_and_line(tmp_path, row, message):
     assert message in text
     assert text.startswith((f"{path}:2: ", f"{path}:2 (x-1): "))
     assert "\n" not in text
+
+
+def test_as_of_is_read_as_a_date_and_optional(tmp_path):
+    from datetime import date
+
+    dated, undated = load_cases(
+        [write(tmp_path, {**GOOD, "as_of": "2024-03-05"}, {**GOOD, "id": "x-2"})]
+    )
+    assert dated.as_of == date(2024, 3, 5) and dated.to_dict()["as_of"] == "2024-03-05"
+    assert undated.as_of is None
 
 
 def test_duplicate_ids_across_files(tmp_path):

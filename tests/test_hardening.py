@@ -37,6 +37,21 @@ def test_bad_questions_are_input_errors(seeds_bot, question, error):
         seeds_bot.ask(question)
 
 
+@pytest.mark.parametrize("as_of", ["2025-03-28", 20250328, object()])
+def test_as_of_must_be_a_date(seeds_bot, as_of):
+    with pytest.raises(InputError, match=r"as_of must be a datetime\.date"):
+        seeds_bot.ask("Who is Moscow's ambassador to Pyongyang?", as_of=as_of)
+
+
+def test_as_of_accepts_a_date_or_a_datetime(seeds_bot):
+    from datetime import date, datetime
+
+    question = "Who is Moscow's ambassador to Pyongyang?"
+    for as_of in (date(2025, 3, 28), datetime(2025, 3, 28, 12, 0)):
+        answer = seeds_bot.ask(question, as_of=as_of)
+        assert "Matsegora" in answer.text, answer.reason
+
+
 def test_control_characters_and_mixed_scripts_are_answered_or_refused(seeds_bot):
     answer = seeds_bot.ask("How many\x00 North Korean\x1b workers were dispatched to Donbas?")
     assert not answer.refused and "150" in answer.text

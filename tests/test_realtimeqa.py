@@ -174,6 +174,46 @@ def test_a_shared_passage_is_never_removed(tmp_path):
     assert got.skipped["unanswerable candidate: passage shared"] == 2
 
 
+def test_a_near_miss_keeps_its_passage_without_the_sentences_holding_the_answer(tmp_path):
+    rows = dev_rows(12)
+    rows[3]["evidence"] = "The festival number 3 was held in Quorvath003."  # nothing left
+    got = build(tmp_path, rows, unanswerable=2, near_miss=4)
+    kinds = [c["kind"] for c in got.cases]
+    assert kinds.count("unanswerable") == 2 and kinds.count("near_miss") == 4
+    assert kinds.count("single") == 12 - 2 - 4
+    assert "rtqa-20230106_3" not in {c["id"] for c in got.cases if c["kind"] == "near_miss"}
+    for c in got.cases:
+        qid = c["id"].removeprefix("rtqa-")
+        answer = f"quorvath{int(qid.split('_')[1]):03d}"
+        everything = " ".join(got.files.values()).lower()
+        if c["kind"] == "near_miss":
+            assert c["must_refuse"] and c["gold_facts"] == c["gold_evidence"] == []
+            kept = got.files[f"{qid}.txt"]  # the file stays, on topic, without the answer
+            assert kept == "date 2023-01-05\n\nCrowds gathered early. Organisers were pleased.\n"
+            assert answer not in everything
+        elif c["kind"] == "single":
+            assert c["gold_evidence"][0]["quote"] in got.files[c["gold_files"][0]]
+    three = next(c for c in got.cases if c["id"] == "rtqa-20230106_3")
+    assert three["kind"] in ("single", "unanswerable")  # answerable, or removed whole
+    # the evidence-removed sample is the same with or without near misses
+    assert build(tmp_path, rows, unanswerable=2).removed == got.removed
+
+
+def test_a_passage_holding_the_answer_in_every_sentence_is_no_near_miss(tmp_path):
+    rows = dev_rows(2)
+    rows[0]["evidence"] = "The festival number 0 was held in Quorvath000. Quorvath000 is small."
+    got = build(tmp_path, rows, unanswerable=0, near_miss=5)
+    assert [c["id"] for c in got.cases if c["must_refuse"]] == ["rtqa-20230106_1"]
+    assert got.skipped["near-miss candidate: no sentence left without the answer"] == 1
+
+
+def test_cases_carry_the_questions_date_as_of_unless_asked_not_to(tmp_path):
+    dated = build(tmp_path, dev_rows(3), unanswerable=1, near_miss=1)
+    assert {c["as_of"] for c in dated.cases} == {"2023-01-05"}
+    undated = build(tmp_path, dev_rows(3), unanswerable=1, near_miss=1, as_of=False)
+    assert all("as_of" not in c for c in undated.cases)
+
+
 def test_samples_are_seeded_and_sized(tmp_path):
     rows = dev_rows(30)
     a = build(tmp_path, rows, answerable=8, unanswerable=4, seed=1)
@@ -262,6 +302,7 @@ def test_cli_output_loads_as_cases_with_gold_spans(tmp_path, capsys):
     assert line.startswith("rtqa-dev: 9 files (3 removed), 9 answerable, 3 unanswerable")
     cases = load_cases([out / "cases" / "rtqa-dev.jsonl"])
     assert len(cases) == 12
+    assert {c.as_of.isoformat() for c in cases} == {"2023-01-05"}
     corpus = out / "corpora" / "rtqa-dev"
     assert len(list(corpus.glob("*.txt"))) == 9
     for case in cases:
@@ -273,3 +314,8 @@ def test_cli_output_loads_as_cases_with_gold_spans(tmp_path, capsys):
     assert rtqa.main([*args[:-1], "5"]) == 0
     assert len(list(corpus.glob("*.txt"))) == 7
     load_cases([out / "cases" / "rtqa-dev.jsonl"])
+    assert rtqa.main([*args, "--near-miss", "2", "--no-as-of"]) == 0
+    assert "9 answerable, 3 unanswerable, 2 near-miss" not in capsys.readouterr().out
+    cases = load_cases([out / "cases" / "rtqa-dev.jsonl"])
+    assert [c.kind for c in cases].count("near_miss") == 2
+    assert all(c.as_of is None for c in cases)

@@ -15,8 +15,9 @@ The best one to three sentences that clear the calibrated thresholds become the 
 each a verbatim quote followed by its ``[n]``: runners-up close to the best, or covering a
 part of the question the others leave open. Near-duplicates are skipped; for figure
 questions, sentences from other files with other figures get a wider margin so conflicting
-reports stay visible. A sentence that leans on the one before it ("…for this purpose")
-brings it along, and one followed by "These include…" keeps its continuation.
+reports stay visible (newest article first, each with its date: ``bot.answer.compose``).
+A sentence that leans on the one before it ("…for this purpose") brings it along, and
+one followed by "These include…" keeps its continuation.
 When the evidence is too weak, or a name or figure the question hinges on appears in no
 article at all, it refuses. It never sees where chunks are stored.
 """
@@ -29,16 +30,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.answer.candidates import Candidate, Scored, candidates_of, years_of
+from bot.answer.compose import MAX_QUOTES, adds_figure, compose, near_duplicate, with_context
 from bot.answer.query import Query
 from bot.answer.question import answer_type, counted_noun, fits_type, salient_terms
 from bot.ingest.chunking import Chunk
-from bot.text.discourse import opens_with_reference
 from bot.text.lexicon import YEAR_RE
-from bot.text.terms import numbers, stem, terms, tokens
+from bot.text.terms import stem, terms, tokens
 from bot.types import Answer
 
 Encode = Callable[[Sequence[str]], np.ndarray]
-MAX_QUOTES = 4
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,9 @@ class ExtractiveParams:
 
     Where the values come from: set by hand, stop by stop, on the five seed articles and
     the cases of ``evals/cases`` (see the git history of ``bot/extractive.py``); they have
-    not been fitted on held-out data, which is why the learned selector replaces them.
+    not been fitted on held-out data. ``bot.answer.learned`` is the fitted alternative
+    (``BOT_SELECTOR=learned``); it stays opt-in until it also holds on articles (README,
+    "The learned selector").
     """
 
     max_sentences: int = 3  # best sentences quoted at most (each may bring a neighbour)
@@ -122,7 +124,10 @@ class ExtractiveAnswerer:
             reason = "; ".join(r for r in reasons if r)
         if not chosen:
             return Answer.refusal(query.text, reason, **kw)
-        return _compose(query, _with_context(chosen, answer_type(query.text)), **kw)
+        quotes = with_context(
+            [s.candidate for s in chosen], [s.leans_back for s in chosen], answer_type(query.text)
+        )
+        return compose(query, quotes, **kw)
 
     def _answer_part(
         self, query: Query, cands: list[Candidate], vectors: np.ndarray, max_sentences: int
@@ -234,14 +239,18 @@ class ExtractiveAnswerer:
             if len(chosen) >= max_sentences:
                 break
             if s.score < p.min_score or any(
-                _near_duplicate(s, c, p.near_duplicate) for c in chosen
+                near_duplicate(s.candidate, c.candidate, p.near_duplicate) for c in chosen
             ):
                 continue
             files = {c.candidate.chunk.file for c in chosen}
             other_report = figure_answer and s.candidate.chunk.file not in files
             margin = p.margin * (p.other_report_margin if other_report else 1.0)
             close = s.score >= best.score - margin and s.coverage >= p.min_coverage
-            if close and figure_answer and not _adds_figure(s, chosen):
+            if (
+                close
+                and figure_answer
+                and not adds_figure(s.candidate, [c.candidate for c in chosen])
+            ):
                 close = False
             gain = (
                 sum(
@@ -255,45 +264,3 @@ class ExtractiveAnswerer:
                 for t, m in s.matched.items():
                     covered[t] = max(covered.get(t, 0.0), m)
         return chosen
-
-
-def _near_duplicate(a: Scored, b: Scored, threshold: float) -> bool:
-    ta, tb = set(terms(a.candidate.sentence.text)), set(terms(b.candidate.sentence.text))
-    return bool(ta and tb) and len(ta & tb) / len(ta | tb) >= threshold
-
-
-def _adds_figure(s: Scored, chosen: list[Scored]) -> bool:
-    """A figure sentence earns its place with a figure not already given."""
-    given = set().union(*(numbers(c.candidate.sentence.text) for c in chosen))
-    return bool(numbers(s.candidate.sentence.text) - given)
-
-
-def _with_context(chosen: list[Scored], kind: str | None) -> list[Candidate]:
-    """Chosen sentences in rank order, each with the sentence it leans on and a
-    "These include…" continuation, in document order; at most ``MAX_QUOTES``."""
-    out: list[Candidate] = []
-    taken: set[tuple[str, int]] = set()
-    for s in chosen:
-        block = []
-        prev = s.candidate.neighbour(-1) if s.leans_back else None
-        nxt = s.candidate.neighbour(1)
-        if prev is not None:
-            block.append(prev)
-        block.append(s.candidate)
-        if (
-            nxt is not None
-            and opens_with_reference(nxt.sentence.text)
-            and fits_type(kind, nxt.sentence.text)
-        ):
-            block.append(nxt)
-        for cand in block:
-            if cand.key not in taken and len(out) < MAX_QUOTES:
-                taken.add(cand.key)
-                out.append(cand)
-    return out
-
-
-def _compose(query: Query, quotes: list[Candidate], **kw: str) -> Answer:
-    citations = [cand.chunk.cite(cand.sentence, n) for n, cand in enumerate(quotes, start=1)]
-    text = " ".join(f"{' '.join(c.quote.split())} [{c.n}]" for c in citations)
-    return Answer(question=query.text, text=text, refused=False, citations=citations, **kw)

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from bot.errors import InputError
 from bot.text.lexicon import YEAR
@@ -42,6 +43,7 @@ class Query:
     text: str  # what the user asked
     standalone: str  # what retrieval searches for
     context: str = ""  # the earlier question borrowed for a follow-up, if any
+    as_of: date | None = None  # the day it is asked about ("this week"), when the caller knows
 
     @property
     def parts(self) -> list[str]:
@@ -108,6 +110,18 @@ def validate_question(question: object, limit: int) -> str:
     if len(text) > limit:
         raise InputError(f"the question is {len(text):,} characters long; the limit is {limit:,}")
     return text
+
+
+def validate_as_of(as_of: object) -> date | None:
+    """``as_of`` as a ``datetime.date`` (a ``datetime`` gives its day), or an ``InputError``.
+    None stays None: the bot never assumes "today" (an archive read later would look stale)."""
+    if as_of is None:
+        return None
+    if isinstance(as_of, datetime):
+        return as_of.date()
+    if not isinstance(as_of, date):
+        raise InputError("as_of must be a datetime.date (the day the question is asked)")
+    return as_of
 
 
 def validate_history(history: object) -> list[dict[str, str]]:

@@ -3,7 +3,8 @@
 ``answer_type`` reads the leading interrogative ("how many" -> ``number``, "when" ->
 ``date``, "who" -> ``person``…); ``fits_type`` says whether a sentence holds an answer of
 that type; ``salient_terms`` are the names and figures a question hinges on;
-``counted_noun`` is what a "how many" question counts. Dates and number words come from
+``counted_noun`` is what a "how many" question counts; ``is_yes_no`` tells a question
+answered yes or no. Dates and number words come from
 ``bot.text.lexicon``. Text in, facts out: nothing here scores or selects sentences.
 """
 
@@ -105,6 +106,19 @@ def fits_type(kind: str | None, text: str) -> bool:
     if kind == "person":
         return bool(_NAME_RE.search(text[1:]))
     return True
+
+
+_YES_NO_RE = re.compile(
+    r"^\W*(?:(?:and|but|so)\s+)?(?:is|are|was|were|do|does|did|has|have|had|can|could|will"
+    r"|would|should)\b(?!.*\bor\b)",
+    re.I,
+)
+
+
+def is_yes_no(question: str) -> bool:
+    """A question answered yes or no ("Did North Korea accept money…?"), not a choice
+    between named options ("Did it go up or down…?")."""
+    return bool(_YES_NO_RE.match(question))
 
 
 def salient_terms(question: str) -> list[str]:

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from bot.errors import BotError
+from bot.errors import BotError, InputError
+from bot.faces.text import quoted
 
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
@@ -149,6 +152,14 @@ def index(seeds_dir: Path | None, data_dir: Path | None) -> None:
     is_flag=True,
     help="If the LLM is unreachable, fail instead of answering with quotes.",
 )
+@click.option(
+    "--as-of",
+    metavar="YYYY-MM-DD",
+    default=None,
+    help='The day the question is asked about ("who won this week?"): the learned selector '
+    "(BOT_SELECTOR=learned) weighs articles from that week more. Default: no date (never "
+    "today's).",
+)
 @click.argument("question")
 def ask(
     seeds_dir: Path | None,
@@ -156,6 +167,7 @@ def ask(
     as_json: bool,
     llm: str | None,
     no_fallback: bool,
+    as_of: str | None,
     question: str,
 ) -> None:
     """Answer QUESTION from the articles, citing the passages.
@@ -171,18 +183,30 @@ def ask(
     """
     bot = _make_bot(seeds_dir, data_dir, llm=llm, llm_fallback=False if no_fallback else None)
     bot.validate_question(question)  # fail fast, before any model loads
+    day = _day(as_of)
     _index_first(bot)
     if as_json:
-        answer = bot.ask(question)
+        answer = bot.ask(question, as_of=day)
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return
-    answer = _stream(bot, question)
+    answer = _stream(bot, question, day)
     if answer.citations:
         click.echo("\nSources:")
         for c in answer.citations:
-            date = f", {c.date}" if c.date else ""
-            click.echo(f"  [{c.n}] {c.file}, line {c.line}{date}")
-            click.echo(f"      “{' '.join(c.quote.split())}”")
+            click.echo(f"  [{c.n}] {c.file}, line {c.line}, {c.date or 'undated'}")
+            click.echo(f"      {quoted(c.quote)}")
+
+
+def _day(text: str | None) -> date | None:
+    """``--as-of`` as a date, or an ``InputError`` (one line, exit status 2)."""
+    if text is None:
+        return None
+    try:
+        if re.fullmatch(r"\d{4}-\d\d-\d\d", text.strip()):
+            return date.fromisoformat(text.strip())
+    except ValueError:
+        pass
+    raise InputError(f"--as-of {text!r} is not a date written YYYY-MM-DD")
 
 
 def _index_first(bot: Bot) -> None:
@@ -201,7 +225,7 @@ def _index_first(bot: Bot) -> None:
         )
 
 
-def _stream(bot: Bot, question: str) -> Answer:
+def _stream(bot: Bot, question: str, as_of: date | None = None) -> Answer:
     """Print the verified answer as it streams, with a transient status line on a terminal
     ("asking <model>…", "checking sentence 2…"); then the final text if it differs."""
     from bot.types import Answer, Status
@@ -209,7 +233,7 @@ def _stream(bot: Bot, question: str) -> Answer:
     status = _StatusLine(sys.stderr.isatty())
     shown: list[str] = []
     answer = None
-    for item in bot.ask_stream(question):
+    for item in bot.ask_stream(question, as_of=as_of):
         if isinstance(item, Answer):
             answer = item
         elif isinstance(item, Status):

@@ -1,0 +1,112 @@
+"""Answerability features: the one row that says whether the best candidate answers at all.
+
+After the selector has scored one question's candidates (``bot.answer.features`` rows,
+``bot.answer.selector`` scores), ``answer_features`` describes the best of them for the
+answerability model: how far ahead of the runner-up it is, what it covers, whether it
+holds the asked type, the counted noun, the figures, years and names the question hinges
+on, and whether its article is from the question's week (when the question's day is
+known); ``names_missing`` says which of the question's names no article (or no retrieved
+passage) holds. One copy for training and answering. Plain numbers out: the model and the
+refusal threshold live elsewhere (``bot.answer.selector``, ``bot.answer.learned``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from bot.answer.candidates import Candidate
+from bot.answer.features import Asked, SentenceRows, passage_stems
+
+#: Columns of the best candidate's sentence row that the answerability model reads too.
+BEST_OF = (
+    "cov_own",
+    "cov_prev",
+    "cov_share",
+    "rarest",
+    "sim",
+    "typed",
+    "typed_new",
+    "salient_own",
+    "salient_near",
+    "salient_passage",
+    "counts_missing",
+    "figures_missing",
+    "other_year",
+    "year_match",
+    "dated",
+    "same_week",
+    "after_as_of",
+    "age",
+)
+
+ANSWER_FEATURES: tuple[str, ...] = (
+    "best_score",  # the best candidate's selector score
+    "gap",  # its score minus the runner-up's (scores, not shares: those shrink as the
+    # number of candidates grows, and articles give many more than quiz passages)
+    "best_share",  # its softmax probability among the candidates
+    *(f"best_{name}" for name in BEST_OF),
+    "week_share",  # share of the candidates from the question's week (0 when undated)
+    "names_unknown",  # share of the question's names and figures in no article at all
+    "names_unretrieved",  # … in no retrieved passage
+    "asks_number",
+    "asks_person",
+    "asks_date",
+    "yes_no",
+)
+
+#: The score gap feature is capped (a lone candidate has no runner-up).
+MAX_GAP = 5.0
+
+
+def softmax(scores: np.ndarray) -> np.ndarray:
+    """The selector's scores of one question's candidates as probabilities that sum to 1
+    (a score of ``-inf`` gets 0)."""
+    e = np.exp(scores - scores.max())
+    return e / e.sum()
+
+
+def answer_features(
+    asked: Asked,
+    rows: SentenceRows,
+    scores: np.ndarray,
+    names_unknown: float,
+    names_unretrieved: float,
+) -> np.ndarray:
+    """The row of ``ANSWER_FEATURES`` for the best of the candidates (``scores``: the
+    selector's, ``-inf`` for those ruled out; at least one finite)."""
+    order = np.argsort(-scores, kind="stable")
+    best = int(order[0])
+    second = scores[order[1]] if len(order) > 1 else -np.inf
+    kind = asked.kind or ""
+    alive = np.isfinite(scores)
+    return np.array(
+        [
+            float(scores[best]),
+            float(min(scores[best] - second, MAX_GAP)),
+            float(softmax(scores)[best]),
+            *(float(rows.column(name)[best]) for name in BEST_OF),
+            float(rows.column("same_week")[alive].mean()),
+            names_unknown,
+            names_unretrieved,
+            float(kind in ("number", "duration")),
+            float(kind == "person"),
+            float(kind in ("date", "day", "month", "year")),
+            float(asked.yes_no),
+        ]
+    )
+
+
+def names_missing(
+    asked: Asked, in_corpus: Callable[[str], bool], cands: Sequence[Candidate]
+) -> tuple[float, float]:
+    """Shares of the question's names and figures found in no article / no retrieved passage."""
+    if not asked.salient:
+        return 0.0, 0.0
+    retrieved: set[str] = set()
+    for chunk in {c.chunk.id: c.chunk for c in cands}.values():
+        retrieved.update(passage_stems(chunk))
+    unknown = sum(not in_corpus(t) for t in asked.salient) / len(asked.salient)
+    unretrieved = len(asked.salient - retrieved) / len(asked.salient)
+    return unknown, unretrieved

@@ -1,0 +1,96 @@
+"""Guards: candidates no selector score may promote, as hard filters over feature rows.
+
+Each guard reads columns of ``bot.answer.features.SentenceRows`` (so a guard and the
+feature of the same name can never disagree), or the share of the question's names found
+in no article, and marks candidates that cannot answer the question. Which guards apply
+is part of the fitted model (``selector.json``, "guards"): ``scripts/train_selector.py``
+measures every guard on RealTime QA dev, as a filter on top of the features, against the
+combined objective (answers right on answerable questions, refusals on both kinds of
+unanswerable ones), and keeps those that help. It decides nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import numpy as np
+
+from bot.answer.features import Asked, SentenceRows
+
+Guard = Callable[[Asked, SentenceRows, float], np.ndarray]
+
+
+#: Share of a yes/no question's predicate weight a sentence must cover. Set by hand:
+#: RealTime QA has no yes/no questions to fit it on (none in dev); half lets "the bridge
+#: stays closed to lorries" settle "is the bridge still closed?".
+PREDICATE_SHARE = 0.5
+
+
+def _yes_no(asked: Asked, rows: SentenceRows, unknown: float) -> np.ndarray:
+    """A yes/no question is settled only by a sentence covering its predicate ("Did North
+    Korea accept money…?" is not settled by a sentence that only names North Korea)."""
+    if asked.yes_no and asked.core:
+        return rows.column("predicate") < PREDICATE_SHARE
+    return _none(rows)
+
+
+def _typed(asked: Asked, rows: SentenceRows, unknown: float) -> np.ndarray:
+    """A typed question ("how many", "when", "who") needs a sentence holding that type."""
+    return rows.column("typed") == 0.0 if asked.kind else _none(rows)
+
+
+def _counted(asked: Asked, rows: SentenceRows, unknown: float) -> np.ndarray:
+    """ "How many tanks…" needs a sentence (or the one before) that names tanks."""
+    return rows.column("counts_missing") == 1.0
+
+
+def _figures(asked: Asked, rows: SentenceRows, unknown: float) -> np.ndarray:
+    """A figure or year the question names must be in the passage (title and date count)."""
+    return rows.column("figures_missing") == 1.0
+
+
+def _year(asked: Asked, rows: SentenceRows, unknown: float) -> np.ndarray:
+    """A sentence about another year than the one asked ("who won in 2019?")."""
+    return rows.column("other_year") == 1.0
+
+
+def _names(asked: Asked, rows: SentenceRows, unknown: float) -> np.ndarray:
+    """Every name and figure of the question must be in the passage (title included)."""
+    return rows.column("salient_passage") < 1.0
+
+
+def _some_name(asked: Asked, rows: SentenceRows, unknown: float) -> np.ndarray:
+    """At least one name or figure of the question must be in the passage."""
+    return rows.column("salient_passage") == 0.0
+
+
+def _unknown(asked: Asked, rows: SentenceRows, unknown: float) -> np.ndarray:
+    """A name or figure the question hinges on is in no article at all: nothing answers."""
+    return np.full(len(rows.matrix), unknown > 0, dtype=bool)
+
+
+def _none(rows: SentenceRows) -> np.ndarray:
+    return np.zeros(len(rows.matrix), dtype=bool)
+
+
+GUARDS: dict[str, Guard] = {
+    "yes_no": _yes_no,
+    "typed": _typed,
+    "counted": _counted,
+    "figures": _figures,
+    "year": _year,
+    "names": _names,
+    "some_name": _some_name,
+    "unknown": _unknown,
+}
+
+
+def ruled_out(
+    asked: Asked, rows: SentenceRows, guards: Iterable[str], unknown: float = 0.0
+) -> np.ndarray:
+    """Candidates at least one of ``guards`` rules out (``unknown``: the share of the
+    question's names and figures found in no article, ``answerability.names_missing``)."""
+    out = _none(rows)
+    for name in guards:
+        out |= GUARDS[name](asked, rows, unknown)
+    return out

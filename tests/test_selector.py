@@ -1,0 +1,235 @@
+"""The extractive answerer's learned selector: its features, its shipped model, its
+answers (the question's day, near misses, dated conflicts).
+
+The corpora are written here (reports of made-up events), not taken from the eval cases or
+RealTime QA, so nothing is tuned to them. Real MiniLM, real Chroma, real BM25.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date
+
+import numpy as np
+import pytest
+
+from bot.answer.answerability import ANSWER_FEATURES
+from bot.answer.candidates import candidates_of
+from bot.answer.features import SENTENCE_FEATURES, Asked, date_features, sentence_features
+from bot.answer.learned import SelectorParams
+from bot.answer.query import condense
+from bot.answer.question import is_yes_no
+from bot.answer.selector import MODEL_FILE, SelectorModel, Trees, load_model, sigmoid
+from bot.ingest.chunking import chunk_article
+from bot.ingest.corpus import article_from_text
+
+FERRY = (
+    " date 2023-05-02\n"
+    "The Marlow Sound ferry service will resume on Friday after a two-month suspension. "
+    "The repaired Marlow Sound ferry carried 212 passengers on its trial crossing, the "
+    "operator said. "
+    "Harbour officials declined to say what the repairs cost.\n"
+)
+FERRY_LATER = (
+    " date 2023-06-20\n"
+    "The repaired Marlow Sound ferry carried 348 passengers on its trial crossing, the "
+    "operator said on Tuesday in a corrected count. Queues at the terminal stretched past "
+    "the car park.\n"
+)
+LIBRARY = (
+    " date 2023-03-14\n"
+    "Quentin Arbuckle was named head librarian of the Pellworth Library on Monday. "
+    "He replaces Ada Marsh, who retired in January after 31 years. "
+    "The library will extend its weekend opening hours from April.\n"
+)
+
+
+def chunks_of(name: str, text: str):
+    return chunk_article(article_from_text(name, text))
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Did the operator accept the offer?", True),
+        ("Is the ferry running again?", True),
+        ("Did the number go up or down?", False),
+        ("Who runs the library?", False),
+        ("How many passengers did it carry?", False),
+    ],
+)
+def test_yes_no_questions_are_told_from_others(question, expected):
+    assert is_yes_no(question) is expected
+
+
+def test_features_say_which_sentence_holds_a_new_figure(encoder):
+    question = "How many passengers did the repaired Marlow Sound ferry carry?"
+    query = condense(question)
+    cands = candidates_of(chunks_of("ferry.txt", FERRY))
+    asked = Asked.of(query, lambda t: 1.0)
+    vectors = encoder.encode([c.sentence.text for c in cands])
+    rows = sentence_features(asked, cands, vectors, encoder.encode([query.standalone])[0])
+    assert rows.matrix.shape == (len(cands), len(SENTENCE_FEATURES))
+    texts = [c.sentence.text for c in cands]
+    figure = next(i for i, t in enumerate(texts) if "212" in t)
+    assert rows.column("typed_new")[figure] == 1.0
+    assert all(rows.column("typed_new")[i] == 0.0 for i in range(len(cands)) if i != figure)
+    assert rows.column("sim_gap").max() == 0.0 and (rows.column("sim_gap") <= 0).all()
+    assert rows.column("cov_own")[figure] == rows.column("cov_own").max()
+
+
+def test_the_shipped_model_matches_the_features_the_code_computes():
+    model = load_model()
+    assert model.sentence.features == SENTENCE_FEATURES
+    assert model.answerable.features == ANSWER_FEATURES
+    assert "trained_on" in model.meta and "RealTime QA" in model.meta["trained_on"]
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    data["sentence"]["features"] = data["sentence"]["features"][:-1]
+    with pytest.raises(ValueError, match=r"re-run scripts/train_selector\.py"):
+        SelectorModel.from_dict(data)
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    data["guards"] = ["no_such_guard"]
+    with pytest.raises(ValueError, match="unknown guard"):
+        SelectorModel.from_dict(data)
+
+
+def test_the_answerers_thresholds_are_the_ones_chosen_with_the_model():
+    meta, params = load_model().meta, SelectorParams()
+    assert params.refuse_below == meta["refuse_below"]
+    assert params.refuse_below_dated == meta["refuse_below_dated"]
+    assert params.runner_up == meta["runner_up"]
+
+
+def test_exported_trees_give_scikit_learns_log_odds_and_survive_json():
+    from scripts.selector_fit import fit_trees  # raises if the export disagrees
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(400, len(ANSWER_FEATURES)))
+    y = x[:, 0] + 0.5 * x[:, 3] * x[:, 4] + rng.normal(scale=0.5, size=400) > 0
+    trees = fit_trees(x, y)
+    again = Trees.from_dict(json.loads(json.dumps(trees.to_dict())), ANSWER_FEATURES)
+    fresh = rng.normal(size=(50, len(ANSWER_FEATURES)))
+    assert np.allclose(again.logit(fresh), trees.logit(fresh))
+    p = sigmoid(trees.logit(x))
+    assert p[y].mean() > 0.7 > 0.3 > p[~y].mean()  # it learned the rule
+
+
+@pytest.mark.parametrize(
+    ("as_of", "article_date", "expected"),
+    [
+        (None, "2023-05-02", dict(dated=0, same_week=0, after_as_of=0, age=0)),
+        (date(2023, 5, 4), None, dict(dated=0, same_week=0, after_as_of=0, age=0)),
+        (date(2023, 5, 4), "2023-05-02", dict(dated=1, same_week=1, after_as_of=0)),
+        (date(2023, 5, 4), "2023-05-04", dict(dated=1, same_week=1, after_as_of=0, age=0)),
+        (date(2023, 5, 4), "2023-04-20", dict(dated=1, same_week=0, after_as_of=0)),
+        (date(2023, 5, 4), "2023-05-09", dict(dated=1, same_week=0, after_as_of=1, age=0)),
+    ],
+)
+def test_date_features_compare_the_article_with_the_questions_day(as_of, article_date, expected):
+    got = date_features(as_of, article_date)
+    assert {k: got[k] for k in expected} == expected
+    if got["dated"] and not got["after_as_of"]:
+        assert got["age"] == pytest.approx(
+            math.log1p((as_of - date.fromisoformat(article_date)).days)
+        )
+
+
+@pytest.fixture()
+def learned_bot(make_bot, tmp_path):
+    seeds = tmp_path / "news"
+    seeds.mkdir()
+    for name, text in {"ferry.txt": FERRY, "ferry2.txt": FERRY_LATER, "lib.txt": LIBRARY}.items():
+        (seeds / name).write_text(text, encoding="utf-8")
+    bot = make_bot(seeds, selector="learned")
+    bot.index()
+    return bot
+
+
+def test_the_learned_selector_quotes_the_sentence_with_the_answer(learned_bot):
+    answer = learned_bot.ask("Who was named head librarian of the Pellworth Library?")
+    assert not answer.refused, answer.reason
+    assert "Quentin Arbuckle" in answer.text
+    assert answer.citations[0].file == "lib.txt"
+
+
+def test_the_learned_selector_refuses_what_no_article_says(learned_bot):
+    answer = learned_bot.ask("Which team won the national rugby final?")
+    assert answer.refused and answer.citations == []
+    assert answer.reason
+
+
+def test_a_yes_no_question_needs_a_sentence_that_covers_its_predicate(learned_bot):
+    # the articles name the library but never say it was sold
+    answer = learned_bot.ask("Was the Pellworth Library sold to a developer?")
+    assert answer.refused, answer.text
+
+
+REGATTA_MAY = (
+    " date 2023-05-02\n"
+    "Team Aurora won the Harbour Cup regatta on Sunday, finishing four minutes clear of the "
+    "fleet. Strong winds delayed the start by an hour.\n"
+)
+REGATTA_JUNE = (
+    " date 2023-06-13\n"
+    "Team Borealis won the Harbour Cup regatta on Sunday after a tight final leg. "
+    "Spectators lined the harbour wall.\n"
+)
+
+
+@pytest.fixture()
+def regatta_bot(make_bot, tmp_path):
+    seeds = tmp_path / "regatta"
+    seeds.mkdir()
+    (seeds / "may.txt").write_text(REGATTA_MAY, encoding="utf-8")
+    (seeds / "june.txt").write_text(REGATTA_JUNE, encoding="utf-8")
+    bot = make_bot(seeds, selector="learned")
+    bot.index()
+    return bot
+
+
+@pytest.mark.parametrize(
+    ("as_of", "winner", "file"),
+    [(date(2023, 5, 4), "Aurora", "may.txt"), (date(2023, 6, 15), "Borealis", "june.txt")],
+)
+def test_the_questions_day_picks_that_weeks_report(regatta_bot, as_of, winner, file):
+    question = "Which team won the Harbour Cup regatta this week?"
+    answer = regatta_bot.ask(question, as_of=as_of)
+    assert not answer.refused, answer.reason
+    assert answer.citations[0].file == file and winner in answer.citations[0].quote
+
+
+def test_a_look_alike_story_from_another_week_is_refused_when_the_day_is_known(make_bot, tmp_path):
+    seeds = tmp_path / "may"
+    seeds.mkdir()
+    (seeds / "may.txt").write_text(REGATTA_MAY, encoding="utf-8")
+    bot = make_bot(seeds, selector="learned")
+    bot.index()
+    question = "Which team won the Harbour Cup regatta this week?"
+    assert bot.ask(question, as_of=date(2023, 9, 21)).refused  # four months on: not this week
+    undated = bot.ask(question)  # without a day, the only report is the best there is
+    assert not undated.refused and "Aurora" in undated.text
+
+
+def test_conflicting_figures_are_dated_newest_first(make_bot, tmp_path):
+    seeds = tmp_path / "ferry"
+    seeds.mkdir()
+    (seeds / "ferry.txt").write_text(FERRY, encoding="utf-8")
+    (seeds / "ferry2.txt").write_text(FERRY_LATER, encoding="utf-8")
+    bot = make_bot(seeds)
+    bot.index()
+    answer = bot.ask("How many passengers did the Marlow Sound ferry carry?")
+    assert not answer.refused, answer.reason
+    if {c.file for c in answer.citations} != {"ferry.txt", "ferry2.txt"}:
+        pytest.fail(f"both reports should be quoted: {answer.text}")
+    assert answer.text.startswith("2023-06-20: ")
+    assert answer.text.index("348") < answer.text.index("2023-05-02: ") < answer.text.index("212")
+    dates = [c.date for c in answer.citations]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_softmax_of_a_ruled_out_candidate_is_zero():
+    from bot.answer.answerability import softmax
+
+    p = softmax(np.array([1.0, -np.inf, 0.0]))
+    assert p[1] == 0.0 and abs(p.sum() - 1.0) < 1e-12 and p[0] > p[2]
