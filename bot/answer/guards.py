@@ -69,6 +69,11 @@ def _unknown(asked: Asked, rows: SentenceRows, unknown: float) -> np.ndarray:
     return np.full(len(rows.matrix), unknown > 0, dtype=bool)
 
 
+def _all_unknown(asked: Asked, rows: SentenceRows, unknown: float) -> np.ndarray:
+    """Every name and figure the question hinges on is in no article at all."""
+    return np.full(len(rows.matrix), unknown >= 1.0 and bool(asked.salient), dtype=bool)
+
+
 def _none(rows: SentenceRows) -> np.ndarray:
     return np.zeros(len(rows.matrix), dtype=bool)
 
@@ -82,6 +87,7 @@ GUARDS: dict[str, Guard] = {
     "names": _names,
     "some_name": _some_name,
     "unknown": _unknown,
+    "all_unknown": _all_unknown,
 }
 
 
