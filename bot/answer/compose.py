@@ -6,14 +6,16 @@ one leans on and a "These include…" continuation; when the chosen sentences gi
 different figures for the asked quantity from different articles (``is_conflict``) they
 are ordered newest article first and each is shown after its article's date ("2024-07-08:
 …"), so conflicting reports are visible and dated, not silently resolved. ``compose``
-writes the text: verbatim quotes, each followed by its ``[n]``. ``near_duplicate`` and
-``adds_figure`` are the choosers' tests for a runner-up. It chooses nothing itself.
+writes the text: verbatim quotes, each followed by its ``[n]``; ``by_parts`` answers a
+compound question part by part. ``near_duplicate``, ``same_words`` and ``adds_figure`` are
+the choosers' tests for a runner-up. It chooses nothing itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from bot.answer.candidates import Candidate
 from bot.answer.query import Query
@@ -33,6 +35,42 @@ class Quote:
 
     candidate: Candidate
     dated: bool = False
+
+
+def same_words(a: Candidate, b: Candidate, threshold: float) -> bool:
+    """Term Jaccard of the two sentences, figures left out, at least ``threshold``."""
+    ta, tb = (set(terms(c.sentence.text)) - numbers(c.sentence.text) for c in (a, b))
+    return bool(ta and tb) and len(ta & tb) / len(ta | tb) >= threshold
+
+
+class HasCandidate(Protocol):
+    @property
+    def candidate(self) -> Candidate: ...
+
+
+Chosen = TypeVar("Chosen", bound=HasCandidate)
+
+
+def by_parts(
+    query: Query, answer_part: Callable[[Query], tuple[list[Chosen], str]]
+) -> tuple[list[Chosen], str]:
+    """A compound question answered part by part (each part asked with the whole question
+    as its context), the choices merged without repeats; the parts' refusal reasons
+    joined by "; "."""
+    chosen: list[Chosen] = []
+    reasons: list[str] = []
+    for part in query.parts:
+        sub = Query(
+            text=part,
+            standalone=f"{part} ({query.standalone})",
+            context=query.context,
+            as_of=query.as_of,
+        )
+        got, why = answer_part(sub)
+        keys = {c.candidate.key for c in chosen}
+        chosen.extend(c for c in got if c.candidate.key not in keys)
+        reasons.append(why)
+    return chosen, "; ".join(r for r in reasons if r)
 
 
 def near_duplicate(a: Candidate, b: Candidate, threshold: float) -> bool:

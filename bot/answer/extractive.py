@@ -30,7 +30,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.answer.candidates import Candidate, Scored, candidates_of, years_of
-from bot.answer.compose import MAX_QUOTES, adds_figure, compose, near_duplicate, with_context
+from bot.answer.compose import (
+    MAX_QUOTES,
+    adds_figure,
+    by_parts,
+    compose,
+    near_duplicate,
+    with_context,
+)
 from bot.answer.query import Query
 from bot.answer.question import answer_type, counted_noun, fits_type, salient_terms
 from bot.ingest.chunking import Chunk
@@ -111,17 +118,9 @@ class ExtractiveAnswerer:
         if len(parts) == 1:
             chosen, reason = self._answer_part(query, cands, vectors, p.max_sentences)
         else:  # a compound question: each part is answered on its own, then merged
-            chosen, reasons = [], []
-            for part in parts:
-                sub = Query(
-                    text=part, standalone=f"{part} ({query.standalone})", context=query.context
-                )
-                got, why = self._answer_part(sub, cands, vectors, p.part_sentences)
-                chosen.extend(
-                    s for s in got if s.candidate.key not in {c.candidate.key for c in chosen}
-                )
-                reasons.append(why)
-            reason = "; ".join(r for r in reasons if r)
+            chosen, reason = by_parts(
+                query, lambda sub: self._answer_part(sub, cands, vectors, p.part_sentences)
+            )
         if not chosen:
             return Answer.refusal(query.text, reason, **kw)
         quotes = with_context(

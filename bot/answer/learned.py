@@ -20,6 +20,7 @@ answered part by part. It never sees where chunks are stored.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -27,16 +28,26 @@ import numpy as np
 
 from bot.answer.answerability import answer_features, names_missing, softmax
 from bot.answer.candidates import Candidate, candidates_of
-from bot.answer.compose import Quote, adds_figure, compose, near_duplicate, with_context
+from bot.answer.compose import (
+    Quote,
+    adds_figure,
+    by_parts,
+    compose,
+    near_duplicate,
+    same_words,
+    with_context,
+)
 from bot.answer.features import Asked, SentenceRows, sentence_features
 from bot.answer.guards import ruled_out
 from bot.answer.query import Query
 from bot.answer.question import fits_type
 from bot.answer.selector import SelectorModel, load_model, sigmoid
 from bot.ingest.chunking import Chunk
+from bot.text.terms import normalize_number, stem
 from bot.types import Answer
 
 Encode = Callable[[Sequence[str]], np.ndarray]
+_WORD_RE = re.compile(r"\w[\w'’.,-]*\w|\w")
 
 
 @dataclass(frozen=True)
@@ -52,11 +63,11 @@ class SelectorParams:
     #: without a day (``Query.as_of`` None). Target: the best combined dev objective
     #: (answerable accuracy, refusal of evidence-removed and of near-miss questions, equal
     #: weights) among thresholds refusing at most 10% of dev's answerable questions. Dev,
-    #: undated: 79.9% right, 10.0% over-refusal, 64.6% / 46.3% refused.
+    #: undated: 79.3% right, 9.7% over-refusal, 58.7% / 41.9% refused.
     refuse_below: float = 0.15
-    #: … for a question asked about a known day, same target. Dev, dated: 86.3% right,
-    #: 10.0% over-refusal, 83.7% / 38.2% refused.
-    refuse_below_dated: float = 0.1
+    #: … for a question asked about a known day, same target. Dev, dated: 85.7% right,
+    #: 9.9% over-refusal, 79.2% / 38.2% refused.
+    refuse_below_dated: float = 0.11
     #: Quote a runner-up whose probability is at least this share of the best's. At the
     #: threshold above on dev, the answer was among the quotes for 68.9% of answerable
     #: questions quoting only the best, 75.5% at 0.5, 78.7% at 0.3, 80.2% at 0.2, for
@@ -142,19 +153,9 @@ class LearnedAnswerer:
         if len(parts) == 1:
             chosen, reason = self._answer_part(query, cands, vectors, p.max_sentences)
         else:  # a compound question: each part is answered on its own, then merged
-            chosen, reasons = [], []
-            for part in parts:
-                sub = Query(
-                    text=part,
-                    standalone=f"{part} ({query.standalone})",
-                    context=query.context,
-                    as_of=query.as_of,
-                )
-                got, why = self._answer_part(sub, cands, vectors, p.part_sentences)
-                keys = {q.candidate.key for q in chosen}
-                chosen.extend(q for q in got if q.candidate.key not in keys)
-                reasons.append(why)
-            reason = "; ".join(r for r in reasons if r)
+            chosen, reason = by_parts(
+                query, lambda sub: self._answer_part(sub, cands, vectors, p.part_sentences)
+            )
         if not chosen:
             return Answer.refusal(query.text, reason, **kw)
         return compose(query, chosen, **kw)
@@ -169,16 +170,24 @@ class LearnedAnswerer:
         """The quotes answering one (simple) question, or none and the reason why."""
         judged = self.judge(query, cands, vectors)
         if not judged.probability.any():
-            return [], "no retrieved sentence fits the question"
+            return [], f"no retrieved sentence gives a {judged.asked.kind or 'match'}"
         threshold = self.params.threshold(query)
         if judged.answerable < threshold:
-            return [], (
-                f"no sentence answers it confidently (P {judged.answerable:.2f} < {threshold:.2f})"
-            )
+            unknown = self._unknown_word(query, judged.asked)
+            if unknown:
+                return [], f"no article mentions {unknown!r}"
+            return [], f"weak evidence (P {judged.answerable:.2f} < {threshold:.2f})"
         picked = self._select(judged, cands, max_sentences)
         own, borrowed = judged.rows.column("cov_own"), judged.rows.borrowed
         leans = [borrowed[i] > self.params.leans_back_share * own[i] for i in picked]
         return with_context([cands[i] for i in picked], leans, judged.asked.kind), ""
+
+    def _unknown_word(self, query: Query, asked: Asked) -> str | None:
+        """The question's first name or figure that no article holds, as the question
+        spells it (the reason a refusal gives), or None."""
+        missing = {t for t in asked.salient if not self._in_corpus(t)}
+        words = _WORD_RE.findall(query.text)
+        return next((w for w in words if stem(normalize_number(w.lower())) in missing), None)
 
     def _select(self, judged: Judged, cands: list[Candidate], max_sentences: int) -> list[int]:
         """The best candidate, then runners-up at least ``runner_up`` times as likely that
@@ -199,4 +208,31 @@ class LearnedAnswerer:
             if figure and not adds_figure(cands[i], [cands[j] for j in chosen]):
                 continue
             chosen.append(i)
+        if figure and len(chosen) < max_sentences:
+            chosen.extend(self._conflicting(judged, cands, order, chosen, max_sentences))
         return chosen
+
+    def _conflicting(
+        self,
+        judged: Judged,
+        cands: list[Candidate],
+        order: list[int],
+        chosen: list[int],
+        max_sentences: int,
+    ) -> list[int]:
+        """Reports from other articles that repeat the best sentence's words with other
+        figures (``compose.same_words``): the same quantity reported differently, shown
+        however unlikely the model finds them, so a conflict is never silently resolved."""
+        best = cands[chosen[0]]
+        out: list[int] = []
+        for i in order:
+            if len(chosen) + len(out) >= max_sentences:
+                break
+            c = cands[i]
+            if i in chosen or c.chunk.file == best.chunk.file:
+                continue
+            if not same_words(c, best, self.params.near_duplicate):
+                continue
+            if adds_figure(c, [cands[j] for j in chosen + out]):
+                out.append(i)
+        return out
