@@ -161,8 +161,8 @@ class Components:
 
     @property
     def extractive(self) -> Answerer:
-        """The offline answerer (always available; the LLM path falls back to it): hand-set
-        weights, or the learned selector with ``settings.selector == "learned"``."""
+        """The offline answerer (always available; the LLM path falls back to it): the
+        learned selector, or the hand-set weights with ``settings.selector == "hand"``."""
 
         def build() -> Answerer:
             if self.settings.selector == "learned":

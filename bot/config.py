@@ -16,8 +16,9 @@ from bot.errors import ConfigError
 #: Questions longer than this are refused with a clear message (documented in the README).
 MAX_QUESTION_CHARS = 2000
 LLM_MODES = ("auto", "openai", "extractive")
-#: Who picks the sentences of an extractive answer: the hand-set weights, or the selector
-#: learned on RealTime QA (``bot.answer.learned``; opt-in, see the README's model card).
+#: Who picks the sentences of an extractive answer: the selector learned on RealTime QA
+#: (``bot.answer.learned``, the default; the README's model card), or the hand-set weights
+#: it replaced (``bot.answer.extractive``).
 SELECTORS = ("hand", "learned")
 
 
@@ -44,7 +45,7 @@ class Settings:
     llm_fallback: bool = True
     llm_strict: bool = True
     llm_quotes: bool = False  # quote-grounded prompt: each sentence followed by its source's words
-    selector: str = "hand"
+    selector: str = "learned"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "seeds_dir", Path(self.seeds_dir))

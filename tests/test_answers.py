@@ -1,14 +1,48 @@
 """Extractive answers over the seeds: facts with the right file, a follow-up, refusals.
 
 The questions are written by hand from the articles; nothing in the answerer knows them.
+Facts and refusals are asked of both offline answerers: the learned selector (the default)
+and the hand-set weights (``BOT_SELECTOR=hand``); the learned selector's known failures
+are strict xfails (``conftest.learned_fails``).
 """
 
 from __future__ import annotations
 
 import pytest
+from conftest import learned_fails
 
 from bot import REFUSAL
 from bot.text.terms import normalize_number
+
+#: Where the learned selector is known to fail on the seeds, and how (README model card).
+LEARNED_FAILS = {
+    "Who is Moscow's ambassador to Pyongyang?": "refused, P 0.14 < 0.15: answerability "
+    "runs lower on long articles than on the quiz passages it was fitted on",
+    "What did Joe Biden say about North Korea?": "quotes on-topic sentences: it has no "
+    "'a name in no retrieved passage means refuse' rule (dev measured it as a cost)",
+    "How many tanks did North Korea send?": "quotes another count: it has no 'how many X "
+    "needs X' rule (dev measured it as a cost)",
+    "How many North Korean troops died in 2023?": "quotes another year's count: it has no "
+    "'the year asked must be the sentence's year' rule (dev measured it as a cost)",
+}
+
+
+def by_selector(rows: list, question=lambda row: row[0]) -> list:
+    """Each row once per offline answerer, the learned selector's known failures marked."""
+    out = []
+    for row in rows:
+        q = question(row)
+        for selector in ("learned", "hand"):
+            why = LEARNED_FAILS.get(q) if selector == "learned" else None
+            marks = [learned_fails(why)] if why else []
+            out.append(pytest.param(selector, *row, marks=marks, id=f"{selector}-{q}"))
+    return out
+
+
+@pytest.fixture()
+def bots(seeds_bot, hand_bot):
+    return {"learned": seeds_bot, "hand": hand_bot}
+
 
 ANSWERABLE = [
     ("How many North Korean workers were dispatched to Donbas?", "002_a3b9d148d5404355.txt", "150"),
@@ -48,9 +82,9 @@ def fact_in(fact: str, text: str) -> bool:
     return norm(fact) in norm(text)
 
 
-@pytest.mark.parametrize("question,file,fact", ANSWERABLE)
-def test_answers_cite_the_right_file(seeds_bot, question, file, fact):
-    answer = seeds_bot.ask(question)
+@pytest.mark.parametrize("selector,question,file,fact", by_selector(ANSWERABLE))
+def test_answers_cite_the_right_file(bots, selector, question, file, fact):
+    answer = bots[selector].ask(question)
     assert not answer.refused, answer.reason
     assert fact_in(fact, answer.text)
     assert all(f"[{c.n}]" in answer.text for c in answer.citations)
@@ -58,8 +92,21 @@ def test_answers_cite_the_right_file(seeds_bot, question, file, fact):
         assert file in {c.file for c in answer.citations}
 
 
-def test_conflicting_troop_figures_are_both_given(seeds_bot):
-    answer = seeds_bot.ask("How many North Korean troops are in Russia?")
+@pytest.mark.parametrize(
+    "selector",
+    [
+        pytest.param(
+            "learned",
+            marks=learned_fails(
+                "quotes South Korea's 11,000 only: the 12,000 reports are worded "
+                "differently and score far below the runner-up share"
+            ),
+        ),
+        "hand",
+    ],
+)
+def test_conflicting_troop_figures_are_both_given(bots, selector):
+    answer = bots[selector].ask("How many North Korean troops are in Russia?")
     figures = {f for f in ("11,000", "12,000") if fact_in(f, answer.text)}
     assert figures == {"11,000", "12,000"}
     assert len({c.file for c in answer.citations}) >= 2
@@ -84,9 +131,9 @@ def test_follow_up_uses_the_history(seeds_bot):
     assert alone.citations and not {c.quote for c in alone.citations} & titles
 
 
-@pytest.mark.parametrize("question", UNANSWERABLE)
-def test_refuses_when_the_articles_do_not_say(seeds_bot, question):
-    answer = seeds_bot.ask(question)
+@pytest.mark.parametrize("selector,question", by_selector([(q,) for q in UNANSWERABLE]))
+def test_refuses_when_the_articles_do_not_say(bots, selector, question):
+    answer = bots[selector].ask(question)
     assert answer.refused, answer.text
     assert answer.text == REFUSAL and answer.citations == []
 

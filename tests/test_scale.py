@@ -16,7 +16,7 @@ import pytest
 
 QUESTIONS = [
     "How many North Korean troops are in Russia?",
-    "Who is Moscow's ambassador to Pyongyang?",
+    "Which cities will North Korean professors teach in?",
     "How many North Korean workers were dispatched to Donbas?",
     "What does the abbreviation SVO stand for?",
     "Where are wounded Russian soldiers being treated?",

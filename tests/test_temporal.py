@@ -2,14 +2,20 @@
 
 The corpus is written here (not the eval's temporal corpus, so nothing is tuned to it):
 three reports of a yearly race whose sentences never name their year ("won on Sunday");
-only each article's date says which year it is about.
+only each article's date says which year it is about. Asked of both offline answerers;
+the learned selector's known failures are strict xfails (``conftest.learned_fails``).
 """
 
 from __future__ import annotations
 
 import pytest
+from conftest import learned_fails
 
 from bot.answer.query import split_parts
+
+#: The learned selector has no "the year asked must be the sentence's year" rule (dev
+#: measured it as a cost): with no year in the sentences it leans on dates less surely.
+NO_YEAR_RULE = "no 'the year asked must be the article's year' rule (dev measured it as a cost)"
 
 RACES = {
     "a.txt": (
@@ -33,7 +39,11 @@ RACES = {
 
 
 @pytest.fixture(scope="module")
-def races_bot(tmp_path_factory, encoder):
+def races(tmp_path_factory, encoder):
+    """The races corpus indexed once; ``races(selector)`` is a Bot answering from it with
+    the learned selector or the hand-set weights."""
+    from dataclasses import replace
+
     from bot import Bot, Settings
     from bot.index.embedding import MiniLMEmbedding
 
@@ -43,32 +53,54 @@ def races_bot(tmp_path_factory, encoder):
     for name, (dateline, body) in RACES.items():
         (seeds / name).write_text(f"{dateline}\n{body}\n")
     settings = Settings(seeds_dir=seeds, data_dir=root / "data", llm="extractive")
-    bot = Bot(settings=settings, embedding=MiniLMEmbedding(encoder))
-    bot.index()
-    return bot
+    Bot(settings=settings, embedding=MiniLMEmbedding(encoder)).index()
+    bots = {
+        selector: Bot(
+            settings=replace(settings, selector=selector), embedding=MiniLMEmbedding(encoder)
+        )
+        for selector in ("learned", "hand")
+    }
+    return bots.__getitem__
 
 
-@pytest.mark.parametrize(
-    ("year", "winner", "file"),
-    [("2017", "Omoro", "a.txt"), ("2019", "Vattel", "b.txt"), ("2021", "Trondheim", "c.txt")],
-)
-def test_the_year_asked_picks_that_years_report(races_bot, year, winner, file):
-    answer = races_bot.ask(f"Who won the Lindqvist Harbour Marathon in {year}?")
+YEARS = [("2017", "Omoro", "a.txt"), ("2019", "Vattel", "b.txt"), ("2021", "Trondheim", "c.txt")]
+#: The learned selector's known failures here (README model card).
+LEARNED_FAILS = {
+    "2019": "quotes another year's winner for the report dated in a written-out dateline",
+    "2023": "answers with another year's winner",
+}
+
+
+def _selectors(*years: str) -> list:
+    out = []
+    for year in years:
+        why = LEARNED_FAILS.get(year)
+        marks = [learned_fails(f"{why}: {NO_YEAR_RULE}")] if why else []
+        out += [pytest.param("learned", year, marks=marks), pytest.param("hand", year)]
+    return out
+
+
+@pytest.mark.parametrize(("selector", "year"), _selectors(*(y for y, _, _ in YEARS)))
+def test_the_year_asked_picks_that_years_report(races, selector, year):
+    _, winner, file = next(row for row in YEARS if row[0] == year)
+    answer = races(selector).ask(f"Who won the Lindqvist Harbour Marathon in {year}?")
     assert not answer.refused, answer.reason
     assert winner in answer.text
     assert {c.file for c in answer.citations} == {file}
 
 
-def test_a_comparison_of_two_years_quotes_each_years_report(races_bot):
-    answer = races_bot.ask("Compare the prize purses of the 2017 and 2021 races.")
+@pytest.mark.parametrize("selector", ["learned", "hand"])
+def test_a_comparison_of_two_years_quotes_each_years_report(races, selector):
+    answer = races(selector).ask("Compare the prize purses of the 2017 and 2021 races.")
     assert not answer.refused, answer.reason
     assert "$30,000" in answer.text and "$55,000" in answer.text
     assert "$42,000" not in answer.text
     assert {c.file for c in answer.citations} == {"a.txt", "c.txt"}
 
 
-def test_a_year_no_report_covers_is_refused(races_bot):
-    assert races_bot.ask("Who won the Lindqvist Harbour Marathon in 2023?").refused
+@pytest.mark.parametrize(("selector", "year"), _selectors("2023"))
+def test_a_year_no_report_covers_is_refused(races, selector, year):
+    assert races(selector).ask(f"Who won the Lindqvist Harbour Marathon in {year}?").refused
 
 
 @pytest.mark.parametrize(

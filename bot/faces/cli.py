@@ -157,7 +157,7 @@ def index(seeds_dir: Path | None, data_dir: Path | None) -> None:
     metavar="YYYY-MM-DD",
     default=None,
     help='The day the question is asked about ("who won this week?"): the learned selector '
-    "(BOT_SELECTOR=learned) weighs articles from that week more. Default: no date (never "
+    "(the default answerer) weighs articles from that week more. Default: no date (never "
     "today's).",
 )
 @click.argument("question")
