@@ -29,7 +29,7 @@ from bot.answer.verify import Verified, Verifier
 from bot.index.encoder import MiniLM
 from bot.index.vectors import VectorCache
 from bot.ingest.chunking import Chunk, chunk_article
-from bot.ingest.corpus import SourceFile, load_article
+from bot.ingest.corpus import Article, SourceFile, load_article
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -52,14 +52,26 @@ class ChunkBook:
 
     folder: Path
     _chunks: dict[str, list[Chunk]] = field(default_factory=dict)
+    _articles: dict[str, Article] = field(default_factory=dict)
 
     def find(self, file: str, start: int, end: int) -> Chunk | None:
+        """The chunk of ``file`` spanning ``[start, end)``; when the chunker has changed
+        since the reply was recorded, one rebuilt from the article's sentences in that
+        span (the caller checks its text against what the prompt showed)."""
         if file not in self._chunks:
             path = self.folder / file
             stat = path.stat()
             src = SourceFile(path, file, stat.st_size, stat.st_mtime_ns)
-            self._chunks[file] = chunk_article(load_article(src)[0])
-        return next((c for c in self._chunks[file] if (c.start, c.end) == (start, end)), None)
+            self._articles[file] = load_article(src)[0]
+            self._chunks[file] = chunk_article(self._articles[file])
+        found = next((c for c in self._chunks[file] if (c.start, c.end) == (start, end)), None)
+        if found is not None:
+            return found
+        art = self._articles[file]
+        inside = tuple(s for s in art.sentences if start <= s.start and s.end <= end)
+        if not inside or (inside[0].start, inside[-1].end) != (start, end):
+            return None
+        return Chunk(f"{file}#{start}", file, art.title, art.date, art.outlet, 0, inside)
 
 
 def load_replays(path: Path, corpora: Path) -> list[Replay]:
