@@ -1,4 +1,5 @@
-"""Extractive answerer: answer with the retrieved sentences themselves, or refuse.
+"""The hand-set extractive answerer (``BOT_SELECTOR=hand``; the default is the learned
+selector, ``bot.answer.learned``): answer with the retrieved sentences themselves, or refuse.
 
 Every sentence of the retrieved chunks is a candidate, scored by
 
@@ -54,9 +55,9 @@ class ExtractiveParams:
 
     Where the values come from: set by hand, stop by stop, on the five seed articles and
     the cases of ``evals/cases`` (see the git history of ``bot/extractive.py``); they have
-    not been fitted on held-out data. ``bot.answer.learned`` is the fitted alternative
-    (``BOT_SELECTOR=learned``); it stays opt-in until it also holds on articles (README,
-    "The learned selector").
+    not been fitted on held-out data. ``bot.answer.learned``, fitted on RealTime QA, replaced
+    them as the default; these stay available as ``BOT_SELECTOR=hand`` (README, "The learned
+    selector").
     """
 
     max_sentences: int = 3  # best sentences quoted at most (each may bring a neighbour)
