@@ -145,3 +145,35 @@ def test_to_dict_is_json(seeds_bot):
     data = json.loads(json.dumps(answer.to_dict()))
     assert data["citations"][0]["quote"] == answer.citations[0].quote
     assert data["refused"] is False
+
+
+@pytest.mark.parametrize(
+    ("question", "followup"),
+    [
+        ("What is the capital of France?", False),  # short, but names what it is about
+        ("Who is Kim Jong Un?", False),
+        ("Who won?", True),
+        ("How many died?", True),
+        ("And in 2023?", True),
+        ("Where is it?", True),
+    ],
+)
+def test_a_short_question_that_names_its_subject_is_not_a_follow_up(question, followup):
+    from bot.answer.query import condense, is_followup
+
+    assert is_followup(question) is followup
+    history = [{"role": "user", "content": "Where are wounded Russian soldiers being treated?"}]
+    assert bool(condense(question, history).context) is followup
+
+
+def test_a_new_question_after_a_conversation_is_not_answered_from_it(bots):
+    """A question about something no article names, asked after an answered one, must not
+    borrow the earlier question's terms and quote its answer again."""
+    first = "Where are wounded Russian soldiers being treated?"
+    history = [
+        {"role": "user", "content": first},
+        {"role": "assistant", "content": bots["learned"].ask(first).text},
+    ]
+    for bot in bots.values():
+        answer = bot.ask("What is the capital of France?", history=history)
+        assert answer.refused, answer.text

@@ -2,7 +2,7 @@
 
 "And how many were wounded?" after "How many North Korean soldiers were killed?" carries no
 subject of its own. ``condense`` detects such follow-ups (a leading "and/what about", a
-pronoun, or almost no content words) and borrows the previous user question as context:
+pronoun, or almost no content words and no name) and borrows the previous user question as context:
 its terms join the retrieval query and count, at a lower weight, when answers are scored.
 Stand-alone questions pass through untouched. ``split_parts`` splits a compound question
 ("How did X…, and what did Y…?") so each part can be retrieved for. An LLM-based rewrite
@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from bot.answer.question import salient_terms
 from bot.errors import InputError
 from bot.text.lexicon import YEAR
 from bot.text.terms import terms
@@ -142,11 +143,14 @@ def validate_history(history: object) -> list[dict[str, str]]:
 
 
 def is_followup(question: str) -> bool:
+    """It leans on the conversation: it opens like a continuation ("And…", "What about…"),
+    refers back ("they", "that"), or is too short to stand alone — unless it names what it
+    is about ("What is the capital of France?" is a new question, "Who won?" is not)."""
     words = re.findall(r"[^\W\d_]+", question.lower())
     return bool(
         _FOLLOWUP_START_RE.match(question)
         or any(w in _ANAPHORA for w in words)
-        or len(terms(question)) <= 2
+        or (len(terms(question)) <= 2 and not salient_terms(question))
     )
 
 
