@@ -42,10 +42,15 @@ def test_index_then_ask_human_and_json(workdir):
 
 
 def test_as_of_is_passed_as_a_day(workdir):
-    question = "How many North Korean workers were dispatched to Donbas?"
+    """The article answering is dated 2025-03-27: asked about the next day it answers;
+    asked about a day three months on, it is a story from another time and is refused."""
+    question = "How many North Korean troops are in Russia?"
     result = run_cli("ask", "--json", "--as-of", "2025-03-28", question, cwd=workdir)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["citations"]
+    later = run_cli("ask", "--json", "--as-of", "2025-06-30", question, cwd=workdir)
+    assert later.returncode == 0, later.stderr
+    assert json.loads(later.stdout)["refused"]
 
 
 def test_refusal_is_a_success(workdir):
