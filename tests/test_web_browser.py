@@ -114,7 +114,8 @@ def test_streamed_answer_citation_click_highlights_the_quote(page, served, seeds
         assert page.locator("#sources li.source.active").get_attribute("data-n") == str(c.n)
 
     markers.first.click()  # the sources panel shows the first source again
-    page.locator("#article .article[data-nonce='3'] mark.quote").wait_for()
+    nonce = len(expected.citations) + 1  # one article view per click
+    page.locator(f"#article .article[data-nonce='{nonce}'] mark.quote").wait_for()
     shot = tmp_path / "page.png"
     page.screenshot(path=str(shot), full_page=True)
     shutil.copy(shot, "/tmp/page.png")
