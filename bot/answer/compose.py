@@ -52,11 +52,17 @@ Chosen = TypeVar("Chosen", bound=HasCandidate)
 
 
 def by_parts(
-    query: Query, answer_part: Callable[[Query], tuple[list[Chosen], str]]
+    query: Query,
+    answer_part: Callable[[Query, int], tuple[list[Chosen], str]],
+    max_sentences: int,
+    part_sentences: int,
 ) -> tuple[list[Chosen], str]:
-    """A compound question answered part by part (each part asked with the whole question
-    as its context), the choices merged without repeats; the parts' refusal reasons
-    joined by "; "."""
+    """``answer_part(query, max_sentences)`` for a simple question; a compound one answered
+    part by part (each part asked with the whole question as its context, at most
+    ``part_sentences`` each), the choices merged without repeats and the parts' refusal
+    reasons joined by "; "."""
+    if len(query.parts) == 1:
+        return answer_part(query, max_sentences)
     chosen: list[Chosen] = []
     reasons: list[str] = []
     for part in query.parts:
@@ -66,7 +72,7 @@ def by_parts(
             context=query.context,
             as_of=query.as_of,
         )
-        got, why = answer_part(sub)
+        got, why = answer_part(sub, part_sentences)
         keys = {c.candidate.key for c in chosen}
         chosen.extend(c for c in got if c.candidate.key not in keys)
         reasons.append(why)

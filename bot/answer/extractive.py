@@ -114,14 +114,13 @@ class ExtractiveAnswerer:
         unknown = next((t for t in asked_about if not self._in_corpus(stem(t))), None)
         if unknown:
             return Answer.refusal(query.text, f"no article mentions {unknown!r}", **kw)
-        parts = query.parts
         vectors = self._encode([c.sentence.text for c in cands])  # once, for every part
-        if len(parts) == 1:
-            chosen, reason = self._answer_part(query, cands, vectors, p.max_sentences)
-        else:  # a compound question: each part is answered on its own, then merged
-            chosen, reason = by_parts(
-                query, lambda sub: self._answer_part(sub, cands, vectors, p.part_sentences)
-            )
+        chosen, reason = by_parts(
+            query,
+            lambda q, n: self._answer_part(q, cands, vectors, n),
+            p.max_sentences,
+            p.part_sentences,
+        )
         if not chosen:
             return Answer.refusal(query.text, reason, **kw)
         quotes = with_context(

@@ -149,13 +149,12 @@ class LearnedAnswerer:
         if not cands:
             return Answer.refusal(query.text, "no passage was retrieved", **kw)
         vectors = self._encode([c.sentence.text for c in cands])  # once, for every part
-        parts = query.parts
-        if len(parts) == 1:
-            chosen, reason = self._answer_part(query, cands, vectors, p.max_sentences)
-        else:  # a compound question: each part is answered on its own, then merged
-            chosen, reason = by_parts(
-                query, lambda sub: self._answer_part(sub, cands, vectors, p.part_sentences)
-            )
+        chosen, reason = by_parts(
+            query,
+            lambda q, n: self._answer_part(q, cands, vectors, n),
+            p.max_sentences,
+            p.part_sentences,
+        )
         if not chosen:
             return Answer.refusal(query.text, reason, **kw)
         return compose(query, chosen, **kw)
