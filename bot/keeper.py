@@ -99,5 +99,4 @@ class IndexKeeper:
 
     def coverage(self) -> IndexCoverage:
         """How much of the folder is searchable now (see ``Answer.coverage``)."""
-        records = self.components.ledger.records()
-        return self.tracker.coverage(sum(r.state == "done" for r in records.values()))
+        return self.tracker.coverage(self.components.ledger.done())

@@ -64,19 +64,28 @@ class LedgerView:
     def __init__(self, store: LedgerSource) -> None:
         self._store = store
         self._lock = threading.Lock()
-        self._cached: tuple[str | None, dict[str, FileRecord]] | None = None
+        self._cached: tuple[str | None, dict[str, FileRecord], int] | None = None
 
     def records(self) -> dict[str, FileRecord]:
         """The current ledger; the copy is reused while the store's generation holds."""
+        return self._current()[1]
+
+    def done(self) -> int:
+        """How many files are indexed (state ``done``), counted once per ledger copy: every
+        ``ask`` asks, and a 100k-chunk index has ~12k records."""
+        return self._current()[2]
+
+    def _current(self) -> tuple[str | None, dict[str, FileRecord], int]:
         generation = self._store.generation()
         with self._lock:
             cached = self._cached
         if generation is not None and cached is not None and cached[0] == generation:
-            return cached[1]
+            return cached
         records = self._store.file_records()
+        current = (generation, records, sum(r.state == "done" for r in records.values()))
         with self._lock:
-            self._cached = (generation, records)
-        return records
+            self._cached = current
+        return current
 
     def forget(self) -> None:
         """Drop the copy (after this process changed the index)."""
