@@ -177,9 +177,12 @@ def run_workers(
 
 
 def make_bot(seeds: Path, data: Path, encoder: Any) -> Any:
+    """A Bot over ``seeds``, answering offline with the answerer ``BOT_SELECTOR`` names
+    (as the bot itself reads it; the learned selector by default)."""
     from bot import Bot, Settings
 
-    settings = Settings(seeds_dir=seeds, data_dir=data, llm="extractive")
+    selector = os.environ.get("BOT_SELECTOR") or Settings.selector
+    settings = Settings(seeds_dir=seeds, data_dir=data, llm="extractive", selector=selector)
     return Bot(settings=settings, embedding=encoder)
 
 
