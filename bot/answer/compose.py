@@ -37,10 +37,14 @@ class Quote:
     dated: bool = False
 
 
+def _jaccard_at_least(ta: set[str], tb: set[str], threshold: float) -> bool:
+    return bool(ta and tb) and len(ta & tb) / len(ta | tb) >= threshold
+
+
 def same_words(a: Candidate, b: Candidate, threshold: float) -> bool:
     """Term Jaccard of the two sentences, figures left out, at least ``threshold``."""
     ta, tb = (set(terms(c.sentence.text)) - numbers(c.sentence.text) for c in (a, b))
-    return bool(ta and tb) and len(ta & tb) / len(ta | tb) >= threshold
+    return _jaccard_at_least(ta, tb, threshold)
 
 
 class HasCandidate(Protocol):
@@ -83,7 +87,7 @@ def near_duplicate(a: Candidate, b: Candidate, threshold: float) -> bool:
     """Term Jaccard of the two sentences at least ``threshold`` and the same figures: a
     repeat, not news (the same words with other figures are a conflicting report)."""
     ta, tb = set(terms(a.sentence.text)), set(terms(b.sentence.text))
-    same = bool(ta and tb) and len(ta & tb) / len(ta | tb) >= threshold
+    same = _jaccard_at_least(ta, tb, threshold)
     return same and numbers(a.sentence.text) == numbers(b.sentence.text)
 
 

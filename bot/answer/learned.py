@@ -20,7 +20,6 @@ answered part by part. It never sees where chunks are stored.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -40,14 +39,13 @@ from bot.answer.compose import (
 from bot.answer.features import Asked, SentenceRows, sentence_features
 from bot.answer.guards import ruled_out
 from bot.answer.query import Query
-from bot.answer.question import fits_type
+from bot.answer.question import fits_type, salient_words
 from bot.answer.selector import SelectorModel, load_model, sigmoid
 from bot.ingest.chunking import Chunk
-from bot.text.terms import normalize_number, stem
+from bot.text.terms import stem, tokens
 from bot.types import Answer
 
 Encode = Callable[[Sequence[str]], np.ndarray]
-_WORD_RE = re.compile(r"\w[\w'’.,-]*\w|\w")
 
 
 @dataclass(frozen=True)
@@ -185,8 +183,8 @@ class LearnedAnswerer:
         """The question's first name or figure that no article holds, as the question
         spells it (the reason a refusal gives), or None."""
         missing = {t for t in asked.salient if not self._in_corpus(t)}
-        words = _WORD_RE.findall(query.text)
-        return next((w for w in words if stem(normalize_number(w.lower())) in missing), None)
+        words = salient_words(query.text)
+        return next((w for w in words if any(stem(t) in missing for t in tokens(w))), None)
 
     def _select(self, judged: Judged, cands: list[Candidate], max_sentences: int) -> list[int]:
         """The best candidate, then runners-up at least ``runner_up`` times as likely that

@@ -121,14 +121,20 @@ def is_yes_no(question: str) -> bool:
     return bool(_YES_NO_RE.match(question))
 
 
-def salient_terms(question: str) -> list[str]:
-    """Names and figures the question hinges on: capitalised words (not the first) and numbers."""
+def salient_words(question: str) -> list[str]:
+    """Names and figures the question hinges on, as the question spells them: capitalised
+    words (not the first) and numbers."""
     words = re.findall(r"\d[\d,.]*\d|\d|[^\W\d_][\w'’.-]*", question)
-    out = []
-    for i, w in enumerate(words):
-        if w[0].isdigit() or (i > 0 and w[0].isupper() and w.lower() not in _QUESTION_WORDS):
-            out.extend(tokens(w))
-    return list(dict.fromkeys(out))
+    return [
+        w
+        for i, w in enumerate(words)
+        if w[0].isdigit() or (i > 0 and w[0].isupper() and w.lower() not in _QUESTION_WORDS)
+    ]
+
+
+def salient_terms(question: str) -> list[str]:
+    """``salient_words`` as terms (lowercased, numbers normalised), each once."""
+    return list(dict.fromkeys(t for w in salient_words(question) for t in tokens(w)))
 
 
 _HOW_MANY_RE = re.compile(r"\bhow many\s+((?:[^\W\d_][\w'’-]*\s+){0,4})", re.I)
