@@ -24,7 +24,7 @@ import numpy as np
 from bot.answer.answerability import ANSWER_FEATURES, answer_features, softmax
 from bot.answer.features import SENTENCE_FEATURES
 from bot.answer.guards import ruled_out
-from bot.answer.selector import Logistic, Trees, sigmoid
+from bot.answer.selector import Logistic, Trees, shortlist, sigmoid
 from scripts.selector_items import SEED, Item
 
 FOLDS = 5
@@ -151,9 +151,15 @@ def fit_trees(x: np.ndarray, y: np.ndarray) -> Trees:
     return exported
 
 
-def scores(model: Logistic, item: Item, guards: Sequence[str]) -> np.ndarray:
-    s = model.logit(item.rows.matrix)
-    return np.where(ruled_out(item.asked, item.rows, guards, item.missing[0]), -np.inf, s)
+def scores(
+    model: Logistic, item: Item, guards: Sequence[str], embed_at_most: int | None = None
+) -> np.ndarray:
+    """The sentence model's scores, ``-inf`` where a guard rules a candidate out or (with
+    ``embed_at_most``) where the answerer would not embed it (``selector.shortlist``)."""
+    out = ruled_out(item.asked, item.rows, guards, item.missing[0])
+    if embed_at_most is not None:
+        out |= ~shortlist(model, item.rows.matrix, out, embed_at_most)
+    return np.where(out, -np.inf, model.logit(item.rows.matrix))
 
 
 def top1(model: Logistic, items: Sequence[Item], guards: Sequence[str]) -> float:
@@ -233,11 +239,13 @@ def outcomes(
     items: Sequence[Item],
     guards: Sequence[str],
     ratio: float,
+    embed_at_most: int | None = None,
 ) -> list[Outcome]:
-    """What the answerer would do with each question (runner-ups at ``ratio`` of the best)."""
+    """What the answerer would do with each question (runner-ups at ``ratio`` of the best;
+    ``embed_at_most`` as ``scores``)."""
     out = []
     for i in items:
-        s = scores(sentence, i, guards)
+        s = scores(sentence, i, guards, embed_at_most)
         if not np.isfinite(s).any():
             out.append(Outcome(i.kind, 0.0, False, 0))
             continue

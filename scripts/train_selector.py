@@ -24,6 +24,10 @@ Reads what ``scripts/selector_data.py`` collected (``evals/out/selector/*.pkl``)
 4. **Guards** (``bot.answer.guards``), added one at a time while one raises the
    objective by at least ``MIN_GAIN``, on top of the two that say what an answer is
    (``BASE_GUARDS``).
+5. **Sentences embedded** (``SelectorParams.embed_at_most``): the answerer embeds only
+   the candidates the sentence model likes best without its MiniLM features; the fewest
+   of ``EMBED_GRID`` whose dev objective, at the thresholds above, is within
+   ``MIN_GAIN`` of embedding every candidate.
 
     PYTHONPATH=. .venv/bin/python scripts/train_selector.py [--write]
 """
@@ -80,6 +84,7 @@ MAX_OVER_REFUSAL = 0.10
 #: dev: 1.0 -> 0.3 raised "answer among the quotes" by 5 points for 0.3 more quotes per
 #: answer; 0.2 added 1.5 more for 0.16 more quotes: the knee).
 RUNNER_UP = 0.3
+EMBED_GRID = (5, 8, 10, 12, 15, 20, 25, 30)
 THRESHOLDS = tuple(np.round(np.arange(0.02, 0.801, 0.01), 3))
 
 SENTENCE_SETS = {"train": ("train-full", "train-grouped"), "dev": ("dev-full", "dev-grouped")}
@@ -98,6 +103,8 @@ class Fit:
     answerable: Trees
     threshold: dict[str, float]  # "with" / "without" as_of -> refusal threshold
     score: float
+    embed_at_most: int
+    embedded_score: float  # the dev objective embedding at most that many
     dev: dict[str, dict[str, float]]  # "with" / "without" as_of -> rates
 
 
@@ -180,9 +187,11 @@ def _train(write_model: bool) -> int:
             break
         guards = (*guards, g)
         answerable, t, score, dev = best
-    fit = Fit(fname, guards, l2, sentence, answerable, t, score, dev)
+    k, embedded = choose_embed_at_most(sentence, answerable, guards, t, score, dev_a)
+    fit = Fit(fname, guards, l2, sentence, answerable, t, score, k, embedded, dev)
     print(f"chosen: features {fit.features}, guards {fit.guards}, L2 {fit.l2}")
     print(f"chosen threshold {fit.threshold}, dev objective {fit.score:.4f}")
+    print(f"chosen: embed at most {fit.embed_at_most} candidates")
     for name, w in sorted(zip(SENTENCE_FEATURES, fit.sentence.coef), key=lambda p: -abs(p[1])):
         print(f"  sentence {name:18s} {w:+.3f}")
     used = np.bincount(
@@ -194,6 +203,23 @@ def _train(write_model: bool) -> int:
     if write_model:
         write(fit)
     return 0
+
+
+def choose_embed_at_most(
+    sentence, answerable, guards, threshold, full: float, dev
+) -> tuple[int, float]:
+    """The fewest candidates to embed whose dev objective is within ``MIN_GAIN`` of
+    embedding all (``full``), at the chosen thresholds."""
+    for k in EMBED_GRID:
+        found = {
+            m: outcomes(sentence, answerable, items, guards, RUNNER_UP, k)
+            for m, items in dev.items()
+        }
+        score = float(np.mean([objective(rates(f, threshold[m])) for m, f in found.items()]))
+        print(f"embed at most {k}: dev objective {score:.4f} (all: {full:.4f})")
+        if score >= full - MIN_GAIN:
+            return k, score
+    return EMBED_GRID[-1], score
 
 
 def report(fname: str, guards, threshold: dict, score: float, dev: dict) -> None:
@@ -208,7 +234,12 @@ def per_set(fit: Fit, raw: dict[str, list[Item]]) -> None:
     for name in ANSWER_SETS["dev"]:
         for mode in ("with", "without"):
             found = outcomes(
-                fit.sentence, fit.answerable, variant(raw[name], mode), fit.guards, RUNNER_UP
+                fit.sentence,
+                fit.answerable,
+                variant(raw[name], mode),
+                fit.guards,
+                RUNNER_UP,
+                fit.embed_at_most,
             )
             r = rates(found, fit.threshold[mode])
             print(f"  {name} {mode} as_of: " + " ".join(f"{k} {v:.3f}" for k, v in r.items()))
@@ -231,6 +262,8 @@ def write(fit: Fit) -> None:
         "refuse_below": fit.threshold["without"],
         "refuse_below_dated": fit.threshold["with"],
         "runner_up": RUNNER_UP,
+        "embed_at_most": fit.embed_at_most,
+        "objective_embedding_at_most": round(fit.embedded_score, 4),
         "objective": round(fit.score, 4),
         "dev": {m: {k: round(v, 4) for k, v in r.items()} for m, r in fit.dev.items()},
         "seed": SEED,

@@ -16,11 +16,24 @@ import pytest
 
 from bot.answer.answerability import ANSWER_FEATURES
 from bot.answer.candidates import candidates_of
-from bot.answer.features import SENTENCE_FEATURES, Asked, date_features, sentence_features
-from bot.answer.learned import SelectorParams
+from bot.answer.features import (
+    SENTENCE_FEATURES,
+    SIMILARITY_FEATURES,
+    Asked,
+    date_features,
+    sentence_features,
+)
+from bot.answer.learned import LearnedAnswerer, SelectorParams
 from bot.answer.query import condense
 from bot.answer.question import is_yes_no
-from bot.answer.selector import MODEL_FILE, SelectorModel, Trees, load_model, sigmoid
+from bot.answer.selector import (
+    MODEL_FILE,
+    SelectorModel,
+    Trees,
+    load_model,
+    shortlist,
+    sigmoid,
+)
 from bot.ingest.chunking import chunk_article
 from bot.ingest.corpus import article_from_text
 
@@ -79,6 +92,59 @@ def test_features_say_which_sentence_holds_a_new_figure(encoder):
     assert rows.column("cov_own")[figure] == rows.column("cov_own").max()
 
 
+def test_only_the_similarity_features_need_the_sentences_vectors(encoder):
+    # the shortlist scores candidates before any is embedded: every other feature must
+    # come out the same with blank vectors
+    query = condense("How many passengers did the repaired Marlow Sound ferry carry?")
+    cands = candidates_of(chunks_of("ferry.txt", FERRY) + chunks_of("lib.txt", LIBRARY))
+    asked = Asked.of(query, lambda t: 1.0)
+    question = encoder.encode([query.standalone])[0]
+    real = sentence_features(
+        asked, cands, encoder.encode([c.sentence.text for c in cands]), question
+    )
+    blank = sentence_features(asked, cands, np.zeros((len(cands), len(question))), question)
+    differ = {
+        name
+        for j, name in enumerate(SENTENCE_FEATURES)
+        if not np.allclose(real.matrix[:, j], blank.matrix[:, j])
+    }
+    assert differ and differ <= set(SIMILARITY_FEATURES)
+
+
+def test_the_shortlist_keeps_the_best_lexical_scores_and_no_ruled_out_candidate():
+    model = load_model().sentence
+    rng = np.random.default_rng(0)
+    rows = rng.normal(model.mean, model.scale, size=(12, len(SENTENCE_FEATURES)))
+    out = np.zeros(12, dtype=bool)
+    out[[0, 5]] = True
+    keep = shortlist(model, rows, out, 4)
+    assert keep.sum() == 4 and not keep[out].any()
+    lexical = model.logit_without(rows, SIMILARITY_FEATURES)
+    assert lexical[keep].min() >= lexical[~keep & ~out].max()
+    sims = rows.copy()
+    sims[:, [SENTENCE_FEATURES.index(n) for n in SIMILARITY_FEATURES]] = 0.9
+    assert (shortlist(model, sims, out, 4) == keep).all()  # similarity plays no part
+    assert shortlist(model, rows, np.ones(12, dtype=bool), 4).sum() == 0
+
+
+def test_the_learned_answerer_embeds_at_most_its_shortlist(encoder):
+    texts: list[str] = []
+
+    def counting(batch):
+        texts.extend(batch)
+        return encoder.encode(batch)
+
+    chunks = []
+    for k in range(6):  # six reports, ~18 candidate sentences
+        chunks += chunks_of(f"ferry{k}.txt", FERRY.replace("212", str(200 + k)))
+    answerer = LearnedAnswerer(counting, lambda t: 1.0, params=SelectorParams(embed_at_most=5))
+    query = condense("How many passengers did the repaired Marlow Sound ferry carry?")
+    answer = answerer.answer(query, chunks)
+    assert len(candidates_of(chunks)) > 10
+    assert len([t for t in texts if t != query.standalone]) <= 5
+    assert not answer.refused and "passengers" in answer.text
+
+
 def test_the_shipped_model_matches_the_features_the_code_computes():
     model = load_model()
     assert model.sentence.features == SENTENCE_FEATURES
@@ -99,6 +165,7 @@ def test_the_answerers_thresholds_are_the_ones_chosen_with_the_model():
     assert params.refuse_below == meta["refuse_below"]
     assert params.refuse_below_dated == meta["refuse_below_dated"]
     assert params.runner_up == meta["runner_up"]
+    assert params.embed_at_most == meta["embed_at_most"]
 
 
 def test_exported_trees_give_scikit_learns_log_odds_and_survive_json():

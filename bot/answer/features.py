@@ -85,6 +85,10 @@ SENTENCE_FEATURES: tuple[str, ...] = (
     "age",  # … log(1 + days from the article's date to the question's day), 0 if after
 )
 
+#: The features read from MiniLM vectors; the rest are lexical, cheap to compute for every
+#: candidate before any sentence is embedded (``bot.answer.selector.shortlist``).
+SIMILARITY_FEATURES: tuple[str, ...] = ("sim", "sim_gap", "sim_prev", "sim_order", "chunk_sim")
+
 #: Articles dated up to this many days before the question's day are "the same week".
 SAME_WEEK_DAYS = 7
 

@@ -12,7 +12,9 @@ candidate is the one holding the answer. The guards the model was chosen with
 Whether to answer at all is a second probability, that the best candidate is right
 (``bot.answer.answerability``: its score and lead over the runner-up, what it covers,
 whether it holds the asked type, figures and names, whether its article is from the
-question's week); below ``SelectorParams.refuse_below`` the answer is the refusal. The
+question's week); below ``SelectorParams.refuse_below`` the answer is the refusal. Only
+the ``SelectorParams.embed_at_most`` candidates the model likes best on their lexical
+features are embedded (MiniLM on every sentence was most of an ask's time). The
 answer quotes the best sentence and runners-up nearly as likely, composed by
 ``bot.answer.compose`` (conflicting figures newest first, dated); a compound question is
 answered part by part. It never sees where chunks are stored.
@@ -40,7 +42,7 @@ from bot.answer.features import Asked, SentenceRows, sentence_features
 from bot.answer.guards import ruled_out
 from bot.answer.query import Query
 from bot.answer.question import fits_type, salient_words
-from bot.answer.selector import SelectorModel, load_model, sigmoid
+from bot.answer.selector import SelectorModel, load_model, shortlist, sigmoid
 from bot.ingest.chunking import Chunk
 from bot.text.terms import stem, tokens
 from bot.types import Answer
@@ -61,17 +63,22 @@ class SelectorParams:
     #: without a day (``Query.as_of`` None). Target: the best combined dev objective
     #: (answerable accuracy, refusal of evidence-removed and of near-miss questions, equal
     #: weights) among thresholds refusing at most 10% of dev's answerable questions. Dev,
-    #: undated: 79.3% right, 9.7% over-refusal, 58.7% / 41.9% refused.
+    #: undated: 79.2% right, 9.7% over-refusal, 59.5% / 41.9% refused.
     refuse_below: float = 0.15
-    #: … for a question asked about a known day, same target. Dev, dated: 85.7% right,
-    #: 9.9% over-refusal, 79.2% / 38.2% refused.
-    refuse_below_dated: float = 0.11
+    #: … for a question asked about a known day, same target. Dev, dated: 85.9% right,
+    #: 9.7% over-refusal, 78.2% / 38.2% refused.
+    refuse_below_dated: float = 0.10
     #: Quote a runner-up whose probability is at least this share of the best's. At the
     #: threshold above on dev, the answer was among the quotes for 68.9% of answerable
     #: questions quoting only the best, 75.5% at 0.5, 78.7% at 0.3, 80.2% at 0.2, for
     #: 1.00, 1.29, 1.58, 1.84 quotes per answer: down to 0.3 a point costs 0.09 more
     #: quotes per answer, past it 0.17 (the knee).
     runner_up: float = 0.3
+    #: Embed (MiniLM) at most this many candidates per question, the best by the
+    #: selector's score without its similarity features; the rest cannot be quoted.
+    #: Chosen on dev by ``scripts/train_selector.py`` (recorded in ``selector.json``'s
+    #: meta): the fewest whose dev objective is within ``MIN_GAIN`` of embedding all.
+    embed_at_most: int = 15
     max_sentences: int = 3  # best sentences quoted at most (each may bring a neighbour)
     part_sentences: int = 2  # sentences per part of a compound question
     near_duplicate: float = 0.6  # term Jaccard above which a runner-up is a repeat
@@ -82,12 +89,35 @@ class SelectorParams:
             raise ValueError("max_sentences must be between 1 and 3")
         if not (0 <= min(self.refuse_below, self.refuse_below_dated) <= 1):
             raise ValueError("refuse_below and refuse_below_dated must be in [0, 1]")
+        if self.embed_at_most < 1:
+            raise ValueError("embed_at_most must be at least 1")
         if not 0 < self.runner_up <= 1:
             raise ValueError("runner_up must be in (0, 1]")
 
     def threshold(self, query: Query) -> float:
         """The refusal threshold for ``query`` (dated or not)."""
         return self.refuse_below if query.as_of is None else self.refuse_below_dated
+
+
+class SentenceVectors:
+    """The candidates' MiniLM vectors, each embedded the first time a question needs it
+    (the parts of a compound question share them)."""
+
+    def __init__(self, encode: Encode, cands: Sequence[Candidate]) -> None:
+        self._encode = encode
+        self._texts = [c.sentence.text for c in cands]
+        self._done: dict[int, np.ndarray] = {}
+
+    def of(self, wanted: np.ndarray, dimension: int) -> np.ndarray:
+        """One row per candidate: its vector where ``wanted`` (a mask), zeros elsewhere."""
+        picked = [int(i) for i in np.flatnonzero(wanted)]
+        todo = [i for i in picked if i not in self._done]
+        if todo:
+            self._done.update(zip(todo, self._encode([self._texts[i] for i in todo])))
+        out = np.zeros((len(self._texts), dimension))
+        for i in picked:
+            out[i] = self._done[i]
+        return out
 
 
 @dataclass(frozen=True)
@@ -103,20 +133,25 @@ class Judged:
 def judge(
     query: Query,
     cands: Sequence[Candidate],
-    vectors: np.ndarray,
+    vectors: SentenceVectors,
     question: np.ndarray,
     idf: Callable[[str], float],
     in_corpus: Callable[[str], bool],
     model: SelectorModel,
+    embed_at_most: int,
 ) -> Judged:
-    """Features, the selector's probabilities and the answerability of one question."""
+    """Features, the selector's probabilities and the answerability of one question: the
+    guards and the shortlist read lexical features (no sentence embedded yet), then the
+    shortlisted candidates are embedded and scored; the rest score ``-inf``."""
     asked = Asked.of(query, idf)
-    rows = sentence_features(asked, cands, vectors, question)
+    lexical = sentence_features(asked, cands, np.zeros((len(cands), len(question))), question)
     missing = names_missing(asked, in_corpus, cands)
-    out = ruled_out(asked, rows, model.guards, missing[0])
-    scores = np.where(out, -np.inf, model.sentence.logit(rows.matrix))
-    if not np.isfinite(scores).any():
-        return Judged(asked, rows, np.zeros(len(cands)), 0.0)
+    out = ruled_out(asked, lexical, model.guards, missing[0])
+    keep = shortlist(model.sentence, lexical.matrix, out, embed_at_most)
+    if not keep.any():
+        return Judged(asked, lexical, np.zeros(len(cands)), 0.0)
+    rows = sentence_features(asked, cands, vectors.of(keep, len(question)), question)
+    scores = np.where(keep, model.sentence.logit(rows.matrix), -np.inf)
     row = answer_features(asked, rows, scores, *missing)
     return Judged(asked, rows, softmax(scores), float(sigmoid(model.answerable.logit(row))[0]))
 
@@ -146,7 +181,7 @@ class LearnedAnswerer:
         cands = candidates_of(chunks)
         if not cands:
             return Answer.refusal(query.text, "no passage was retrieved", **kw)
-        vectors = self._encode([c.sentence.text for c in cands])  # once, for every part
+        vectors = SentenceVectors(self._encode, cands)
         chosen, reason = by_parts(
             query,
             lambda q, n: self._answer_part(q, cands, vectors, n),
@@ -157,12 +192,21 @@ class LearnedAnswerer:
             return Answer.refusal(query.text, reason, **kw)
         return compose(query, chosen, **kw)
 
-    def judge(self, query: Query, cands: Sequence[Candidate], vectors: np.ndarray) -> Judged:
+    def judge(self, query: Query, cands: Sequence[Candidate], vectors: SentenceVectors) -> Judged:
         question = self._encode([query.standalone])[0]
-        return judge(query, cands, vectors, question, self._idf, self._in_corpus, self.model)
+        return judge(
+            query,
+            cands,
+            vectors,
+            question,
+            self._idf,
+            self._in_corpus,
+            self.model,
+            self.params.embed_at_most,
+        )
 
     def _answer_part(
-        self, query: Query, cands: list[Candidate], vectors: np.ndarray, max_sentences: int
+        self, query: Query, cands: list[Candidate], vectors: SentenceVectors, max_sentences: int
     ) -> tuple[list[Quote], str]:
         """The quotes answering one (simple) question, or none and the reason why."""
         judged = self.judge(query, cands, vectors)

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from bot.answer.answerability import ANSWER_FEATURES
-from bot.answer.features import SENTENCE_FEATURES
+from bot.answer.features import SENTENCE_FEATURES, SIMILARITY_FEATURES
 from bot.answer.guards import GUARDS
 
 MODEL_FILE = Path(__file__).with_name("selector.json")
@@ -75,6 +75,14 @@ class Logistic:
     def logit(self, x: np.ndarray) -> np.ndarray:
         """The linear score (log-odds), one per row of ``x`` (columns in ``features`` order)."""
         return ((np.atleast_2d(x) - self.mean) / self.scale) @ self.coef + self.intercept
+
+    def logit_without(self, x: np.ndarray, names: Sequence[str]) -> np.ndarray:
+        """``logit`` with the named features held at their training mean (what the score
+        would be, on average, before they are known)."""
+        held = np.atleast_2d(x).copy()
+        cols = [self.features.index(n) for n in names]
+        held[:, cols] = self.mean[cols]
+        return self.logit(held)
 
 
 @dataclass(frozen=True)
@@ -138,6 +146,19 @@ class Trees:
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
+
+
+def shortlist(model: Logistic, lexical: np.ndarray, out: np.ndarray, k: int) -> np.ndarray:
+    """Which candidates to embed: the ``k`` best by ``model``'s score without its MiniLM
+    features (``SIMILARITY_FEATURES``, from rows computed before any sentence was embedded),
+    among those no guard rules ``out``; a mask over the rows of ``lexical``. Embedding every
+    sentence of the retrieved chunks is most of an ask's time; ``k`` is chosen on dev
+    (``scripts/train_selector.py``) so that the answers do not get worse."""
+    score = np.where(out, -np.inf, model.logit_without(lexical, SIMILARITY_FEATURES))
+    keep = np.zeros(len(score), dtype=bool)
+    alive = np.flatnonzero(np.isfinite(score))
+    keep[alive[np.argsort(-score[alive], kind="stable")[:k]]] = True
+    return keep
 
 
 def _scorer(data: dict[str, Any], expected: Sequence[str]) -> Logistic | Trees:
