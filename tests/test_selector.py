@@ -145,6 +145,55 @@ def test_the_learned_answerer_embeds_at_most_its_shortlist(encoder):
     assert not answer.refused and "passengers" in answer.text
 
 
+_FEATURE_PROBE = """
+import hashlib, sys
+from pathlib import Path
+import numpy as np
+from bot.answer.candidates import candidates_of
+from bot.answer.features import Asked, sentence_features
+from bot.answer.query import condense
+from bot.ingest.chunking import chunk_article
+from bot.ingest.corpus import article_from_text
+chunks = []
+for p in sorted(Path(sys.argv[1]).glob("*.txt")):
+    chunks += chunk_article(article_from_text(p.name, p.read_text(encoding="utf-8")))
+cands = candidates_of(chunks)
+h = hashlib.sha1()
+for question in sys.argv[2:]:
+    asked = Asked.of(condense(question), lambda t: 0.1 * len(t) + 1 / (1 + ord(t[0])))
+    h.update(sentence_features(asked, cands, np.zeros((len(cands), 4)), np.zeros(4)).matrix.tobytes())
+print(h.hexdigest())
+"""
+
+
+def test_features_are_the_same_bits_whatever_pythons_hash_seed():
+    # the selector is refitted from features computed in fresh processes: sums over sets of
+    # words in hash order made them differ in the last bit, and the refit trees with them
+    import os
+    import subprocess
+    import sys
+
+    from conftest import SEEDS
+
+    questions = [
+        "How many North Korean workers were dispatched to Donbas in 2024?",
+        "Who is Moscow's ambassador to Pyongyang and what did he say about wounded soldiers?",
+        "What weapons has North Korea sent to Russia since the war began?",
+    ]
+    digests = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run(
+            [sys.executable, "-c", _FEATURE_PROBE, str(SEEDS), *questions],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        digests.add(out.stdout.strip())
+    assert len(digests) == 1
+
+
 def test_the_shipped_model_matches_the_features_the_code_computes():
     model = load_model()
     assert model.sentence.features == SENTENCE_FEATURES

@@ -161,9 +161,12 @@ class SentenceRows:
         return self.matrix[:, SENTENCE_FEATURES.index(name)]
 
 
+# Sums of term weights use ``math.fsum``: exact whatever the order, and the order of a set
+# of words changes with Python's hash seed, so plain ``sum`` gave features differing in the
+# last bit from one process to the next (and a refit selector with different trees).
 def _share(weights: dict[str, float], keys: set[str] | frozenset[str]) -> float:
-    total = sum(weights.values())
-    return sum(weights.get(k, 0.0) for k in keys) / total if total else 0.0
+    total = math.fsum(weights.values())
+    return math.fsum(weights.get(k, 0.0) for k in keys) / total if total else 0.0
 
 
 def sentence_features(
@@ -172,20 +175,42 @@ def sentence_features(
     """One row of ``SENTENCE_FEATURES`` per candidate (``vectors``: theirs, unit length;
     ``question``: the question's unit vector)."""
     sims = vectors @ question if len(cands) else np.zeros(0)
-    index = {c.key: i for i, c in enumerate(cands)}
+    return with_similarity(lexical_features(asked, cands), cands, sims)
+
+
+def lexical_features(asked: Asked, cands: Sequence[Candidate]) -> SentenceRows:
+    """The rows before any sentence is embedded: ``SIMILARITY_FEATURES`` are 0."""
     rows, matched, borrowed = [], [], []
-    for cand, sim in zip(cands, sims):
-        prev = cand.neighbour(-1)
-        sim_prev = float(sims[index[prev.key]]) if prev and prev.key in index else 0.0
-        row, credit = _row(asked, cand, prev)
-        row.update(sim=float(sim), sim_prev=sim_prev)
+    for cand in cands:
+        row, credit = _row(asked, cand, cand.neighbour(-1))
         rows.append([row.get(name, 0.0) for name in SENTENCE_FEATURES])
         matched.append(credit)
         borrowed.append(row["cov_prev"] * PREVIOUS_CREDIT)
     matrix = np.asarray(rows, dtype=np.float64).reshape(len(cands), len(SENTENCE_FEATURES))
     if len(cands):
-        _relative(matrix, [c.chunk.id for c in cands])
+        _relative(matrix, "cov")
     return SentenceRows(matrix, matched, borrowed)
+
+
+def with_similarity(
+    rows: SentenceRows, cands: Sequence[Candidate], sims: np.ndarray
+) -> SentenceRows:
+    """``rows`` (from ``lexical_features``) with ``SIMILARITY_FEATURES`` filled in from each
+    candidate's cosine with the question (``sims``); a new ``SentenceRows``."""
+    matrix = rows.matrix.copy()
+    if len(cands):
+        index = {c.key: i for i, c in enumerate(cands)}
+        col = {name: i for i, name in enumerate(SENTENCE_FEATURES)}
+        matrix[:, col["sim"]] = sims
+        for i, cand in enumerate(cands):
+            prev = cand.neighbour(-1)
+            matrix[i, col["sim_prev"]] = sims[index[prev.key]] if prev and prev.key in index else 0
+        _relative(matrix, "sim")
+        best: dict[str, float] = {}
+        for c, sim in zip(cands, sims):
+            best[c.chunk.id] = max(best.get(c.chunk.id, -1.0), float(sim))
+        matrix[:, col["chunk_sim"]] = [best[c.chunk.id] for c in cands]
+    return SentenceRows(matrix, rows.matched, rows.borrowed)
 
 
 def _row(
@@ -193,7 +218,7 @@ def _row(
 ) -> tuple[dict[str, float], dict[str, float]]:
     """A candidate's own features (those relative to the other candidates come later)."""
     text, w = cand.sentence.text, asked.weights
-    total = sum(w.values()) or 1.0
+    total = math.fsum(w.values()) or 1.0
     own = set(terms(text))
     prev_terms = set(terms(prev.sentence.text)) if prev else set()
     prev_stems = {stem(t) for t in tokens(prev.sentence.text)} if prev else set()
@@ -214,7 +239,7 @@ def _row(
     about = years_of(cand)
     near = own | prev_terms
     row = {
-        "cov": sum(w[t] * c for t, c in credit.items()) / total,
+        "cov": math.fsum(w[t] * c for t, c in credit.items()) / total,
         "cov_own": _share(w, {t for t, c in credit.items() if c == 1.0}),
         "cov_prev": _share(w, {t for t, c in credit.items() if c == PREVIOUS_CREDIT}),
         "cov_passage": _share(w, {t for t, c in credit.items() if c == PASSAGE_CREDIT}),
@@ -282,19 +307,15 @@ def passage_stems(chunk: Chunk) -> frozenset[str]:
     return _passage(chunk)[2]
 
 
-def _relative(matrix: np.ndarray, chunk_ids: Sequence[str]) -> None:
-    """Fill in the features that compare a candidate with the others of its question."""
+def _relative(matrix: np.ndarray, of: str) -> None:
+    """Fill in ``{of}_gap`` and ``{of}_order``: how a candidate's ``of`` compares with the
+    other candidates of its question."""
     col = {name: i for i, name in enumerate(SENTENCE_FEATURES)}
-    for of in ("sim", "cov"):
-        values = matrix[:, col[of]]
-        matrix[:, col[f"{of}_gap"]] = values - values.max()
-        place = np.empty(len(values))
-        place[np.argsort(-values, kind="stable")] = np.arange(len(values))
-        matrix[:, col[f"{of}_order"]] = 1.0 / (1.0 + place)
-    best: dict[str, float] = {}
-    for cid, sim in zip(chunk_ids, matrix[:, col["sim"]]):
-        best[cid] = max(best.get(cid, -1.0), float(sim))
-    matrix[:, col["chunk_sim"]] = [best[cid] for cid in chunk_ids]
+    values = matrix[:, col[of]]
+    matrix[:, col[f"{of}_gap"]] = values - values.max()
+    place = np.empty(len(values))
+    place[np.argsort(-values, kind="stable")] = np.arange(len(values))
+    matrix[:, col[f"{of}_order"]] = 1.0 / (1.0 + place)
 
 
 def _bigrams(seq: Sequence[str]) -> set[tuple[str, str]]:
