@@ -20,6 +20,7 @@ import json
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,12 @@ class Replay:
     @property
     def question(self) -> str:
         return self.row.get("standalone_question") or self.row["question"]
+
+    @property
+    def as_of(self) -> date | None:
+        """The day the case asks about (recorded, or from ``--cases``), if any."""
+        day = self.row.get("as_of")
+        return date.fromisoformat(day) if day else None
 
 
 @dataclass
@@ -74,15 +81,18 @@ class ChunkBook:
         return Chunk(f"{file}#{start}", file, art.title, art.date, art.outlet, 0, inside)
 
 
-def load_replays(path: Path, corpora: Path) -> list[Replay]:
+def load_replays(path: Path, corpora: Path, as_of: dict[str, str] | None = None) -> list[Replay]:
     """The rows of ``path`` with their chunks; rows whose chunks cannot be rebuilt exactly
-    are reported on stderr and left out."""
+    are reported on stderr and left out. ``as_of``: case id -> the day it asks about, for
+    rows recorded without one."""
     books: dict[Path, ChunkBook] = {}
     out = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
         row = json.loads(line)
+        if as_of and not row.get("as_of") and row["id"] in as_of:
+            row["as_of"] = as_of[row["id"]]
         folder = REPO / "seeds" if not row.get("corpus") else corpora / row["corpus"]
         book = books.setdefault(folder, ChunkBook(folder))
         chunks = []
@@ -107,7 +117,9 @@ def make_verifier(**kwargs: Any) -> Verifier:
 
 
 def verify(verifier: Verifier, replay: Replay) -> Verified:
-    return verifier.verify(replay.row["raw"], replay.chunks, question=replay.question)
+    return verifier.verify(
+        replay.row["raw"], replay.chunks, question=replay.question, as_of=replay.as_of
+    )
 
 
 def right(row: dict[str, Any], text: str) -> bool:
@@ -213,10 +225,24 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("replies", type=Path, nargs="+")
     ap.add_argument("--corpora", type=Path, default=REPO / "evals" / "corpora")
     ap.add_argument("--show", choices=["", "lost", "all"], default="")
+    ap.add_argument(
+        "--cases",
+        type=Path,
+        nargs="*",
+        default=[],
+        help="eval case files: the day each case asks about (as_of), for replies recorded "
+        "without it",
+    )
     args = ap.parse_args(argv)
     verifier = make_verifier()
+    days = {}
+    for cases in args.cases:
+        for line in cases.read_text(encoding="utf-8").splitlines():
+            case = json.loads(line) if line.strip() else {}
+            if case.get("as_of"):
+                days[case["id"]] = case["as_of"]
     for path in args.replies:
-        replays = load_replays(path, args.corpora)
+        replays = load_replays(path, args.corpora, days)
         tally = run(verifier, replays, args.show, args.corpora)
         print(f"{path.name}: {len(replays)} cases")
         print("  " + "\n  ".join(tally.lines() + timing_lines(replays)))

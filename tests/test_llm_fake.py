@@ -257,6 +257,29 @@ def test_stream_shows_only_verified_sentences_and_ends_as_ask_does(llm_bot, fake
     verbatim(final)
 
 
+def test_a_this_week_question_is_not_answered_from_another_weeks_article(llm_bot, fake):
+    # the workers article is dated 2024-10-15: asked about that week its sentence stands,
+    # asked about a week months later it answers nothing (streamed or not)
+    from datetime import date
+
+    question = "How many North Korean workers were dispatched to Donbas this week?"
+
+    def reply(body: dict) -> str:
+        return f"{WORKERS} [{source_with(body, '150 North Korean')}]."
+
+    fake.script(reply)
+    that_week = llm_bot.ask(question, as_of=date(2024, 10, 18))
+    assert WORKERS in that_week.text
+    fake.script(reply, Reply(reply, pieces=5))
+    later = llm_bot.ask(question, as_of=date(2025, 6, 1))
+    streamed = [
+        x for x in llm_bot.ask_stream(question, as_of=date(2025, 6, 1)) if isinstance(x, str)
+    ]
+    for text in (later.text, "".join(streamed)):
+        assert WORKERS not in text
+    assert any("another week" in v.reason for v in later.dropped)
+
+
 def test_a_verified_sentence_shows_while_the_model_is_still_writing(llm_bot, fake):
     def reply(body: dict) -> str:
         n = source_with(body, "150 North Korean")

@@ -402,3 +402,61 @@ def test_any_reply_yields_verbatim_citations_numbered_in_order(verifier, chunks,
         assert all(v.supported and v.citations for v in result.verdicts)
     pool_files = {c.file for c in pool}
     assert all(c.file in pool_files for c in result.citations)
+
+
+# --- the question's week -------------------------------------------------------------------
+REGATTA = {  # two weekly reports of a made-up race (written here, not from any eval set)
+    "regatta-may.txt": " date 2023-05-06\nThe Harlow Cup regatta was won on Saturday by the "
+    "crew of the Tern, who finished four minutes ahead of the Osprey.\n",
+    "regatta-june.txt": " date 2023-06-10\nThe Harlow Cup regatta was won on Saturday by the "
+    "crew of the Kestrel, after the Osprey lost its mast in the second race.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def regatta():
+    from bot.ingest.corpus import article_from_text
+
+    return {name: chunk_article(article_from_text(name, text)) for name, text in REGATTA.items()}
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Who won the Harlow Cup this week?", True),
+        ("Which crew won yesterday?", True),
+        ("What happened this past weekend?", True),
+        ("Who won the Harlow Cup?", False),
+        ("Who won the Harlow Cup last year?", False),
+    ],
+)
+def test_a_question_naming_its_own_week_is_told_apart(question, expected):
+    from bot.answer.question import asks_about_its_week
+
+    assert asks_about_its_week(question) is expected
+
+
+def test_a_this_week_question_is_answered_only_from_that_weeks_reports(verifier, regatta):
+    from datetime import date
+
+    chunks = regatta["regatta-may.txt"] + regatta["regatta-june.txt"]
+    question = "Who won the Harlow Cup regatta this week?"
+    reply = "The crew of the Tern won the Harlow Cup regatta. [1]"
+    # asked about a day in June: May's report answers another week's race
+    june = verifier.verify(reply, chunks, question=question, as_of=date(2023, 6, 12))
+    assert june.refused
+    assert "another week" in june.dropped[0].reason
+    # asked about May's week, or with no day known, May's report supports it
+    may = verifier.verify(reply, chunks, question=question, as_of=date(2023, 5, 8))
+    assert not may.refused and may.citations[0].file == "regatta-may.txt"
+    undated = verifier.verify(reply, chunks, question=question)
+    assert not undated.refused
+    # a question that does not name its week is not held to it
+    anytime = verifier.verify(
+        reply, chunks, question="Who won the Harlow Cup regatta?", as_of=date(2023, 6, 12)
+    )
+    assert not anytime.refused
+    # cited to the wrong week, re-cited to the right one
+    kestrel = "The crew of the Kestrel won the Harlow Cup regatta. [1]"
+    moved = verifier.verify(kestrel, chunks, question=question, as_of=date(2023, 6, 12))
+    assert not moved.refused and moved.citations[0].file == "regatta-june.txt"

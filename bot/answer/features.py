@@ -27,7 +27,14 @@ import numpy as np
 
 from bot.answer.candidates import Candidate, years_of
 from bot.answer.query import Query
-from bot.answer.question import answer_type, counted_noun, fits_type, is_yes_no, salient_terms
+from bot.answer.question import (
+    answer_type,
+    asks_about_its_week,
+    counted_noun,
+    fits_type,
+    is_yes_no,
+    salient_terms,
+)
 from bot.ingest.chunking import Chunk
 from bot.text.discourse import opens_with_reference
 from bot.text.lexicon import YEAR_RE
@@ -121,6 +128,7 @@ class Asked:
     bigrams: frozenset[tuple[str, str]]  # adjacent pairs of its terms ("book deal")
     rarest: str | None  # its term of highest IDF
     as_of: date | None = None  # the day it is asked about, when known
+    its_week: bool = False  # it names its own week or day ("…this week?")
 
     @classmethod
     def of(cls, query: Query, idf: Callable[[str], float]) -> Asked:
@@ -146,6 +154,7 @@ class Asked:
             bigrams=frozenset(_bigrams(terms(text))),
             rarest=max(focus, key=lambda t: (weights[t], t)) if focus else None,
             as_of=query.as_of,
+            its_week=asks_about_its_week(text),
         )
 
 
@@ -271,6 +280,12 @@ def _row(
     return row, credit
 
 
+def in_its_week(as_of: date, article_date: str | None) -> bool | None:
+    """The article is dated in the ``SAME_WEEK_DAYS`` up to ``as_of`` (None: undated)."""
+    day = _parse_day(article_date)
+    return None if day is None else 0 <= (as_of - day).days <= SAME_WEEK_DAYS
+
+
 def date_features(as_of: date | None, article_date: str | None) -> dict[str, float]:
     """``dated``, ``same_week``, ``after_as_of`` and ``age`` of an article for a question
     asked about ``as_of`` (all 0 when either date is unknown)."""
@@ -280,7 +295,7 @@ def date_features(as_of: date | None, article_date: str | None) -> dict[str, flo
     days = (as_of - day).days
     return {
         "dated": 1.0,
-        "same_week": float(0 <= days <= SAME_WEEK_DAYS),
+        "same_week": float(in_its_week(as_of, article_date) is True),
         "after_as_of": float(days < 0),
         "age": math.log1p(days) if days >= 0 else 0.0,
     }

@@ -74,6 +74,14 @@ def _all_unknown(asked: Asked, rows: SentenceRows, unknown: float) -> np.ndarray
     return np.full(len(rows.matrix), unknown >= 1.0 and bool(asked.salient), dtype=bool)
 
 
+def _its_week(asked: Asked, rows: SentenceRows, unknown: float) -> np.ndarray:
+    """A question naming its own week ("…this week?"), asked about a known day, is
+    answered only from an article dated that week (undated articles are not ruled out)."""
+    if not (asked.its_week and asked.as_of):
+        return _none(rows)
+    return (rows.column("dated") == 1.0) & (rows.column("same_week") == 0.0)
+
+
 def _none(rows: SentenceRows) -> np.ndarray:
     return np.zeros(len(rows.matrix), dtype=bool)
 
@@ -88,6 +96,7 @@ GUARDS: dict[str, Guard] = {
     "some_name": _some_name,
     "unknown": _unknown,
     "all_unknown": _all_unknown,
+    "its_week": _its_week,
 }
 
 

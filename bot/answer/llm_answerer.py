@@ -150,7 +150,7 @@ class LLMAnswerer:
         t0 = time.perf_counter()
         asking = Status("asking", self.client.config.model)
         yield asking
-        check = self.verifier.check(chunks, query.standalone, self.strict)
+        check = self.verifier.check(chunks, query.standalone, self.strict, query.as_of)
         reader, cleaner = ClaimReader(len(chunks)), StreamSanitizer()
         shown = 0
         with closing(self.client.stream(self.messages(query, chunks))) as deltas:
@@ -185,7 +185,9 @@ class LLMAnswerer:
         self, query: Query, chunks: Sequence[Chunk], reply: str, llm_seconds: float
     ) -> Answer:
         t0 = time.perf_counter()
-        result = self.verifier.verify(reply, chunks, strict=self.strict, question=query.standalone)
+        result = self.verifier.verify(
+            reply, chunks, strict=self.strict, question=query.standalone, as_of=query.as_of
+        )
         answer = self._answer_of(query, result, llm_seconds)
         answer.timings["verify"] = time.perf_counter() - t0
         return answer

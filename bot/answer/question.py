@@ -115,6 +115,17 @@ _YES_NO_RE = re.compile(
 )
 
 
+_ITS_WEEK_RE = re.compile(
+    r"\b(?:this|this past|the past) week(?:end)?\b|\btoday\b|\byesterday\b|\btonight\b", re.I
+)
+
+
+def asks_about_its_week(question: str) -> bool:
+    """The question names its own week or day ("…this week?", "…yesterday?"): only a report
+    from that week answers it (which week is the caller's ``as_of``)."""
+    return bool(_ITS_WEEK_RE.search(question))
+
+
 def is_yes_no(question: str) -> bool:
     """A question answered yes or no ("Did North Korea accept money…?"), not a choice
     between named options ("Did it go up or down…?")."""

@@ -28,6 +28,9 @@ called. For each sentence of the reply:
 4. Sentences that read like a refusal, ask a question, only restate the question, repeat
    an earlier one, carry no checkable content, or were cut off are dropped. A reply that
    opens with a refusal is a refusal; so is one with nothing supported left.
+5. A question that names its own week ("…this week?") asked about a known day
+   (``as_of``) is answered only from articles of that week (or undated ones): a
+   look-alike story from another week supports nothing, cited or not.
 
 It never calls the model and never reads files: the chunks carry the raw spans.
 """
@@ -36,10 +39,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from bot.answer.claims import FILLER, Claim, is_refusal, split_claims
 from bot.answer.evidence import Thresholds
 from bot.answer.facts import figures
+from bot.answer.features import in_its_week
+from bot.answer.question import asks_about_its_week
 from bot.answer.sanitize import sanitize
 from bot.answer.support import Encode, Evidence, SupportFinder
 from bot.ingest.chunking import Chunk
@@ -83,19 +89,25 @@ class Verifier:
         chunks: Sequence[Chunk],
         strict: bool | None = None,
         question: str = "",
+        as_of: date | None = None,
     ) -> Verified:
-        """The verified answer to ``question`` from ``reply`` (see the module docstring)."""
-        check = self.check(chunks, question, strict)
+        """The verified answer to ``question`` (asked about ``as_of``, when known) from
+        ``reply`` (see the module docstring)."""
+        check = self.check(chunks, question, strict, as_of)
         claims = split_claims(sanitize(reply), len(chunks))
         for i, claim in enumerate(claims):
             check.add(claim, last=i == len(claims) - 1)
         return check.result()
 
     def check(
-        self, chunks: Sequence[Chunk], question: str = "", strict: bool | None = None
+        self,
+        chunks: Sequence[Chunk],
+        question: str = "",
+        strict: bool | None = None,
+        as_of: date | None = None,
     ) -> Check:
         """A check of one reply whose sentences arrive one at a time (``Check.add``)."""
-        return Check(self, chunks, question, self.strict if strict is None else strict)
+        return Check(self, chunks, question, self.strict if strict is None else strict, as_of)
 
 
 class Check:
@@ -104,10 +116,20 @@ class Check:
     dropped), so what a stream shows sentence by sentence is the final answer's text."""
 
     def __init__(
-        self, verifier: Verifier, chunks: Sequence[Chunk], question: str, strict: bool
+        self,
+        verifier: Verifier,
+        chunks: Sequence[Chunk],
+        question: str,
+        strict: bool,
+        as_of: date | None = None,
     ) -> None:
         self.verifier, self.chunks, self.strict = verifier, list(chunks), strict
         self.question = question
+        # chunks that may support a sentence: all, or those of the week the question names
+        dated = as_of is not None and asks_about_its_week(question)
+        self.other_week = {
+            j for j, c in enumerate(self.chunks) if dated and in_its_week(as_of, c.date) is False
+        }
         self.asked = set(terms(question))
         self._finder: SupportFinder | None = None
         self._seen: list[set[str]] = []
@@ -190,8 +212,14 @@ class Check:
         if claim.invalid:
             notes.append(f"dropped out-of-range marker {format_markers(claim.invalid)}")
         cited = [n - 1 for n in claim.cited]
+        stale = [n for n in claim.cited if n - 1 in self.other_week]
+        if stale:
+            notes.append(f"{format_markers(stale)} is from another week than the question's")
+            cited = [j for j in cited if j not in self.other_week]
         if claim.quote:
-            order = cited + [j for j in range(len(ctx.chunks)) if j not in cited]
+            order = cited + [
+                j for j in range(len(ctx.chunks)) if j not in cited and j not in self.other_week
+            ]
             ev = ctx.quoted(i, claim.quote, order, max_run)
             if ev is not None and ev.passed:
                 return ev, "; ".join([*notes, "supported by the words it quotes"])
@@ -201,16 +229,16 @@ class Check:
             if ev.passed:
                 return ev, "; ".join([*notes, "supported by its citation"])
             notes.append(f"{format_markers(claim.cited)} does not support it ({ev.judgement.why})")
-        others = [j for j in range(len(ctx.chunks)) if j not in cited]
+        others = [j for j in range(len(ctx.chunks)) if j not in cited and j not in self.other_week]
         if others:
             # never two files for a sentence that did not cite both: a union of spans
             # from anywhere would back almost any mix of facts
             ev = ctx.best(i, others, max_run, combine=False)
             if ev.passed:
                 return ev, "; ".join([*notes, "re-cited to a source that supports it"])
-            if not cited:
+            if not cited and not stale:
                 notes.append(f"uncited, and no source supports it ({ev.judgement.why})")
-        if cited:
+        if cited or stale:
             notes.append("no other source supports it")
         return None, "; ".join(notes)
 
