@@ -67,7 +67,7 @@ def record(bot: Bot, case: Case, model: str, shown: list[Any], raw: list[str]) -
     first = None
     t0 = time.perf_counter()
     answer: Answer | None = None
-    for item in bot.ask_stream(case.question, [dict(m) for m in case.history]):
+    for item in bot.ask_stream(case.question, [dict(m) for m in case.history], as_of=case.as_of):
         if isinstance(item, Answer):
             answer = item
         elif isinstance(item, str):
@@ -90,6 +90,7 @@ def record(bot: Bot, case: Case, model: str, shown: list[Any], raw: list[str]) -
         "id": case.id,
         "kind": case.kind,
         "corpus": case.corpus,
+        "as_of": case.as_of.isoformat() if case.as_of else None,
         "question": case.question,
         "history": [dict(m) for m in case.history],
         "gold_facts": [list(g) for g in case.gold_facts],
