@@ -211,16 +211,14 @@ class Check:
         notes = []
         if claim.invalid:
             notes.append(f"dropped out-of-range marker {format_markers(claim.invalid)}")
-        cited = [n - 1 for n in claim.cited]
         stale = [n for n in claim.cited if n - 1 in self.other_week]
         if stale:
             notes.append(f"{format_markers(stale)} is from another week than the question's")
-            cited = [j for j in cited if j not in self.other_week]
+        cited = [n - 1 for n in claim.cited if n not in stale]
+        # the chunks it did not cite that may support it (none from another week)
+        others = [j for j in range(len(ctx.chunks)) if j not in cited and j not in self.other_week]
         if claim.quote:
-            order = cited + [
-                j for j in range(len(ctx.chunks)) if j not in cited and j not in self.other_week
-            ]
-            ev = ctx.quoted(i, claim.quote, order, max_run)
+            ev = ctx.quoted(i, claim.quote, cited + others, max_run)
             if ev is not None and ev.passed:
                 return ev, "; ".join([*notes, "supported by the words it quotes"])
             notes.append("its quote " + ("does not support it" if ev else "is not in the sources"))
@@ -228,8 +226,8 @@ class Check:
             ev = ctx.best(i, cited, max_run, combine=True)
             if ev.passed:
                 return ev, "; ".join([*notes, "supported by its citation"])
-            notes.append(f"{format_markers(claim.cited)} does not support it ({ev.judgement.why})")
-        others = [j for j in range(len(ctx.chunks)) if j not in cited and j not in self.other_week]
+            marks = format_markers([j + 1 for j in cited])
+            notes.append(f"{marks} does not support it ({ev.judgement.why})")
         if others:
             # never two files for a sentence that did not cite both: a union of spans
             # from anywhere would back almost any mix of facts
