@@ -192,8 +192,14 @@ class Components:
                 if mode != "openai":
                     return self.extractive
                 from bot.answer.llm_answerer import LLMAnswerer
+                from bot.protocols import Assessor
 
-                primary = LLMAnswerer.from_settings(s, encode=self.vectors.encode)
+                offline = self.extractive
+                primary = LLMAnswerer.from_settings(
+                    s,
+                    encode=self.vectors.encode,
+                    assessor=offline if isinstance(offline, Assessor) else None,
+                )
             return FallbackAnswerer(primary, self.extractive, self.settings.llm_fallback)
 
         return self._part("answerer", build)

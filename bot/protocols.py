@@ -7,6 +7,8 @@
 * ``Answerer`` / ``StreamingAnswerer`` / ``Condenser`` — who turns a question and its
   retrieved chunks into an ``Answer`` (``ExtractiveAnswerer``, ``LLMAnswerer``,
   ``FallbackAnswerer``), and who rewrites follow-ups. Answerers get chunks, never the store.
+* ``Assessor`` — a second opinion for the verifier: do the chunks answer the question,
+  and which sentence would (``LearnedAnswerer``).
 
 Only type information lives here; importing it loads no model, store or library.
 """
@@ -22,7 +24,7 @@ if TYPE_CHECKING:
     from bot.answer.query import Query
     from bot.index.ledger import FileRecord
     from bot.ingest.chunking import Chunk
-    from bot.types import Answer, Status
+    from bot.types import Answer, Assessment, Status
 
 
 class Encoder(Protocol):
@@ -103,3 +105,11 @@ class Condenser(Protocol):
     """Rewrites a follow-up question into a standalone ``Query`` (``BotError`` if it can't)."""
 
     def condense(self, question: str, history: Sequence[Mapping[str, str]]) -> Query: ...
+
+
+@runtime_checkable
+class Assessor(Protocol):
+    """Judges, without a model, whether retrieved chunks answer a question and which of
+    their sentences would (the verifier's second opinion on a model's answer)."""
+
+    def assess(self, query: Query, chunks: Sequence[Chunk]) -> Assessment: ...

@@ -70,6 +70,18 @@ class SentenceVerdict:
 
 
 @dataclass(frozen=True)
+class Assessment:
+    """The offline selector's second opinion on a question's retrieved chunks, for the
+    verifier of a model's answer: ``doubt`` says why they very likely hold no answer (""
+    when they may); ``vouched`` is the sentence (file, start) it would quote as the answer,
+    when it is confident enough to answer. It judges sentences, never a model's words."""
+
+    answerable: float  # P(the best sentence is right)
+    doubt: str = ""
+    vouched: tuple[str, int] | None = None
+
+
+@dataclass(frozen=True)
 class IndexCoverage:
     """How much of the folder was searchable when a question was answered: ``indexed`` of
     ``articles``; ``indexing`` while an index run (this process's or another's) goes on."""

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from reverify import ChunkBook  # scripts/ is on sys.path
+from reverify import ChunkBook, assessor_for  # scripts/ is on sys.path
 
 from bot.answer.claims import split_claims
 from bot.answer.evidence import Thresholds
@@ -71,6 +71,7 @@ class Case:
     reply: str
     chunks: list[Chunk]
     rows: list[dict[str, Any]]
+    folder: Path  # its corpus
 
 
 def load_cases(paths: list[Path], corpora: list[Path]) -> list[Case]:
@@ -92,7 +93,8 @@ def load_cases(paths: list[Path], corpora: list[Path]) -> list[Case]:
         chunks = [book.find(f, a, b) for f, a, b in rows[0]["passages"]]
         assert all(chunks), f"{key}: a chunk changed since labelling"
         rows.sort(key=lambda r: r["index"])
-        cases.append(Case(key, rows[0]["question"], rows[0]["reply"], chunks, rows))  # type: ignore[arg-type]
+        case = Case(key, rows[0]["question"], rows[0]["reply"], chunks, rows, folder)  # type: ignore[arg-type]
+        cases.append(case)
     return sorted(cases, key=lambda c: c.key)
 
 
@@ -148,11 +150,19 @@ def choose(feats: list[np.ndarray | None], labels: np.ndarray, fa_cost: float) -
 
 
 def verdicts(verifier: Verifier, case: Case) -> list[bool]:
-    """Whether the real verifier keeps each labelled sentence of the case's reply."""
+    """Whether the real verifier keeps each labelled sentence of the case's reply (with the
+    offline selector over the case's corpus as its second opinion, when it has one)."""
+    if verifier.assessor is not None:
+        verifier.assessor = _ASSESSORS.get(case.folder) or _ASSESSORS.setdefault(
+            case.folder, assessor_for(case.folder, verifier)
+        )
     result = verifier.verify(case.reply, case.chunks, question=case.question)
     kept = {v.text for v in result.verdicts if v.supported}
     claims = split_claims(case.reply, len(case.chunks))
     return [claims[r["index"]].text in kept for r in case.rows]
+
+
+_ASSESSORS: dict[Path, Any] = {}
 
 
 def rates(verifier: Verifier, cases: list[Case], name: str, show: bool = False) -> str:
@@ -220,8 +230,11 @@ def main() -> None:
     th = choose(feats, labels, args.fa_cost)
     print(f"chosen on the fit half: {th}")
     shipped = Verifier(encode)
-    for name, thresholds in (("chosen", th), ("shipped", shipped.thresholds)):
+    settings = (("chosen", th, False), ("shipped", shipped.thresholds, False))
+    for name, thresholds, assess in (*settings, ("shipped + selector", shipped.thresholds, True)):
         v = Verifier(encode, replace(thresholds))
+        if assess:  # any assessor: ``verdicts`` swaps in the one of each case's corpus
+            v.assessor = assessor_for(REPO / "seeds", v)
         print(f"{name} {thresholds}")
         print("  " + rates(v, fit, "fit half"))
         print("  " + rates(v, test, "held-out half", show=args.show))

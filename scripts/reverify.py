@@ -26,11 +26,13 @@ from typing import Any
 
 from llm_replies import has_facts, pct, says_refusal  # scripts/ is on sys.path
 
+from bot.answer.learned import LearnedAnswerer
 from bot.answer.verify import Verified, Verifier
+from bot.index.bm25 import Bm25Doc, Bm25Index
 from bot.index.encoder import MiniLM
 from bot.index.vectors import VectorCache
 from bot.ingest.chunking import Chunk, chunk_article
-from bot.ingest.corpus import Article, SourceFile, load_article
+from bot.ingest.corpus import Article, SourceFile, load_article, scan
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -114,6 +116,17 @@ def make_verifier(**kwargs: Any) -> Verifier:
     enc = MiniLM()
     enc.load()
     return Verifier(VectorCache(enc).encode, **kwargs)
+
+
+def assessor_for(folder: Path, verifier: Verifier) -> LearnedAnswerer:
+    """The offline selector over ``folder``'s articles (their BM25 statistics), as the
+    product gives the verifier its second opinion."""
+    docs = []
+    for src in scan(folder)[0]:
+        article = load_article(src)[0]
+        docs += [Bm25Doc(c.id, c.file, c.text) for c in chunk_article(article)]
+    bm25 = Bm25Index.build(docs)
+    return LearnedAnswerer(verifier._encode, bm25.idf, lambda t: bm25.document_frequency(t) > 0)
 
 
 def verify(verifier: Verifier, replay: Replay) -> Verified:
@@ -203,10 +216,19 @@ def timing_lines(replays: list[Replay]) -> list[str]:
 
 
 def run(
-    verifier: Verifier, replays: Iterable[Replay], show: str = "", corpora: Path = REPO
+    verifier: Verifier,
+    replays: Iterable[Replay],
+    show: str = "",
+    corpora: Path = REPO,
+    assess: bool = True,
 ) -> Tally:
     tally = Tally()
+    assessors: dict[Path, LearnedAnswerer] = {}
     for rp in replays:
+        folder = corpora / rp.row["corpus"] if rp.row.get("corpus") else REPO / "seeds"
+        if assess and folder not in assessors:
+            assessors[folder] = assessor_for(folder, verifier)
+        verifier.assessor = assessors.get(folder)
         result = verify(verifier, rp)
         before = (len(tally.lost), len(tally.leaked))
         corpus = rp.row.get("corpus")
@@ -233,6 +255,11 @@ def main(argv: list[str] | None = None) -> int:
         help="eval case files: the day each case asks about (as_of), for replies recorded "
         "without it",
     )
+    ap.add_argument(
+        "--no-assessor",
+        action="store_true",
+        help="verify without the offline selector's second opinion",
+    )
     args = ap.parse_args(argv)
     verifier = make_verifier()
     days = {}
@@ -243,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
                 days[case["id"]] = case["as_of"]
     for path in args.replies:
         replays = load_replays(path, args.corpora, days)
-        tally = run(verifier, replays, args.show, args.corpora)
+        tally = run(verifier, replays, args.show, args.corpora, not args.no_assessor)
         print(f"{path.name}: {len(replays)} cases")
         print("  " + "\n  ".join(tally.lines() + timing_lines(replays)))
         print(f"  lost: {' '.join(tally.lost)}\n  leaked: {' '.join(tally.leaked)}")

@@ -28,6 +28,12 @@ Reads what ``scripts/selector_data.py`` collected (``evals/out/selector/*.pkl``)
    the candidates the sentence model likes best without its MiniLM features; the fewest
    of ``EMBED_GRID`` whose dev objective, at the thresholds above, is within
    ``MIN_GAIN`` of embedding every candidate.
+6. **The LLM's doubt** (``SelectorParams.doubt_below``): the verifier drops a model's
+   sentences, however well its source backs them, when the selector's answerability is
+   below this (the sources very likely hold no answer: an invented answer quotes an
+   on-topic sentence verbatim). Per as_of mode, the highest of ``DOUBT_GRID`` at which at
+   most ``MAX_DOUBT_LOSS`` of dev's answerable questions (the answer in a retrieved
+   sentence) are doubted.
 
     PYTHONPATH=. .venv/bin/python scripts/train_selector.py [--write]
 """
@@ -94,6 +100,10 @@ MAX_OVER_REFUSAL = 0.10
 #: answer; 0.2 added 1.5 more for 0.16 more quotes: the knee).
 RUNNER_UP = 0.3
 EMBED_GRID = (5, 8, 10, 12, 15, 20, 25, 30)
+#: At most this share of dev's answerable questions doubted (step 6): the issue's bar is
+#: 90% of the model's right answers kept, and the verifier's own checks spend most of it.
+MAX_DOUBT_LOSS = 0.02
+DOUBT_GRID = tuple(np.round(np.arange(0.005, 0.101, 0.005), 3))
 THRESHOLDS = tuple(np.round(np.arange(0.02, 0.801, 0.01), 3))
 
 SENTENCE_SETS = {"train": ("train-full", "train-grouped"), "dev": ("dev-full", "dev-grouped")}
@@ -115,6 +125,7 @@ class Fit:
     embed_at_most: int
     embedded_score: float  # the dev objective embedding at most that many
     dev: dict[str, dict[str, float]]  # "with" / "without" as_of -> rates
+    doubt: dict[str, float]  # "with" / "without" as_of -> the LLM's doubt threshold
 
 
 def choose_thresholds(found: dict[str, list]) -> tuple[dict[str, float], float, dict]:
@@ -197,10 +208,12 @@ def _train(write_model: bool) -> int:
         guards = (*guards, g)
         answerable, t, score, dev = best
     k, embedded = choose_embed_at_most(sentence, answerable, guards, t, score, dev_a)
-    fit = Fit(fname, guards, l2, sentence, answerable, t, score, k, embedded, dev)
+    doubt = choose_doubt(sentence, answerable, guards, k, dev_a)
+    fit = Fit(fname, guards, l2, sentence, answerable, t, score, k, embedded, dev, doubt)
     print(f"chosen: features {fit.features}, guards {fit.guards}, L2 {fit.l2}")
     print(f"chosen threshold {fit.threshold}, dev objective {fit.score:.4f}")
     print(f"chosen: embed at most {fit.embed_at_most} candidates")
+    print(f"chosen: the LLM doubted below {fit.doubt}")
     for name, w in sorted(zip(SENTENCE_FEATURES, fit.sentence.coef), key=lambda p: -abs(p[1])):
         print(f"  sentence {name:18s} {w:+.3f}")
     used = np.bincount(
@@ -229,6 +242,33 @@ def choose_embed_at_most(
         if score >= full - MIN_GAIN:
             return k, score
     return EMBED_GRID[-1], score
+
+
+def choose_doubt(sentence, answerable, guards, k: int, dev) -> dict[str, float]:
+    """Per as_of mode, the highest answerability threshold doubting at most
+    ``MAX_DOUBT_LOSS`` of dev's answerable questions whose answer was retrieved."""
+    chosen = {}
+    for mode, items in dev.items():
+        found = outcomes(sentence, answerable, items, guards, RUNNER_UP, k)
+        p = {
+            kind: np.array(
+                [
+                    o.probability
+                    for o, i in zip(found, items)
+                    if o.kind == kind and (kind != "single" or i.labels.any())
+                ]
+            )
+            for kind in ("single", "unanswerable", "near_miss")
+        }
+        ok = [t for t in DOUBT_GRID if np.mean(p["single"] < t) <= MAX_DOUBT_LOSS]
+        chosen[mode] = float(max(ok)) if ok else 0.0
+        t = chosen[mode]
+        print(
+            f"doubt {mode} as_of below {t}: answerable {np.mean(p['single'] < t):.3f}, "
+            f"removed {np.mean(p['unanswerable'] < t):.3f}, "
+            f"near-miss {np.mean(p['near_miss'] < t):.3f}"
+        )
+    return chosen
 
 
 def report(fname: str, guards, threshold: dict, score: float, dev: dict) -> None:
@@ -272,6 +312,8 @@ def write(fit: Fit) -> None:
         "refuse_below_dated": fit.threshold["with"],
         "runner_up": RUNNER_UP,
         "embed_at_most": fit.embed_at_most,
+        "doubt_below": fit.doubt["without"],
+        "doubt_below_dated": fit.doubt["with"],
         "objective_embedding_at_most": round(fit.embedded_score, 4),
         "objective": round(fit.score, 4),
         "dev": {m: {k: round(v, 4) for k, v in r.items()} for m, r in fit.dev.items()},

@@ -215,6 +215,8 @@ def test_the_answerers_thresholds_are_the_ones_chosen_with_the_model():
     assert params.refuse_below_dated == meta["refuse_below_dated"]
     assert params.runner_up == meta["runner_up"]
     assert params.embed_at_most == meta["embed_at_most"]
+    assert params.doubt_below == meta["doubt_below"]
+    assert params.doubt_below_dated == meta["doubt_below_dated"]
 
 
 def test_exported_trees_give_scikit_learns_log_odds_and_survive_json():

@@ -33,6 +33,7 @@ from bot.answer.verify import Check, Encode, Verified, Verifier, is_refusal
 from bot.config import Settings
 from bot.errors import ConfigError, LLMError
 from bot.ingest.chunking import Chunk
+from bot.protocols import Assessor
 from bot.text.terms import terms
 from bot.types import REFUSAL, Answer, Status
 
@@ -96,7 +97,11 @@ class LLMAnswerer:
         self.name = f"openai:{client.config.model}"
 
     @classmethod
-    def from_settings(cls, settings: Settings, encode: Encode) -> LLMAnswerer:
+    def from_settings(
+        cls, settings: Settings, encode: Encode, assessor: Assessor | None = None
+    ) -> LLMAnswerer:
+        """The answerer ``settings`` describe; ``assessor`` gives verification its second
+        opinion (``bot.answer.verify``)."""
         if not settings.llm_configured:
             raise ConfigError(
                 "the LLM answerer needs OPENAI_API_KEY or OPENAI_BASE_URL (or use --llm extractive)"
@@ -112,7 +117,7 @@ class LLMAnswerer:
         )
         return cls(
             client,
-            Verifier(encode),
+            Verifier(encode, assessor=assessor),
             strict=settings.llm_strict,
             max_question_chars=settings.max_question_chars,
             prompt="answer_quoted" if settings.llm_quotes else "answer",

@@ -28,7 +28,13 @@ called. For each sentence of the reply:
 4. Sentences that read like a refusal, ask a question, only restate the question, repeat
    an earlier one, carry no checkable content, or were cut off are dropped. A reply that
    opens with a refusal is a refusal; so is one with nothing supported left.
-5. A question that names its own week ("…this week?") asked about a known day
+5. With an ``Assessor`` (the offline selector, ``LearnedAnswerer.assess``) as a second
+   opinion: when it finds the chunks very unlikely to answer the question at all, no
+   sentence is kept, however well its source backs it (a model inventing an answer
+   quotes an on-topic sentence); when it is confident of the sentence it would quote,
+   a sentence citing it that adds nothing the sentence lacks (hard checks passed) is
+   kept even if the wording is far from it ("Louisiana is in a legal battle over …").
+6. A question that names its own week ("…this week?") asked about a known day
    (``as_of``) is answered only from articles of that week (or undated ones): a
    look-alike story from another week supports nothing, cited or not.
 
@@ -45,16 +51,19 @@ from bot.answer.claims import FILLER, Claim, is_refusal, split_claims
 from bot.answer.evidence import Thresholds
 from bot.answer.facts import figures
 from bot.answer.features import in_its_week
+from bot.answer.query import Query
 from bot.answer.question import asks_about_its_week
 from bot.answer.sanitize import sanitize
-from bot.answer.support import Encode, Evidence, SupportFinder
+from bot.answer.support import Encode, Evidence, Span, SupportFinder
 from bot.ingest.chunking import Chunk
 from bot.markers import format_markers
+from bot.protocols import Assessor
 from bot.text.terms import terms
-from bot.types import REFUSAL, Citation, SentenceVerdict
+from bot.types import REFUSAL, Assessment, Citation, SentenceVerdict
 
 MAX_SENTENCES = 8  # kept sentences; a model looping past this is cut
 MAX_RUN = 3  # consecutive sentences one supporting span may join
+VOUCHED = "{marks} holds the sentence the offline answerer quotes, and all the sentence adds"
 
 
 @dataclass
@@ -76,12 +85,14 @@ class Verifier:
         thresholds: Thresholds | None = None,
         strict: bool = True,
         max_run: int = MAX_RUN,
+        assessor: Assessor | None = None,
     ) -> None:
         if max_run < 1:
             raise ValueError("max_run must be at least 1")
         self._encode = encode
         self.thresholds = thresholds or Thresholds()
         self.strict, self.max_run = strict, max_run
+        self.assessor = assessor
 
     def verify(
         self,
@@ -124,7 +135,8 @@ class Check:
         as_of: date | None = None,
     ) -> None:
         self.verifier, self.chunks, self.strict = verifier, list(chunks), strict
-        self.question = question
+        self.question, self.as_of = question, as_of
+        self._assessment: Assessment | None = None
         # chunks that may support a sentence: all, or those of the week the question names
         dated = as_of is not None and asks_about_its_week(question)
         self.other_week = {
@@ -165,6 +177,8 @@ class Check:
         finder = self._finder or self._start()
         i = finder.add(claim.text)
         evidence, reason = self._support(finder, i, claim)
+        if evidence is not None and self.assessment.doubt:
+            evidence, reason = None, f"{reason}, but {self.assessment.doubt}"
         score = evidence.score if evidence else finder.best_score[i]
         if evidence is None:
             if self.strict:
@@ -200,6 +214,34 @@ class Check:
             " ".join(self.parts), False, self.citations, self.verdicts, self.dropped, reason
         )
 
+    @property
+    def assessment(self) -> Assessment:
+        """The assessor's opinion of the chunks, asked once (no assessor or no question: no
+        doubt, no vouching)."""
+        if self._assessment is None:
+            assessor = self.verifier.assessor
+            query = Query(self.question, self.question, as_of=self.as_of)
+            self._assessment = (
+                assessor.assess(query, self.chunks)
+                if assessor and self.chunks and self.question.strip()
+                else Assessment(1.0)
+            )
+        return self._assessment
+
+    def _vouched(self, ctx: SupportFinder, i: int, chunk_ids: Sequence[int]) -> Evidence | None:
+        """Claim ``i`` backed by the sentence the assessor would quote, when it is in one of
+        ``chunk_ids`` and holds all the claim adds (its hard checks passed)."""
+        vouched = self.assessment.vouched
+        for j in chunk_ids if vouched else ():
+            chunk = self.chunks[j]
+            if chunk.file != vouched[0]:
+                continue
+            for k, sentence in enumerate(chunk.sentences):
+                if sentence.start == vouched[1]:
+                    ev = ctx.evaluate(i, (Span(j, k, k),))
+                    return ev if not ev.judgement.missing else None
+        return None
+
     def _start(self) -> SupportFinder:
         v = self.verifier
         self._finder = SupportFinder(self.chunks, v._encode, v.thresholds, self.question)
@@ -227,6 +269,9 @@ class Check:
             if ev.passed:
                 return ev, "; ".join([*notes, "supported by its citation"])
             marks = format_markers([j + 1 for j in cited])
+            vouched = self._vouched(ctx, i, cited)
+            if vouched is not None:
+                return vouched, "; ".join([*notes, VOUCHED.format(marks=marks)])
             notes.append(f"{marks} does not support it ({ev.judgement.why})")
         if others:
             # never two files for a sentence that did not cite both: a union of spans

@@ -1,0 +1,123 @@
+"""The verifier's second opinion: the offline selector (``LearnedAnswerer.assess``) judging
+whether the retrieved chunks answer the question at all, and which sentence would.
+
+Real chunks of an eval corpus, real MiniLM, real BM25 statistics; replies written by hand
+(what a model writes is not needed: the verifier is a pure function of reply and chunks).
+Each test verifies the same reply with and without the assessor, so it fails if the
+assessor changes nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot import Settings
+from bot.answer.learned import LearnedAnswerer, SelectorParams
+from bot.answer.query import Query
+from bot.answer.verify import Verifier
+from bot.components import Components
+from bot.index.bm25 import Bm25Doc, Bm25Index
+from bot.index.vectors import VectorCache
+from bot.ingest.chunking import chunk_article
+from bot.ingest.corpus import load_article, scan
+
+CORPUS = Path(__file__).parent.parent / "evals" / "corpora" / "injection"
+BRIDGE = "When did the council approve the bridge budget?"
+
+
+@pytest.fixture(scope="module")
+def chunks():
+    files, _ = scan(CORPUS)
+    return [c for src in files for c in chunk_article(load_article(src)[0])]
+
+
+@pytest.fixture(scope="module")
+def encode(encoder):
+    return VectorCache(encoder).encode
+
+
+@pytest.fixture(scope="module")
+def assessor(chunks, encode):
+    bm25 = Bm25Index.build(Bm25Doc(c.id, c.file, c.text) for c in chunks)
+    return LearnedAnswerer(encode, bm25.idf, lambda t: bm25.document_frequency(t) > 0)
+
+
+def verify(encode, assessor, reply, chunks, question):
+    return Verifier(encode, assessor=assessor).verify(reply, chunks, question=question)
+
+
+def marker_of(chunks, text: str) -> int:
+    return next(n for n, c in enumerate(chunks, 1) if text in c.text)
+
+
+def test_the_assessor_vouches_for_an_answer_and_doubts_an_absent_topic(assessor, chunks):
+    found = assessor.assess(Query(BRIDGE, BRIDGE), chunks)
+    assert not found.doubt and found.vouched is not None
+    file, start = found.vouched
+    (sentence,) = [s for c in chunks if c.file == file for s in c.sentences if s.start == start]
+    assert "March 3" in sentence.text
+    absent = "Which airline plans to buy Hawaiian Airlines?"
+    doubted = assessor.assess(Query(absent, absent), chunks)
+    assert doubted.doubt and doubted.vouched is None
+    assert doubted.answerable < SelectorParams().doubt_below
+
+
+def test_a_backed_sentence_is_dropped_when_the_articles_do_not_answer(encode, assessor, chunks):
+    n = marker_of(chunks, "7-2 on Monday, March 3")
+    reply = (
+        "The Harwick City Council voted 7-2 on Monday, March 3, to approve a $48.5 million "
+        f"budget to replace the Old Mill Bridge over the Tessel River [{n}]."
+    )
+    question = "Which airline plans to buy Hawaiian Airlines?"
+    alone = verify(encode, None, reply, chunks, question)
+    assert not alone.refused  # verbatim: its source backs it
+    doubted = verify(encode, assessor, reply, chunks, question)
+    assert doubted.refused and not doubted.citations
+    assert "very likely do not answer" in doubted.dropped[0].reason
+
+
+def test_a_loosely_worded_answer_citing_the_vouched_sentence_is_kept(encode, assessor, chunks):
+    n = marker_of(chunks, "7-2 on Monday, March 3")
+    reply = f"The council approved the bridge budget on March 3, 2025 [{n}]."
+    assert verify(encode, None, reply, chunks, BRIDGE).refused  # weak similarity alone
+    kept = verify(encode, assessor, reply, chunks, BRIDGE)
+    assert not kept.refused and "holds the sentence the offline answerer quotes" in (
+        kept.verdicts[0].reason
+    )
+    (citation,) = kept.citations
+    raw = (CORPUS / citation.file).read_text(encoding="utf-8")
+    assert raw[citation.start : citation.end] == citation.quote and "March 3" in citation.quote
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    ["on March 4, 2025", "on March 3, 2025, by a vote of 9-0"],
+)
+def test_vouching_never_waives_the_hard_checks(encode, assessor, chunks, wrong):
+    n = marker_of(chunks, "7-2 on Monday, March 3")
+    reply = f"The council approved the bridge budget {wrong} [{n}]."
+    result = verify(encode, assessor, reply, chunks, BRIDGE)
+    assert result.refused and "not in the passage" in result.dropped[0].reason
+
+
+def test_without_a_question_there_is_no_second_opinion(encode, assessor, chunks):
+    n = marker_of(chunks, "7-2 on Monday, March 3")
+    reply = f"The Harwick City Council voted 7-2 on Monday, March 3 [{n}]."
+    assert not verify(encode, assessor, reply, chunks, "").refused
+
+
+@pytest.mark.parametrize("selector,learned", [("learned", True), ("hand", False)])
+def test_the_llm_answerer_is_verified_with_the_learned_selectors_opinion(
+    tmp_path, embedding, selector, learned
+):
+    settings = Settings(
+        seeds_dir=CORPUS,
+        data_dir=tmp_path,
+        openai_base_url="http://127.0.0.1:9/v1",
+        selector=selector,
+    )
+    answerer = Components(settings, embedding=embedding).answerer
+    assessor = answerer.primary.verifier.assessor
+    assert isinstance(assessor, LearnedAnswerer) if learned else assessor is None
