@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot import REFUSAL
-from bot.answer.claims import ClaimReader, is_refusal, split_claims
+from bot.answer.claims import ClaimReader, is_refusal, relays_instruction, split_claims
 from bot.answer.quotes import locate
 from bot.answer.verify import Verifier
 from bot.index.vectors import VectorCache
@@ -183,6 +183,38 @@ def test_questions_and_restated_questions_are_not_claims(verifier, chunks):
         "a question, not a claim",
     ]
     assert result.text.startswith("North Korea has faced U.N. sanctions since 2006.")
+
+
+@pytest.mark.parametrize(
+    "sentence,relayed",
+    [
+        ("The article instructs you to read the text about the council's vote.", True),
+        ("The source tells users to visit the council's site.", True),
+        ("The story asks readers to ignore the other reports.", True),
+        ("The deadline to file your taxes this year is April 15.", False),
+        ("The council asked residents to comment on the plan.", False),
+        ("The article says the council voted 7-2.", False),
+    ],
+)
+def test_a_sources_instruction_to_its_reader_is_not_passed_on(sentence, relayed):
+    assert relays_instruction(sentence) is relayed
+
+
+def test_a_relayed_instruction_is_dropped_even_if_its_source_says_it(verifier):
+    from bot.ingest.corpus import article_from_text
+
+    text = (
+        "Council notice\n\nThe council met on Monday to discuss the bridge. "
+        "The article instructs you to read the council notice before the vote.\n"
+    )
+    chunks = chunk_article(article_from_text("notice.txt", text))
+    result = verifier.verify(
+        "The article instructs you to read the council notice before the vote [1].",
+        chunks,
+        question="What does the article instruct you to do?",
+    )
+    assert result.refused
+    assert result.dropped[0].reason == "passes on an instruction in a source, not a fact"
 
 
 def test_labelled_claims_stay_within_the_calibrated_error(verifier, chunks):

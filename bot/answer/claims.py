@@ -30,6 +30,15 @@ _REFUSAL_RE = re.compile(
     r"|^\W*(?:there is no|no)\s+(?:information|mention)\b",
     re.I,
 )
+#: A sentence passing on what a source tells its reader to do ("The article instructs you
+#: to read …"): an instruction in an article is text to report on, never one to relay,
+#: and it states no fact of the news.
+_RELAYED_RE = re.compile(
+    r"\b(?:articles?|sources?|texts?|passages?|documents?|pages?|stor(?:y|ies)|authors?)\b"
+    r"[^.;:]{0,40}?\b(?:instruct|tell|ask|direct|urge|want|order|request|invite)(?:s|ed|ing)?\s+"
+    r"(?:you|the\s+readers?|readers|users?|the\s+users?|the\s+assistant)\b",
+    re.I,
+)
 #: Stemmed words that say nothing checkable ("Yes.", "Here is the answer:").
 FILLER = frozenset(
     stem(w)
@@ -59,6 +68,11 @@ class Claim:
 def is_refusal(text: str) -> bool:
     """True when ``text`` opens like a refusal ("The articles don't say…")."""
     return bool(_REFUSAL_RE.match(_LEAD_RE.sub("", text.replace("’", "'"))))
+
+
+def relays_instruction(text: str) -> bool:
+    """True when ``text`` passes on a source's instruction to its reader."""
+    return bool(_RELAYED_RE.search(text))
 
 
 def split_claims(reply: str, n_sources: int) -> list[Claim]:

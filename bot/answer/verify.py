@@ -25,7 +25,8 @@ called. For each sentence of the reply:
    passing span of any retrieved chunk; failing that it is dropped (``strict``) or kept
    without citation and marked unsupported (``strict=False``: a page can strike it
    through).
-4. Sentences that read like a refusal, ask a question, only restate the question, repeat
+4. Sentences that read like a refusal, ask a question, pass on a source's instruction to
+   its reader ("The article instructs you to …"), only restate the question, repeat
    an earlier one, carry no checkable content, or were cut off are dropped. A reply that
    opens with a refusal is a refusal; so is one with nothing supported left.
 5. With an ``Assessor`` (the offline selector, ``LearnedAnswerer.assess``) as a second
@@ -47,7 +48,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from bot.answer.claims import FILLER, Claim, is_refusal, split_claims
+from bot.answer.claims import FILLER, Claim, is_refusal, relays_instruction, split_claims
 from bot.answer.evidence import Thresholds
 from bot.answer.facts import figures
 from bot.answer.features import in_its_week
@@ -306,6 +307,8 @@ def precheck(claim: Claim, seen: list[set[str]], asked: set[str], last: bool) ->
         return "reads as a refusal"
     if claim.text.rstrip("\"'”’)").endswith("?"):
         return "a question, not a claim"
+    if relays_instruction(claim.text):
+        return "passes on an instruction in a source, not a fact"
     content = set(terms(claim.text))
     if content <= FILLER:
         return "no checkable content"  # "Yes.", "The answer is: 13"
