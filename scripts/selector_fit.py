@@ -21,7 +21,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.answer.answerability import ANSWER_FEATURES, answer_features, softmax
+from bot.answer.answerability import (
+    ANSWER_FEATURES,
+    LONG_PASSAGES,
+    answer_features,
+    sentences_per_passage,
+    softmax,
+)
 from bot.answer.features import SENTENCE_FEATURES
 from bot.answer.guards import ruled_out
 from bot.answer.selector import Logistic, Trees, shortlist, sigmoid
@@ -231,6 +237,7 @@ class Outcome:
     probability: float  # 0 when every candidate was ruled out
     right: bool  # the answer is among the quoted sentences
     quotes: int
+    long: bool = False  # its candidates come from long articles (``LONG_PASSAGES``)
 
 
 def outcomes(
@@ -246,26 +253,28 @@ def outcomes(
     out = []
     for i in items:
         s = scores(sentence, i, guards, embed_at_most)
+        long = sentences_per_passage(i.rows) > LONG_PASSAGES
         if not np.isfinite(s).any():
-            out.append(Outcome(i.kind, 0.0, False, 0))
+            out.append(Outcome(i.kind, 0.0, False, 0, long))
             continue
         row = answer_features(i.asked, i.rows, s, *i.missing)
         p = softmax(s)
         take = np.flatnonzero(p >= ratio * p.max())
         take = take[np.argsort(-p[take], kind="stable")][:MAX_QUOTES]
         prob = float(sigmoid(answerable.logit(row))[0])
-        out.append(Outcome(i.kind, prob, bool(i.labels[take].any()), len(take)))
+        out.append(Outcome(i.kind, prob, bool(i.labels[take].any()), len(take), long))
     return out
 
 
-def rates(found: Sequence[Outcome], threshold: float) -> dict[str, float]:
-    """Correct and over-refusal on answerable questions, refusal per unanswerable kind."""
+def rates(found: Sequence[Outcome], threshold: tuple[float, float]) -> dict[str, float]:
+    """Correct and over-refusal on answerable questions, refusal per unanswerable kind, at
+    ``threshold`` (short passages, long articles)."""
 
     def share(kind: str, test) -> float:
         of = [o for o in found if o.kind == kind]
         return float(np.mean([test(o) for o in of])) if of else float("nan")
 
-    answered = lambda o: o.probability >= threshold  # noqa: E731
+    answered = lambda o: o.probability >= threshold[o.long]  # noqa: E731
     return {
         "correct": share("single", lambda o: answered(o) and o.right),
         "over_refusal": share("single", lambda o: not answered(o)),

@@ -15,12 +15,15 @@ Reads what ``scripts/selector_data.py`` collected (``evals/out/selector/*.pkl``)
    sentences cut; quiz passages and weekly articles): positive when the best sentence
    holds the answer, its features from sentence models that never saw the question (5
    folds).
-3. **Refusal thresholds**: on the same four dev corpora, one for questions asked with
-   their date and one for questions asked without (dated questions are much easier to
-   refuse: a look-alike story from another week is told apart by its date), each the
-   threshold maximising the combined objective (answerable accuracy and both refusal
-   rates, ``selector_fit.objective``) among those refusing at most ``MAX_OVER_REFUSAL``
-   of answerable questions.
+3. **Refusal thresholds**: on the same four dev corpora, for questions asked with their
+   date and for questions asked without (dated questions are much easier to refuse: a
+   look-alike story from another week is told apart by its date), a pair each: one for
+   short passages, one for long articles (``answerability.LONG_PASSAGES``: answerability
+   runs lower on long articles, and one threshold refused 13% of the weekly articles'
+   answerable questions to keep the pool at 10%). The pair maximises the combined
+   objective (answerable accuracy and both refusal rates, ``selector_fit.objective``)
+   among those refusing at most ``MAX_OVER_REFUSAL`` of the answerable questions of
+   each dev corpus.
 4. **Guards** (``bot.answer.guards``), added one at a time while one raises the
    objective by at least ``MIN_GAIN``, on top of the two that say what an answer is
    (``BASE_GUARDS``).
@@ -47,12 +50,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.answer.answerability import ANSWER_FEATURES
+from bot.answer.answerability import ANSWER_FEATURES, LONG_PASSAGES
 from bot.answer.features import SENTENCE_FEATURES
 from bot.answer.selector import MODEL_FILE, Logistic, SelectorModel, Trees
 from scripts.selector_data import OUT, DiskVectors
 from scripts.selector_fit import (
     Folds,
+    Outcome,
     fit_conditional,
     fit_trees,
     objective,
@@ -120,7 +124,7 @@ class Fit:
     l2: float
     sentence: Logistic
     answerable: Trees
-    threshold: dict[str, float]  # "with" / "without" as_of -> refusal threshold
+    threshold: dict[str, tuple[float, float]]  # as_of mode -> (short, long) thresholds
     score: float
     embed_at_most: int
     embedded_score: float  # the dev objective embedding at most that many
@@ -128,27 +132,53 @@ class Fit:
     doubt: dict[str, float]  # "with" / "without" as_of -> the LLM's doubt threshold
 
 
-def choose_thresholds(found: dict[str, list]) -> tuple[dict[str, float], float, dict]:
-    """Per as_of mode, the threshold with the best objective refusing at most
-    ``MAX_OVER_REFUSAL`` of answerable questions; the mean objective of the two (-1 when
-    no threshold keeps to that: guards alone refuse too many)."""
+def choose_thresholds(
+    found: dict[str, dict[str, list[Outcome]]],
+) -> tuple[dict[str, tuple[float, float]], float, dict]:
+    """Per as_of mode, the (short passages, long articles) thresholds with the best pooled
+    objective refusing at most ``MAX_OVER_REFUSAL`` of each corpus's answerable questions;
+    the mean objective of the two modes (-1 when no pair keeps to that: guards alone
+    refuse too many)."""
     thresholds, scores, chosen = {}, [], {}
-    for mode, f in found.items():
-        ok = [(t, rates(f, t)) for t in THRESHOLDS]
-        ok = [(t, r) for t, r in ok if r["over_refusal"] <= MAX_OVER_REFUSAL]
-        if not ok:
-            return {}, -1.0, {mode: rates(f, THRESHOLDS[0])}
-        t, r = max(ok, key=lambda tr: (objective(tr[1]), tr[0]))
-        thresholds[mode], chosen[mode] = float(t), r
-        scores.append(objective(r))
+    grid = np.array(THRESHOLDS)
+    for mode, by_corpus in found.items():
+        pooled = [o for f in by_corpus.values() for o in f]
+        p = np.array([o.probability for o in pooled])
+        long = np.array([o.long for o in pooled])
+        kind = np.array([o.kind for o in pooled])
+        right = np.array([o.right for o in pooled])
+        corpus = np.array([name for name, f in by_corpus.items() for _ in f])
+        single = kind == "single"
+        # answered[i, j, k]: question k answered at short threshold i, long threshold j
+        answered = np.where(long, p >= grid[None, :, None], p >= grid[:, None, None])
+        over = np.max(
+            [(~answered[:, :, single & (corpus == c)]).mean(axis=2) for c in by_corpus],
+            axis=0,
+        )
+        objective_grid = np.mean(
+            [
+                (answered & right)[:, :, single].mean(axis=2),
+                (~answered[:, :, kind == "unanswerable"]).mean(axis=2),
+                (~answered[:, :, kind == "near_miss"]).mean(axis=2),
+            ],
+            axis=0,
+        )
+        ok = np.argwhere(over <= MAX_OVER_REFUSAL)
+        if not len(ok):
+            return {}, -1.0, {mode: rates(pooled, (grid[0], grid[0]))}
+        i, j = max(ok.tolist(), key=lambda ij: (objective_grid[ij[0], ij[1]], ij[0], ij[1]))
+        thresholds[mode] = (float(grid[i]), float(grid[j]))
+        chosen[mode] = rates(pooled, thresholds[mode])
+        scores.append(objective(chosen[mode]))
     return thresholds, float(np.mean(scores)), chosen
 
 
-def fit_answerable(sentence, folds, guards, train, dev) -> tuple[Logistic, float, float, dict]:
+def fit_answerable(sentence, folds, guards, train, dev) -> tuple[Logistic, dict, float, dict]:
     x, y = out_of_fold(folds, train, guards)
     answerable = fit_trees(x, y)
     found = {
-        m: outcomes(sentence, answerable, items, guards, RUNNER_UP) for m, items in dev.items()
+        m: {c: outcomes(sentence, answerable, items, guards, RUNNER_UP) for c, items in d.items()}
+        for m, d in dev.items()
     }
     return (answerable, *choose_thresholds(found))
 
@@ -179,7 +209,7 @@ def _train(write_model: bool) -> int:
     train_s = pick(SENTENCE_SETS["train"], "train")
     train_a = pick(ANSWER_SETS["train"], "train")
     dev_s = {m: pick(SENTENCE_SETS["dev"], m) for m in ("with", "without")}
-    dev_a = {m: pick(ANSWER_SETS["dev"], m) for m in ("with", "without")}
+    dev_a = {m: {n: variant(raw[n], m) for n in ANSWER_SETS["dev"]} for m in ("with", "without")}
 
     found = {}
     for fname, unused in FEATURE_SETS.items():
@@ -234,8 +264,12 @@ def choose_embed_at_most(
     embedding all (``full``), at the chosen thresholds."""
     for k in EMBED_GRID:
         found = {
-            m: outcomes(sentence, answerable, items, guards, RUNNER_UP, k)
-            for m, items in dev.items()
+            m: [
+                o
+                for items in d.values()
+                for o in outcomes(sentence, answerable, items, guards, RUNNER_UP, k)
+            ]
+            for m, d in dev.items()
         }
         score = float(np.mean([objective(rates(f, threshold[m])) for m, f in found.items()]))
         print(f"embed at most {k}: dev objective {score:.4f} (all: {full:.4f})")
@@ -313,8 +347,11 @@ def write(fit: Fit) -> None:
         "features": fit.features,
         "unused": sorted(FEATURE_SETS[fit.features]),
         "l2": fit.l2,
-        "refuse_below": fit.threshold["without"],
-        "refuse_below_dated": fit.threshold["with"],
+        "refuse_below": fit.threshold["without"][0],
+        "refuse_below_long": fit.threshold["without"][1],
+        "refuse_below_dated": fit.threshold["with"][0],
+        "refuse_below_long_dated": fit.threshold["with"][1],
+        "long_passages": LONG_PASSAGES,
         "runner_up": RUNNER_UP,
         "embed_at_most": fit.embed_at_most,
         "doubt_below": fit.doubt["without"],

@@ -41,14 +41,25 @@ def test_index_then_ask_human_and_json(workdir):
     assert raw[c["start"] : c["end"]] == c["quote"]
 
 
-def test_as_of_is_passed_as_a_day(workdir):
-    """The article answering is dated 2025-03-27: asked about the next day it answers;
+def test_as_of_is_passed_as_a_day(tmp_path):
+    """A short report dated 2025-03-27 answers the question asked about the next day;
     asked about a day three months on, it is a story from another time and is refused."""
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "troops.txt").write_text(
+        "date 2025-03-27\n\nNorth Korea has sent about 11,000 troops to Russia, South "
+        "Korea's military said on Thursday.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "seeds" / "bridge.txt").write_text(
+        "date 2025-03-26\n\nThe Harwick City Council voted 7-2 to approve a $48.5 million "
+        "budget to replace the Old Mill Bridge.\n",
+        encoding="utf-8",
+    )
     question = "How many North Korean troops are in Russia?"
-    result = run_cli("ask", "--json", "--as-of", "2025-03-28", question, cwd=workdir)
+    result = run_cli("ask", "--json", "--as-of", "2025-03-28", question, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["citations"]
-    later = run_cli("ask", "--json", "--as-of", "2025-06-30", question, cwd=workdir)
+    assert "11,000" in json.loads(result.stdout)["text"]
+    later = run_cli("ask", "--json", "--as-of", "2025-06-30", question, cwd=tmp_path)
     assert later.returncode == 0, later.stderr
     assert json.loads(later.stdout)["refused"]
 

@@ -14,7 +14,7 @@ from datetime import date
 import numpy as np
 import pytest
 
-from bot.answer.answerability import ANSWER_FEATURES
+from bot.answer.answerability import ANSWER_FEATURES, LONG_PASSAGES
 from bot.answer.candidates import candidates_of
 from bot.answer.features import (
     SENTENCE_FEATURES,
@@ -23,7 +23,7 @@ from bot.answer.features import (
     date_features,
     sentence_features,
 )
-from bot.answer.learned import LearnedAnswerer, SelectorParams
+from bot.answer.learned import LearnedAnswerer, SelectorParams, SentenceVectors
 from bot.answer.query import condense
 from bot.answer.question import is_yes_no
 from bot.answer.selector import (
@@ -145,6 +145,36 @@ def test_the_learned_answerer_embeds_at_most_its_shortlist(encoder):
     assert not answer.refused and "passengers" in answer.text
 
 
+def test_short_passages_and_long_articles_have_their_own_refusal_threshold(encoder):
+    from bot.answer.answerability import sentences_per_passage
+    from bot.answer.learned import is_long
+
+    short = chunks_of("ferry.txt", FERRY)  # three sentences, one chunk
+    long = chunks_of(
+        "ferry.txt",
+        FERRY.replace("\n", " ")
+        + " ".join(
+            f"Crossing {k} ran {k} minutes late on the Marlow Sound route." for k in range(1, 9)
+        )
+        + "\n",
+    )
+    query = condense("How many passengers did the repaired Marlow Sound ferry carry?")
+    answerer = LearnedAnswerer(encoder.encode, lambda t: 1.0)
+    for chunks, expect_long in ((short, False), (long, True)):
+        judged = answerer.judge(
+            query, candidates_of(chunks), SentenceVectors(encoder.encode, candidates_of(chunks))
+        )
+        assert (sentences_per_passage(judged.rows) > LONG_PASSAGES) is expect_long
+        assert is_long(judged.rows) is expect_long
+        refuse_short = SelectorParams(refuse_below=1.0, refuse_below_long=0.0, doubt_below=0.0)
+        refuse_long = SelectorParams(refuse_below=0.0, refuse_below_long=1.0, doubt_below=0.0)
+        for params, refused in ((refuse_short, not expect_long), (refuse_long, expect_long)):
+            got = LearnedAnswerer(encoder.encode, lambda t: 1.0, params=params).answer(
+                query, chunks
+            )
+            assert got.refused is refused
+
+
 _FEATURE_PROBE = """
 import hashlib, sys
 from pathlib import Path
@@ -213,6 +243,9 @@ def test_the_answerers_thresholds_are_the_ones_chosen_with_the_model():
     meta, params = load_model().meta, SelectorParams()
     assert params.refuse_below == meta["refuse_below"]
     assert params.refuse_below_dated == meta["refuse_below_dated"]
+    assert params.refuse_below_long == meta["refuse_below_long"]
+    assert params.refuse_below_long_dated == meta["refuse_below_long_dated"]
+    assert meta["long_passages"] == LONG_PASSAGES
     assert params.runner_up == meta["runner_up"]
     assert params.embed_at_most == meta["embed_at_most"]
     assert params.doubt_below == meta["doubt_below"]

@@ -58,6 +58,12 @@ ANSWER_FEATURES: tuple[str, ...] = (
 
 #: The score gap feature is capped (a lone candidate has no runner-up).
 MAX_GAP = 5.0
+#: Retrieved passages with more quotable sentences than this on average are read as long
+#: articles, fewer as short passages (a refusal threshold each: answerability runs lower
+#: on long articles). Structural: RealTime QA's quiz passages give 1.1-2.0 per retrieved
+#: chunk, the same passages grouped into weekly articles 3.4-5.0 (train and dev, 5th to
+#: 95th percentile); real articles chunk like the latter.
+LONG_PASSAGES = 3.0
 
 
 def softmax(scores: np.ndarray) -> np.ndarray:
@@ -96,6 +102,13 @@ def answer_features(
             float(asked.yes_no),
         ]
     )
+
+
+def sentences_per_passage(rows: SentenceRows) -> float:
+    """Candidates per retrieved chunk that holds any (chunks told apart by their rank)."""
+    if not len(rows.matrix):
+        return 0.0
+    return len(rows.matrix) / len(np.unique(rows.column("rank")))
 
 
 def names_missing(

@@ -27,7 +27,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.answer.answerability import answer_features, names_missing, softmax
+from bot.answer.answerability import (
+    LONG_PASSAGES,
+    answer_features,
+    names_missing,
+    sentences_per_passage,
+    softmax,
+)
 from bot.answer.candidates import Candidate, candidates_of
 from bot.answer.compose import (
     Quote,
@@ -60,14 +66,21 @@ class SelectorParams:
     """
 
     #: Refuse when P(the best candidate is right) is below this, for a question asked
-    #: without a day (``Query.as_of`` None). Target: the best combined dev objective
-    #: (answerable accuracy, refusal of evidence-removed and of near-miss questions, equal
-    #: weights) among thresholds refusing at most 10% of dev's answerable questions. Dev,
-    #: undated: 79.3% right, 9.9% over-refusal, 59.1% / 42.7% refused.
-    refuse_below: float = 0.15
-    #: … for a question asked about a known day, same target. Dev, dated: 86.0% right,
-    #: 9.6% over-refusal, 78.4% / 38.2% refused.
-    refuse_below_dated: float = 0.10
+    #: without a day (``Query.as_of`` None) of short passages (``LONG_PASSAGES``). Target:
+    #: the best combined dev objective (answerable accuracy, refusal of evidence-removed and
+    #: of near-miss questions, equal weights) among threshold pairs (short, long) refusing
+    #: at most 10% of the answerable questions of each dev corpus. Dev, undated, quiz
+    #: passages: 81.0% right, 8.9% over-refusal, 63.6% of evidence-removed refused.
+    refuse_below: float = 0.24
+    #: … of long articles (their answerability runs lower). Dev, undated, weekly
+    #: articles: 77.3% right, 10.4% over-refusal, 51.7% refused.
+    refuse_below_long: float = 0.11
+    #: … for a question asked about a known day, short passages: 87.7% right, 9.2%
+    #: over-refusal, 90.3% refused.
+    refuse_below_dated: float = 0.45
+    #: … for a question asked about a known day, long articles: 83.1% right, 8.3%
+    #: over-refusal, 59.7% refused (its guards already refuse most of the 10%).
+    refuse_below_long_dated: float = 0.02
     #: Quote a runner-up whose probability is at least this share of the best's. At the
     #: threshold above on dev, the answer was among the quotes for 68.9% of answerable
     #: questions quoting only the best, 75.5% at 0.5, 78.7% at 0.3, 80.2% at 0.2, for
@@ -99,22 +112,32 @@ class SelectorParams:
     def __post_init__(self) -> None:
         if not 1 <= self.max_sentences <= 3:
             raise ValueError("max_sentences must be between 1 and 3")
-        if not (0 <= min(self.refuse_below, self.refuse_below_dated) <= 1):
-            raise ValueError("refuse_below and refuse_below_dated must be in [0, 1]")
-        if self.doubt_below > self.refuse_below or self.doubt_below_dated > self.refuse_below_dated:
+        undated = (self.refuse_below, self.refuse_below_long)
+        dated = (self.refuse_below_dated, self.refuse_below_long_dated)
+        if not all(0 <= t <= 1 for t in (*undated, *dated)):
+            raise ValueError("refusal thresholds must be in [0, 1]")
+        if self.doubt_below > min(undated) or self.doubt_below_dated > min(dated):
             raise ValueError("a doubt threshold above its refusal threshold")
         if self.embed_at_most < 1:
             raise ValueError("embed_at_most must be at least 1")
         if not 0 < self.runner_up <= 1:
             raise ValueError("runner_up must be in (0, 1]")
 
-    def threshold(self, query: Query) -> float:
-        """The refusal threshold for ``query`` (dated or not)."""
-        return self.refuse_below if query.as_of is None else self.refuse_below_dated
+    def threshold(self, query: Query, long: bool = False) -> float:
+        """The refusal threshold for ``query`` (dated or not) over short passages or
+        ``long`` articles."""
+        if query.as_of is None:
+            return self.refuse_below_long if long else self.refuse_below
+        return self.refuse_below_long_dated if long else self.refuse_below_dated
 
     def doubt_threshold(self, query: Query) -> float:
         """The threshold below which ``query``'s sources are doubted (dated or not)."""
         return self.doubt_below if query.as_of is None else self.doubt_below_dated
+
+
+def is_long(rows: SentenceRows) -> bool:
+    """The candidates come from long articles, not short passages (``LONG_PASSAGES``)."""
+    return sentences_per_passage(rows) > LONG_PASSAGES
 
 
 class SentenceVectors:
@@ -221,7 +244,7 @@ class LearnedAnswerer:
         p, at = judged.answerable, self.params.doubt_threshold(query)
         if p < at or not judged.probability.any():
             return Assessment(p, f"the articles very likely do not answer it (P {p:.3f} < {at})")
-        if p < self.params.threshold(query):
+        if p < self.params.threshold(query, is_long(judged.rows)):
             return Assessment(p)
         best = cands[int(np.argmax(judged.probability))]
         return Assessment(p, vouched=(best.chunk.file, best.sentence.start))
@@ -246,7 +269,7 @@ class LearnedAnswerer:
         judged = self.judge(query, cands, vectors)
         if not judged.probability.any():
             return [], f"no retrieved sentence gives a {judged.asked.kind or 'match'}"
-        threshold = self.params.threshold(query)
+        threshold = self.params.threshold(query, is_long(judged.rows))
         if judged.answerable < threshold:
             unknown = self._unknown_word(query, judged.asked)
             if unknown:
