@@ -53,13 +53,18 @@ import numpy as np
 from bot.answer.answerability import ANSWER_FEATURES, LONG_PASSAGES
 from bot.answer.features import SENTENCE_FEATURES
 from bot.answer.selector import MODEL_FILE, Logistic, SelectorModel, Trees
+from scripts.selector_choose import (
+    MIN_GAIN,
+    RUNNER_UP,
+    choose_doubt,
+    choose_embed_at_most,
+    choose_thresholds,
+)
 from scripts.selector_data import OUT, DiskVectors
 from scripts.selector_fit import (
     Folds,
-    Outcome,
     fit_conditional,
     fit_trees,
-    objective,
     out_of_fold,
     outcomes,
     rates,
@@ -96,20 +101,6 @@ CANDIDATE_GUARDS = (
     "all_unknown",
     "its_week",
 )
-MIN_GAIN = 0.002
-#: At most this share of dev's answerable questions refused (dated or not).
-MAX_OVER_REFUSAL = 0.10
-#: Runner-ups quoted when at least this share of the best's probability (first iteration,
-#: dev: 1.0 -> 0.3 raised "answer among the quotes" by 5 points for 0.3 more quotes per
-#: answer; 0.2 added 1.5 more for 0.16 more quotes: the knee).
-RUNNER_UP = 0.3
-EMBED_GRID = (5, 8, 10, 12, 15, 20, 25, 30)
-#: At most this share of each dev corpus's answerable questions doubted (step 6): the bar is
-#: 90% of the model's right answers kept, and the verifier's own checks spend most of it.
-MAX_DOUBT_LOSS = 0.02
-DOUBT_GRID = tuple(np.round(np.arange(0.005, 0.101, 0.005), 3))
-THRESHOLDS = tuple(np.round(np.arange(0.02, 0.801, 0.01), 3))
-
 SENTENCE_SETS = {"train": ("train-full", "train-grouped"), "dev": ("dev-full", "dev-grouped")}
 ANSWER_SETS = {
     split: tuple(f"{split}-{c}" for c in ("removed", "grouped", "nearmiss", "nearmiss-grouped"))
@@ -130,47 +121,6 @@ class Fit:
     embedded_score: float  # the dev objective embedding at most that many
     dev: dict[str, dict[str, float]]  # "with" / "without" as_of -> rates
     doubt: dict[str, float]  # "with" / "without" as_of -> the LLM's doubt threshold
-
-
-def choose_thresholds(
-    found: dict[str, dict[str, list[Outcome]]],
-) -> tuple[dict[str, tuple[float, float]], float, dict]:
-    """Per as_of mode, the (short passages, long articles) thresholds with the best pooled
-    objective refusing at most ``MAX_OVER_REFUSAL`` of each corpus's answerable questions;
-    the mean objective of the two modes (-1 when no pair keeps to that: guards alone
-    refuse too many)."""
-    thresholds, scores, chosen = {}, [], {}
-    grid = np.array(THRESHOLDS)
-    for mode, by_corpus in found.items():
-        pooled = [o for f in by_corpus.values() for o in f]
-        p = np.array([o.probability for o in pooled])
-        long = np.array([o.long for o in pooled])
-        kind = np.array([o.kind for o in pooled])
-        right = np.array([o.right for o in pooled])
-        corpus = np.array([name for name, f in by_corpus.items() for _ in f])
-        single = kind == "single"
-        # answered[i, j, k]: question k answered at short threshold i, long threshold j
-        answered = np.where(long, p >= grid[None, :, None], p >= grid[:, None, None])
-        over = np.max(
-            [(~answered[:, :, single & (corpus == c)]).mean(axis=2) for c in by_corpus],
-            axis=0,
-        )
-        objective_grid = np.mean(
-            [
-                (answered & right)[:, :, single].mean(axis=2),
-                (~answered[:, :, kind == "unanswerable"]).mean(axis=2),
-                (~answered[:, :, kind == "near_miss"]).mean(axis=2),
-            ],
-            axis=0,
-        )
-        ok = np.argwhere(over <= MAX_OVER_REFUSAL)
-        if not len(ok):
-            return {}, -1.0, {mode: rates(pooled, (grid[0], grid[0]))}
-        i, j = max(ok.tolist(), key=lambda ij: (objective_grid[ij[0], ij[1]], ij[0], ij[1]))
-        thresholds[mode] = (float(grid[i]), float(grid[j]))
-        chosen[mode] = rates(pooled, thresholds[mode])
-        scores.append(objective(chosen[mode]))
-    return thresholds, float(np.mean(scores)), chosen
 
 
 def fit_answerable(sentence, folds, guards, train, dev) -> tuple[Logistic, dict, float, dict]:
@@ -238,7 +188,7 @@ def _train(write_model: bool) -> int:
         guards = (*guards, g)
         answerable, t, score, dev = best
     k, embedded = choose_embed_at_most(sentence, answerable, guards, t, score, dev_a)
-    doubt = choose_doubt(sentence, answerable, guards, k, raw)
+    doubt = choose_doubt(sentence, answerable, guards, k, dev_a)
     fit = Fit(fname, guards, l2, sentence, answerable, t, score, k, embedded, dev, doubt)
     print(f"chosen: features {fit.features}, guards {fit.guards}, L2 {fit.l2}")
     print(f"chosen threshold {fit.threshold}, dev objective {fit.score:.4f}")
@@ -255,59 +205,6 @@ def _train(write_model: bool) -> int:
     if write_model:
         write(fit)
     return 0
-
-
-def choose_embed_at_most(
-    sentence, answerable, guards, threshold, full: float, dev
-) -> tuple[int, float]:
-    """The fewest candidates to embed whose dev objective is within ``MIN_GAIN`` of
-    embedding all (``full``), at the chosen thresholds."""
-    for k in EMBED_GRID:
-        found = {
-            m: [
-                o
-                for items in d.values()
-                for o in outcomes(sentence, answerable, items, guards, RUNNER_UP, k)
-            ]
-            for m, d in dev.items()
-        }
-        score = float(np.mean([objective(rates(f, threshold[m])) for m, f in found.items()]))
-        print(f"embed at most {k}: dev objective {score:.4f} (all: {full:.4f})")
-        if score >= full - MIN_GAIN:
-            return k, score
-    return EMBED_GRID[-1], score
-
-
-def choose_doubt(
-    sentence, answerable, guards, k: int, raw: dict[str, list[Item]]
-) -> dict[str, float]:
-    """Per as_of mode, the highest answerability threshold doubting at most
-    ``MAX_DOUBT_LOSS`` of the answerable questions whose answer was retrieved, on each dev
-    corpus (quiz passages and weekly articles alike: answerability runs lower on long
-    articles, and a pooled share would hide it)."""
-    chosen = {}
-    for mode in ("with", "without"):
-        single, unanswerable = {}, []
-        for name in ANSWER_SETS["dev"]:
-            items = variant(raw[name], mode)
-            found = outcomes(sentence, answerable, items, guards, RUNNER_UP, k)
-            single[name] = np.array(
-                [
-                    o.probability
-                    for o, i in zip(found, items)
-                    if o.kind == "single" and i.labels.any()
-                ]
-            )
-            unanswerable += [o.probability for o in found if o.kind != "single"]
-        loss = {t: max(np.mean(p < t) for p in single.values()) for t in DOUBT_GRID}
-        ok = [t for t in DOUBT_GRID if loss[t] <= MAX_DOUBT_LOSS]
-        t = chosen[mode] = float(max(ok)) if ok else 0.0
-        print(
-            f"doubt {mode} as_of below {t}: answerable at most {loss.get(t, 0):.3f} of a corpus, "
-            f"{np.mean(np.concatenate(list(single.values())) < t):.3f} of all; "
-            f"unanswerable {np.mean(np.array(unanswerable) < t):.3f}"
-        )
-    return chosen
 
 
 def report(fname: str, guards, threshold: dict, score: float, dev: dict) -> None:
