@@ -186,6 +186,26 @@ def test_questions_and_restated_questions_are_not_claims(verifier, chunks):
 
 
 @pytest.mark.parametrize(
+    "claim,kept",
+    [
+        ("The world has its first vaccine for respiratory syncytial virus, or RSV [1].", True),
+        ("The county board voted for the clinic's expansion [1].", False),
+        ("The county board argued for the clinic's expansion [1].", False),
+    ],
+)
+def test_for_and_against_are_opposites_only_where_a_stance_is_taken(verifier, claim, kept):
+    from bot.ingest.corpus import article_from_text
+
+    text = (
+        "Health news\n\nAfter a 60-year scientific quest, the world has its first vaccine to "
+        "protect against respiratory syncytial virus, or RSV. The county board voted against "
+        "the clinic's expansion on Monday.\n"
+    )
+    result = verifier.verify(claim, chunk_article(article_from_text("health.txt", text)))
+    assert result.refused is not kept, result.dropped
+
+
+@pytest.mark.parametrize(
     "sentence,relayed",
     [
         ("The article instructs you to read the text about the council's vote.", True),

@@ -81,7 +81,8 @@ class Thresholds:
 #: Pairs of opposite word families (stemmed at import). A claim using one side where the
 #: span uses only the other is refused. The last flag marks families of function words
 #: ("for"/"against"), too common to judge over a whole span: they are compared clause by
-#: clause, in clauses about the claim's subject.
+#: clause, in clauses about the claim's subject, and only where the claim takes a stance
+#: (``_STANCE``: "voted for", "argued against"; "a vaccine for RSV" is one "against" it).
 _CONTRASTS_WORDS = (
     (
         "accept accepted agree agreed approve approved allow allowed welcome welcomed confirm "
@@ -106,6 +107,11 @@ _CONTRASTS_WORDS = (
     ("free", "charge charged fee fees paid", False),
     ("all entire entirely every fully completely", "some part partly partially several", False),
     ("for", "against", True),
+)
+_STANCE = frozenset(
+    stem(w)
+    for w in "vote voted votes voting argue argued campaign campaigned lobby lobbied rule "
+    "ruled testify testified speak spoke side sided decide decided cast stance".split()
 )
 _CONTRASTS = tuple(
     (frozenset(stem(w) for w in a.split()), frozenset(stem(w) for w in b.split()), clausal)
@@ -159,7 +165,7 @@ def missing_facts(
     for a, b, clausal in _CONTRASTS:
         for mine, other in ((a, b), (b, a)):
             said = claim.stems & mine
-            if not said or claim.stems & other:
+            if not said or claim.stems & other or (clausal and not claim.stems & _STANCE):
                 continue
             scopes = [c.stems for c in about] if clausal else [span_stems]
             for scope in scopes:
