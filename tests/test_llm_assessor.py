@@ -91,6 +91,19 @@ def test_a_loosely_worded_answer_citing_the_vouched_sentence_is_kept(encode, ass
     assert raw[citation.start : citation.end] == citation.quote and "March 3" in citation.quote
 
 
+def test_a_wrongly_cited_answer_is_re_cited_to_the_vouched_sentence(encode, assessor, chunks):
+    right = marker_of(chunks, "7-2 on Monday, March 3")
+    n = next(k for k in range(1, len(chunks) + 1) if k != right)
+    reply = f"The council approved the bridge budget on March 3, 2025 [{n}]."
+    assert verify(encode, None, reply, chunks, BRIDGE).refused
+    kept = verify(encode, assessor, reply, chunks, BRIDGE)
+    assert not kept.refused and "re-cited to the sentence the offline answerer quotes" in (
+        kept.verdicts[0].reason
+    )
+    (citation,) = kept.citations
+    assert "March 3" in citation.quote and citation.file == chunks[right - 1].file
+
+
 @pytest.mark.parametrize(
     "wrong",
     ["on March 4, 2025", "on March 3, 2025, by a vote of 9-0"],

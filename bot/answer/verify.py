@@ -65,6 +65,7 @@ from bot.types import REFUSAL, Assessment, Citation, SentenceVerdict
 MAX_SENTENCES = 8  # kept sentences; a model looping past this is cut
 MAX_RUN = 3  # consecutive sentences one supporting span may join
 VOUCHED = "{marks} holds the sentence the offline answerer quotes, and all the sentence adds"
+VOUCHED_RECITED = "re-cited to the sentence the offline answerer quotes, which holds all it adds"
 
 
 @dataclass
@@ -280,6 +281,9 @@ class Check:
             ev = ctx.best(i, others, max_run, combine=False)
             if ev.passed:
                 return ev, "; ".join([*notes, "re-cited to a source that supports it"])
+            vouched = self._vouched(ctx, i, others)
+            if vouched is not None:
+                return vouched, "; ".join([*notes, VOUCHED_RECITED])
             if not cited and not stale:
                 notes.append(f"uncited, and no source supports it ({ev.judgement.why})")
         if cited or stale:
