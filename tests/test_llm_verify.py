@@ -206,6 +206,30 @@ def test_for_and_against_are_opposites_only_where_a_stance_is_taken(verifier, cl
 
 
 @pytest.mark.parametrize(
+    "claim,kept",
+    [
+        (
+            "The agency estimates the number of refugees is approaching 35 million people [1].",
+            True,
+        ),
+        ("The clinic is benefiting from the state grant [1].", False),
+        ("The clinic has received the state grant [1].", False),
+    ],
+)
+def test_a_negation_denies_only_the_word_it_negates(verifier, claim, kept):
+    from bot.ingest.corpus import article_from_text
+
+    text = (
+        "Refugees\n\nThe agency estimates the number of refugees worldwide is approaching 35 "
+        "million people — although that number does not include the millions of people who "
+        "have not been granted refugee status. The clinic is not benefiting from the state grant, and it has never "
+        "received the state grant.\n"
+    )
+    result = verifier.verify(claim, chunk_article(article_from_text("refugees.txt", text)))
+    assert result.refused is not kept, result.dropped
+
+
+@pytest.mark.parametrize(
     "sentence,relayed",
     [
         ("The article instructs you to read the text about the council's vote.", True),

@@ -159,7 +159,7 @@ def missing_facts(
     about = [c for c in span.clauses if c.about(claim)]
     if claim.negated and not any(c.negated for c in span.clauses):
         missing.append("a negation")
-    elif not claim.negated and any(c.negated for c in about):
+    elif not claim.negated and any(c.contradicts(claim) for c in about):
         missing.append("the passage's negation")
     span_stems = frozenset().union(*(c.stems for c in span.clauses))
     for a, b, clausal in _CONTRASTS:

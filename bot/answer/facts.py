@@ -23,6 +23,9 @@ _NEGATION_RE = re.compile(
     r"|n[’']t\b|\bout of reach\b|\bno longer\b",
     re.I,
 )
+#: Negators whose negated word is the next content word ("does not include the…"); the
+#: others (refused, denied, without, none…) negate in ways a word order does not show.
+_ADVERB_NEGATION_RE = re.compile(r"\b(?:not|never|no longer|cannot)\b|n[’']t\b", re.I)
 #: Clause breaks: a full stop only where a sentence ends ("U.S. official", "Jan. 8" go on),
 #: a comma not inside a figure ("4,000").
 _CLAUSE_RE = re.compile(
@@ -192,6 +195,17 @@ class Clause:
     stems: frozenset[str]
     negated: bool
     figures: frozenset[str] = frozenset()
+    #: the words its negation applies to (stemmed), None when that cannot be told
+    negates: frozenset[str] | None = None
+
+    def contradicts(self, claim: ClaimFacts) -> bool:
+        """A negated clause denies what the positive ``claim`` says: the word it negates is
+        the claim's ("is not benefiting" against "is benefiting"), not another one ("that
+        number does not include the displaced" against "the number is approaching 35
+        million"); when the negated word cannot be told, any negation counts."""
+        if not self.negated:
+            return False
+        return self.negates is None or bool(self.negates & claim.stems)
 
     def about(self, claim: ClaimFacts) -> bool:
         """The clause speaks of what the claim says: it shares two of the claim's terms,
@@ -206,8 +220,25 @@ class Clause:
 def clauses(text: str) -> tuple[Clause, ...]:
     parts = (c for c in _CLAUSE_RE.split(text) if c and c.strip())
     return tuple(
-        Clause(frozenset(terms(c)), _all_stems(c), negated(c), frozenset(figures(c))) for c in parts
+        Clause(frozenset(terms(c)), _all_stems(c), negated(c), frozenset(figures(c)), negates(c))
+        for c in parts
     )
+
+
+def negates(text: str) -> frozenset[str] | None:
+    """The stemmed words ``text``'s negations apply to: the first content word after each
+    "not", "never", "n't", "no longer", "cannot"; None when it has another negator
+    ("refused", "no", "without"…) or one with no content word after it."""
+    adverbs = list(_ADVERB_NEGATION_RE.finditer(text))
+    if len(adverbs) != len(_NEGATION_RE.findall(text)):
+        return None
+    out = set()
+    for m in adverbs:
+        after = [t for t in tokens(text[m.end() :]) if t not in STOPWORDS]
+        if not after:
+            return None
+        out.add(stem(after[0]))
+    return frozenset(out)
 
 
 @dataclass(frozen=True)
