@@ -48,6 +48,14 @@ def by_file(chunks, name):
     return [c for c in chunks if c.file.startswith(name)]
 
 
+def verify_article(verifier, reply: str, text: str, question: str = ""):
+    """``reply`` verified against the chunks of one article written in the test."""
+    from bot.ingest.corpus import article_from_text
+
+    chunks = chunk_article(article_from_text("article.txt", text))
+    return verifier.verify(reply, chunks, question=question)
+
+
 def check_citations(result) -> None:
     for c in result.citations:
         raw = (SEEDS / c.file).open(encoding="utf-8").read()
@@ -194,14 +202,12 @@ def test_questions_and_restated_questions_are_not_claims(verifier, chunks):
     ],
 )
 def test_for_and_against_are_opposites_only_where_a_stance_is_taken(verifier, claim, kept):
-    from bot.ingest.corpus import article_from_text
-
     text = (
         "Health news\n\nAfter a 60-year scientific quest, the world has its first vaccine to "
         "protect against respiratory syncytial virus, or RSV. The county board voted against "
         "the clinic's expansion on Monday.\n"
     )
-    result = verifier.verify(claim, chunk_article(article_from_text("health.txt", text)))
+    result = verify_article(verifier, claim, text)
     assert result.refused is not kept, result.dropped
 
 
@@ -217,15 +223,13 @@ def test_for_and_against_are_opposites_only_where_a_stance_is_taken(verifier, cl
     ],
 )
 def test_a_negation_denies_only_the_word_it_negates(verifier, claim, kept):
-    from bot.ingest.corpus import article_from_text
-
     text = (
         "Refugees\n\nThe agency estimates the number of refugees worldwide is approaching 35 "
         "million people — although that number does not include the millions of people who "
-        "have not been granted refugee status. The clinic is not benefiting from the state grant, and it has never "
-        "received the state grant.\n"
+        "have not been granted refugee status. The clinic is not benefiting from the state "
+        "grant, and it has never received the state grant.\n"
     )
-    result = verifier.verify(claim, chunk_article(article_from_text("refugees.txt", text)))
+    result = verify_article(verifier, claim, text)
     assert result.refused is not kept, result.dropped
 
 
@@ -245,16 +249,14 @@ def test_a_sources_instruction_to_its_reader_is_not_passed_on(sentence, relayed)
 
 
 def test_a_relayed_instruction_is_dropped_even_if_its_source_says_it(verifier):
-    from bot.ingest.corpus import article_from_text
-
     text = (
         "Council notice\n\nThe council met on Monday to discuss the bridge. "
         "The article instructs you to read the council notice before the vote.\n"
     )
-    chunks = chunk_article(article_from_text("notice.txt", text))
-    result = verifier.verify(
+    result = verify_article(
+        verifier,
         "The article instructs you to read the council notice before the vote [1].",
-        chunks,
+        text,
         question="What does the article instruct you to do?",
     )
     assert result.refused
