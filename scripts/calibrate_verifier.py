@@ -149,13 +149,10 @@ def choose(feats: list[np.ndarray | None], labels: np.ndarray, fa_cost: float) -
     return grid[int(tied[np.argmin(((pts - centre) ** 2).sum(axis=1))])]
 
 
-def verdicts(verifier: Verifier, case: Case) -> list[bool]:
-    """Whether the real verifier keeps each labelled sentence of the case's reply (with the
-    offline selector over the case's corpus as its second opinion, when it has one)."""
-    if verifier.assessor is not None:
-        verifier.assessor = _ASSESSORS.get(case.folder) or _ASSESSORS.setdefault(
-            case.folder, assessor_for(case.folder, verifier)
-        )
+def verdicts(verifier: Verifier, case: Case, assess: bool = False) -> list[bool]:
+    """Whether the real verifier keeps each labelled sentence of the case's reply (with
+    ``assess``, the offline selector over the case's corpus as its second opinion)."""
+    verifier.assessor = _assessor(case.folder, verifier) if assess else None
     result = verifier.verify(case.reply, case.chunks, question=case.question)
     kept = {v.text for v in result.verdicts if v.supported}
     claims = split_claims(case.reply, len(case.chunks))
@@ -165,10 +162,19 @@ def verdicts(verifier: Verifier, case: Case) -> list[bool]:
 _ASSESSORS: dict[Path, Any] = {}
 
 
-def rates(verifier: Verifier, cases: list[Case], name: str, show: bool = False) -> str:
+def _assessor(folder: Path, verifier: Verifier) -> Any:
+    """The offline selector over ``folder``'s corpus, built once per folder."""
+    if folder not in _ASSESSORS:
+        _ASSESSORS[folder] = assessor_for(folder, verifier)
+    return _ASSESSORS[folder]
+
+
+def rates(
+    verifier: Verifier, cases: list[Case], name: str, show: bool = False, assess: bool = False
+) -> str:
     tp = fp = pos = neg = 0
     for case in cases:
-        for row, kept in zip(case.rows, verdicts(verifier, case)):
+        for row, kept in zip(case.rows, verdicts(verifier, case, assess)):
             pos += row["supported"]
             neg += not row["supported"]
             tp += kept and row["supported"]
@@ -233,11 +239,9 @@ def main() -> None:
     settings = (("chosen", th, False), ("shipped", shipped.thresholds, False))
     for name, thresholds, assess in (*settings, ("shipped + selector", shipped.thresholds, True)):
         v = Verifier(encode, replace(thresholds))
-        if assess:  # any assessor: ``verdicts`` swaps in the one of each case's corpus
-            v.assessor = assessor_for(REPO / "seeds", v)
         print(f"{name} {thresholds}")
-        print("  " + rates(v, fit, "fit half"))
-        print("  " + rates(v, test, "held-out half", show=args.show))
+        print("  " + rates(v, fit, "fit half", assess=assess))
+        print("  " + rates(v, test, "held-out half", show=args.show, assess=assess))
         print("  " + hand_written(v))
 
 
