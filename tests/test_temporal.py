@@ -123,3 +123,47 @@ def test_a_year_no_report_covers_is_refused(races, selector, year):
 )
 def test_questions_comparing_years_split_by_year(question, parts):
     assert split_parts(question) == parts
+
+
+@pytest.mark.parametrize(
+    ("question", "previous", "resolved"),
+    [
+        ("And who won the year after that?", "Who won in 2021?", "And who won in 2022?"),
+        ("What about the year before?", "Who won in 2021?", "What about in 2020?"),
+        ("And a year later?", "How big was the 2019 purse?", "And in 2020?"),
+        ("And in the previous year?", "Who won in 2021?", "And in 2020?"),
+        ("And who won next year?", "Who won in 2021?", ""),  # may count from today
+        ("And the year after that?", "Compare 2019 and 2021.", ""),  # which year?
+        ("And who came second?", "Who won in 2021?", ""),
+    ],
+)
+def test_a_follow_up_about_the_year_after_asks_about_that_year(question, previous, resolved):
+    from bot.answer.query import condense
+
+    query = condense(question, [{"role": "user", "content": previous}])
+    assert query.text == question and query.resolved == resolved
+    if resolved:
+        year = resolved.split("in ")[-1].rstrip("?")
+        assert year in query.context and year in query.standalone
+        assert query.meaning == resolved
+
+
+@pytest.mark.parametrize("selector", ["learned", "hand"])
+@pytest.mark.parametrize(
+    ("previous", "question", "winner", "file"),
+    [
+        ("in 2020", "And who won the year after that?", "Trondheim", "c.txt"),
+        ("in 2018", "And the year before that?", "Omoro", "a.txt"),
+    ],
+)
+def test_the_year_after_that_is_answered_from_that_years_report(
+    races, selector, previous, question, winner, file
+):
+    history = [
+        {"role": "user", "content": f"Who won the Lindqvist Harbour Marathon {previous}?"},
+        {"role": "assistant", "content": "The articles don't say."},
+    ]
+    answer = races(selector).ask(question, history=history)
+    assert not answer.refused, answer.reason
+    assert winner in answer.text
+    assert {c.file for c in answer.citations} == {file}

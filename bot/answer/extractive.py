@@ -110,7 +110,7 @@ class ExtractiveAnswerer:
         cands = candidates_of(chunks)
         if not cands:
             return Answer.refusal(query.text, "no passage was retrieved", **kw)
-        asked_about = [*salient_terms(query.text), *counted_noun(query.text)]
+        asked_about = [*salient_terms(query.meaning), *counted_noun(query.meaning)]
         unknown = next((t for t in asked_about if not self._in_corpus(stem(t))), None)
         if unknown:
             return Answer.refusal(query.text, f"no article mentions {unknown!r}", **kw)
@@ -123,16 +123,15 @@ class ExtractiveAnswerer:
         )
         if not chosen:
             return Answer.refusal(query.text, reason, **kw)
-        quotes = with_context(
-            [s.candidate for s in chosen], [s.leans_back for s in chosen], answer_type(query.text)
-        )
+        picked = [s.candidate for s in chosen]
+        quotes = with_context(picked, [s.leans_back for s in chosen], answer_type(query.meaning))
         return compose(query, quotes, **kw)
 
     def _answer_part(
         self, query: Query, cands: list[Candidate], vectors: np.ndarray, max_sentences: int
     ) -> tuple[list[Scored], str]:
         """The sentences answering one (simple) question, or none and the reason why."""
-        kind = answer_type(query.text)
+        kind = answer_type(query.meaning)
         scored = [s for s in self.score(query, cands, vectors) if s.eligible]
         if not scored:
             return [], f"no retrieved sentence gives a {kind or 'match'}"
@@ -155,11 +154,11 @@ class ExtractiveAnswerer:
         p = self.params
         weights = self._weights(query)
         total = sum(weights.values()) or 1.0
-        kind = answer_type(query.text)
-        salient = salient_terms(query.text)
+        kind = answer_type(query.meaning)
+        salient = salient_terms(query.meaning)
         figures = [t for t in salient if t[0].isdigit()]
         asked_years = {f for f in figures if YEAR_RE.fullmatch(f)}
-        counted = {stem(t) for t in counted_noun(query.text)}
+        counted = {stem(t) for t in counted_noun(query.meaning)}
         core = {t for t in set(query.focus_terms) if t not in {stem(s) for s in salient}}
         if vectors is None:
             vectors = self._encode([c.sentence.text for c in cands])

@@ -132,7 +132,7 @@ class Asked:
 
     @classmethod
     def of(cls, query: Query, idf: Callable[[str], float]) -> Asked:
-        text = query.text
+        text = query.meaning
         focus = set(query.focus_terms)
         weights = {t: CONTEXT_WEIGHT * idf(t) for t in set(query.context_terms)}
         weights.update({t: idf(t) for t in focus})

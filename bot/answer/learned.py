@@ -284,7 +284,7 @@ class LearnedAnswerer:
         """The question's first name or figure that no article holds, as the question
         spells it (the reason a refusal gives), or None."""
         missing = {t for t in asked.salient if not self._in_corpus(t)}
-        words = salient_words(query.text)
+        words = salient_words(query.meaning)
         return next((w for w in words if any(stem(t) in missing for t in tokens(w))), None)
 
     def _select(self, judged: Judged, cands: list[Candidate], max_sentences: int) -> list[int]:

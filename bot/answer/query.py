@@ -4,7 +4,9 @@
 subject of its own. ``condense`` detects such follow-ups (a leading "and/what about", a
 pronoun, or almost no content words and no name) and borrows the previous user question as context:
 its terms join the retrieval query and count, at a lower weight, when answers are scored.
-Stand-alone questions pass through untouched. ``split_parts`` splits a compound question
+A follow-up asking about "the year after that" (or before) of a previous question naming
+one year is read as asking about that year ("…in 2022?"), and the borrowed context moves
+to it too. Stand-alone questions pass through untouched. ``split_parts`` splits a compound question
 ("How did X…, and what did Y…?") so each part can be retrieved for. An LLM-based rewrite
 (the condense prompt) can replace ``condense`` on the LLM path; this one needs no model.
 """
@@ -45,6 +47,12 @@ class Query:
     standalone: str  # what retrieval searches for
     context: str = ""  # the earlier question borrowed for a follow-up, if any
     as_of: date | None = None  # the day it is asked about ("this week"), when the caller knows
+    resolved: str = ""  # ``text`` with a relative year made absolute ("…in 2022?"), if any
+
+    @property
+    def meaning(self) -> str:
+        """What is asked, as answerers read it: ``resolved`` when there is one, else ``text``."""
+        return self.resolved or self.text
 
     @property
     def parts(self) -> list[str]:
@@ -55,7 +63,7 @@ class Query:
     def focus_terms(self) -> list[str]:
         """The question's terms, less the words that frame it ("compare", "describe"):
         articles state facts; they rarely say "compare"."""
-        return [t for t in terms(self.text) if t not in _FRAMING]
+        return [t for t in terms(self.meaning) if t not in _FRAMING]
 
     @property
     def context_terms(self) -> list[str]:
@@ -154,6 +162,36 @@ def is_followup(question: str) -> bool:
     )
 
 
+#: "the year after (that)", "the following year", "a year later" (+1); "the year before",
+#: "the previous year", "a year earlier" (-1). Bare "next/last year" are left alone: they
+#: may count from today.
+_YEAR_AFTER_RE = re.compile(
+    r"\b(?:in\s+)?(?:the\s+year\s+after(?:\s+(?:that|it))?|the\s+following\s+year"
+    r"|(?:a|one)\s+year\s+later)\b",
+    re.IGNORECASE,
+)
+_YEAR_BEFORE_RE = re.compile(
+    r"\b(?:in\s+)?(?:the\s+year\s+before(?:\s+(?:that|it))?|the\s+(?:previous|prior)\s+year"
+    r"|(?:a|one)\s+year\s+(?:earlier|before))\b",
+    re.IGNORECASE,
+)
+
+
+def _shift_year(question: str, previous: str) -> tuple[str, str] | None:
+    """``question`` and ``previous`` moved to the year ``question`` asks about relative to
+    the one year ``previous`` names ("And who won the year after that?" after "…in
+    2021?" → "And who won in 2022?", "…in 2022?"), or None."""
+    years = set(re.findall(rf"\b{YEAR}\b", previous))
+    if len(years) != 1:
+        return None
+    year = int(next(iter(years)))
+    for pattern, step in ((_YEAR_AFTER_RE, 1), (_YEAR_BEFORE_RE, -1)):
+        if pattern.search(question):
+            to = str(year + step)
+            return pattern.sub(f"in {to}", question, count=1), previous.replace(str(year), to)
+    return None
+
+
 def condense(question: str, history: Sequence[Mapping[str, str]] | None = None) -> Query:
     """The standalone form of ``question`` given the earlier turns."""
     previous = next(
@@ -166,4 +204,8 @@ def condense(question: str, history: Sequence[Mapping[str, str]] | None = None) 
     )
     if not previous or not is_followup(question):
         return Query(text=question, standalone=question)
+    shifted = _shift_year(question, previous)
+    if shifted:
+        resolved, previous = shifted
+        return Query(question, f"{resolved} (context: {previous})", previous, resolved=resolved)
     return Query(text=question, standalone=f"{question} (context: {previous})", context=previous)
