@@ -57,7 +57,8 @@ GRID = dict(
     min_score=np.round(np.arange(0.5, 0.91, 0.02), 3),
     w_cov=(0.2, 0.3, 0.4, 0.5),
     run_penalty=(0.0, 0.05),
-    min_asked=(0.0, 0.2, 0.3, 0.4, 0.5, 0.6),
+    # not a support threshold: chosen on answers, not sentences (``Thresholds.min_asked``)
+    min_asked=(Thresholds().min_asked,),
     min_predicate=(0.0, 0.34, 0.5, 0.67),
 )
 

@@ -9,11 +9,13 @@ assessor changes nothing.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from bot import Settings
+from bot.answer.evidence import Thresholds
 from bot.answer.learned import LearnedAnswerer, SelectorParams
 from bot.answer.query import Query
 from bot.answer.verify import Verifier
@@ -71,9 +73,11 @@ def test_a_backed_sentence_is_dropped_when_the_articles_do_not_answer(encode, as
         f"budget to replace the Old Mill Bridge over the Tessel River [{n}]."
     )
     question = "Which airline plans to buy Hawaiian Airlines?"
-    alone = verify(encode, None, reply, chunks, question)
+    support_only = replace(Thresholds(), min_asked=0.0)  # the relevance check off
+    alone = Verifier(encode, support_only).verify(reply, chunks, question=question)
     assert not alone.refused  # verbatim: its source backs it
-    doubted = verify(encode, assessor, reply, chunks, question)
+    doubting = Verifier(encode, support_only, assessor=assessor)
+    doubted = doubting.verify(reply, chunks, question=question)
     assert doubted.refused and not doubted.citations
     assert "very likely do not answer" in doubted.dropped[0].reason
 

@@ -289,7 +289,7 @@ def passage(chunks: list, start: int, end: int):
 def test_a_real_models_labelled_sentences_stay_within_the_calibrated_error(verifier):
     """Every sentence Qwen2.5-Coder-1.5B wrote for our eval cases, labelled by hand
     (evals/claims/qwen1.5b-seeds.jsonl), verified in its reply with its question over the
-    chunks its prompt showed: 64/68 supported and 4/23 unsupported are kept today."""
+    chunks its prompt showed: 64/68 supported and 3/23 unsupported are kept today."""
     by_case: dict[str, list[dict]] = {}
     for line in REAL_CLAIMS.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
@@ -331,6 +331,30 @@ def test_a_terse_answer_is_judged_as_the_claim_it_makes(verifier, chunks):
         "Dorothy Camille Shea [1].", pool, question="Who is Moscow's ambassador to Pyongyang?"
     )
     assert wrong.refused  # a name the passages do not hold
+
+
+@pytest.mark.parametrize(
+    ("question", "kept"),
+    [
+        ("Which outlet published Matsegora's interview?", True),
+        ("Which airline was fined for keeping passengers waiting on the tarmac?", False),
+    ],
+)
+def test_a_copied_sentence_must_bear_on_the_question(verifier, chunks, question, kept):
+    """A model with no answer copies a source sentence: verbatim, so its source backs it,
+    but it answers nothing the question asks (``Thresholds.min_asked``)."""
+    pool = by_file(chunks, "001")
+    n = next(i for i, c in enumerate(pool, 1) if "Rossiyskaya Gazeta published" in c.text)
+    reply = (
+        "The comment from Alexander Matsegora, Moscow's diplomat to North Korea for over a "
+        "decade, was part of a wide-ranging interview about cross-border relations that "
+        f"state-run outlet Rossiyskaya Gazeta published on Monday [{n}]."
+    )
+    result = verifier.verify(reply, pool, question=question)
+    assert result.refused is not kept, (result.text, result.dropped)
+    check_citations(result)
+    if not kept:
+        assert "does not bear on the question" in result.dropped[0].reason
 
 
 @pytest.mark.parametrize(

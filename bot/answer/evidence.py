@@ -56,13 +56,16 @@ NONE = Background()
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Support thresholds, chosen by ``scripts/calibrate_verifier.py`` on real model output:
+    """Support thresholds (``min_asked`` aside, see there), chosen by
+    ``scripts/calibrate_verifier.py`` on real model output:
     the sentences Qwen2.5-Coder-1.5B wrote for half our eval cases (seeded split) plus
     RealTime QA dev, labelled by hand (``evals/claims/``), at the grid point minimising
-    2 x false accepts + false rejects. On the held-out half of our cases they accept 38/40
-    supported sentences and 2/8 unsupported (a swapped subject in an otherwise verbatim
-    sentence; a claim about what the article "instructs"); on the 109 hand-written claims
-    of ``tests/data/verifier_claims.jsonl``, 60/61 and 6/48. Costing a false accept at 4
+    2 x false accepts + false rejects. On the held-out half of our cases the verifier
+    accepts 38/40 supported sentences and 1/8 unsupported (a swapped subject in an
+    otherwise verbatim sentence); on the 109 hand-written claims of
+    ``tests/data/verifier_claims.jsonl``, 60/61 and 6/48; on the fit half 42/49 and 3/24
+    (46/49 before ``min_asked``: supported sentences whose span states little of the
+    question). Costing a false accept at 4
     rejects instead (0.85 / 0.70 / 0.3, predicate 0.67) accepts one unsupported sentence
     fewer on the held-out half, but keeps far fewer right answers whole (our fit half
     15 -> 11 of 18 raw-right answers, RealTime QA dev 14 -> 12 of 16)."""
@@ -71,7 +74,16 @@ class Thresholds:
     min_score: float = 0.66  # w_cov x coverage + (1 - w_cov) x similarity
     w_cov: float = 0.2  # weight of coverage in the score; similarity gets the rest
     run_penalty: float = 0.0  # extra bar for spans of several sentences (0: none needed)
-    min_asked: float = 0.0  # share of the question's terms the span or its article states
+    #: Share of the question's terms (known to a source or not) the span or its
+    #: article's title states: a sentence copied from a source that does not bear on the
+    #: question is no answer to it, however well the source backs it (a model with no
+    #: answer copies one: "Which airline was fined…?" → "The Italian Riviera town received
+    #: fines…"). Not a support threshold, so not chosen on the labelled sentences: chosen
+    #: on RealTime QA dev replies of the 1.5B model (``scripts/reverify.py --min-asked``;
+    #: 25 raw-right answers, 28 invented), the lowest value maximising answers kept +
+    #: inventions dropped: 0 keeps 21/25 and drops 23/28; 0.3 to 0.55 keep 20/25 and drop
+    #: 28/28.
+    min_asked: float = 0.3
     min_predicate: float = 0.0  # share of the words it adds, names aside, in the span
     # the bars for a span the model quoted (prompts/answer_quoted.j2), hard checks passed
     quote_coverage: float = 0.5
@@ -131,11 +143,14 @@ class Judgement:
     passed: bool
     asked: float = 1.0  # share of the question's terms the span or its article states
     predicate: float = 1.0  # share of what it adds, names aside, that the span states
+    off_question: bool = False  # the span states too little of the question (``min_asked``)
 
     @property
     def why(self) -> str:
         if self.missing:
             return "not in the passage: " + ", ".join(self.missing[:3])
+        if self.off_question:
+            return f"the passage does not bear on the question ({self.asked:.0%} of its terms)"
         return f"weak support (coverage {self.coverage:.2f}, similarity {self.similarity:.2f})"
 
 
@@ -200,9 +215,9 @@ def judge(
     if added and not in_span and not claim.figures & span.figures:
         missing.append("anything it adds to the question")
     stated = [
-        t for t in asked.terms if t in span.terms or t in article.terms or name_in(t, span.terms)
+        t for t in asked.asks if t in span.terms or t in article.terms or name_in(t, span.terms)
     ]
-    asked_share = len(stated) / len(asked.terms) if asked.terms else 1.0
+    asked_share = len(stated) / len(asked.asks) if asked.asks else 1.0
     # what it adds that is not a name: the event ("instructs you to read" vs a vote)
     said = [t for t in added if t in claim.predicate]
     said_share = sum(t in in_span for t in said) / len(said) if said else 1.0
@@ -215,7 +230,10 @@ def judge(
         and asked_share >= th.min_asked
         and said_share >= th.min_predicate
     )
-    return Judgement(coverage, similarity, score, tuple(missing), passed, asked_share, said_share)
+    off = asked_share < th.min_asked
+    return Judgement(
+        coverage, similarity, score, tuple(missing), passed, asked_share, said_share, off
+    )
 
 
 def _figure_term(term: str) -> bool:

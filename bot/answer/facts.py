@@ -254,6 +254,7 @@ class Background:
     figures: frozenset[str] = frozenset()
     predicate: frozenset[str] = frozenset()  # a question's terms written in lower case
     polar: bool = False  # a yes/no question ("Are they still…?")
+    asks: frozenset[str] = frozenset()  # all a question's terms, known to a source or not
 
     @classmethod
     def of_question(cls, question: str) -> Background:
@@ -263,6 +264,7 @@ class Background:
             frozenset(terms(question)),
             predicate=frozenset(terms(lower)),
             polar=bool(_POLAR_QUESTION_RE.match(question)),
+            asks=frozenset(terms(question)),
         )
 
     @classmethod
@@ -288,4 +290,5 @@ class Background:
             self.figures | other.figures,
             self.predicate | other.predicate,
             self.polar or other.polar,
+            self.asks | other.asks,
         )

@@ -17,7 +17,10 @@ called. For each sentence of the reply:
    to the first ("he said", "This brings…"), is judged by ``bot.answer.evidence`` as the
    claim the sentence makes in answer to the question (figures, names, quotes, negation,
    contrasts, what a terse answer is said of, then coverage and MiniLM similarity against
-   calibrated thresholds). The best passing span wins, a sentence that stands alone before
+   calibrated thresholds), and the span (with its article's title) must state a share of
+   the question's terms (``Thresholds.min_asked``): a sentence copied from a source that
+   does not bear on the question answers nothing. The best passing span wins, a sentence
+   that stands alone before
    a pair. A sentence citing several sources may be supported by the union of one span
    from each. A sentence followed by a quote of its source (``> …``) is first checked
    against the sentences quoted (``bot.answer.quotes``).
