@@ -20,9 +20,9 @@ called. For each sentence of the reply:
    calibrated thresholds), and the span (with its article's title) must state a share of
    the question's terms (``Thresholds.min_asked``): a sentence copied from a source that
    does not bear on the question answers nothing. The best passing span wins, a sentence
-   that stands alone before a pair. A sentence citing several sources may be supported by the union of one span
-   from each. A sentence followed by a quote of its source (``> …``) is first checked
-   against the sentences quoted (``bot.answer.quotes``).
+   that stands alone before a pair. A sentence citing several sources may be supported by
+   the union of one span from each. A sentence followed by a quote of its source (``> …``)
+   is first checked against the sentences quoted (``bot.answer.quotes``).
 3. A sentence its citations do not support, or that cites nothing, is re-cited to the best
    passing span of any retrieved chunk; failing that it is dropped (``strict``) or kept
    without citation and marked unsupported (``strict=False``: a page can strike it
