@@ -371,31 +371,6 @@ def test_a_terse_figure_must_be_said_of_what_was_asked(verifier, chunks, questio
         assert "what the question asks" in result.dropped[0].reason
 
 
-RECALL = (
-    "Carmaker recalls SUVs\n\n"
-    "Halden Motors is recalling 96,000 of its SUVs because a faulty sensor can stop the "
-    "airbags from deploying, the company said on Tuesday. Owners will be notified by mail."
-)
-
-
-@pytest.mark.parametrize(
-    ("question", "kept"),
-    [
-        ("Which carmaker is recalling 96,000 of its SUVs over an airbag fault?", True),
-        ("Which carmaker is recalling 143,000 of its SUVs over an airbag fault?", False),
-        # a figure of the background, not of the asking sentence, is not claimed
-        ("Recalls rose 12% in 2023. Which carmaker is recalling SUVs over airbags?", True),
-    ],
-)
-def test_a_terse_answer_claims_the_questions_figures(verifier, question, kept):
-    """ "Halden Motors" answering "…recalling 143,000 SUVs?" claims 143,000 too: a report of
-    another recall by the same carmaker is no answer."""
-    result = verify_article(verifier, "Halden Motors [1].", RECALL, question)
-    assert result.refused is not kept, (result.text, result.dropped)
-    if not kept:
-        assert "the question's 143000" in result.dropped[0].reason
-
-
 @pytest.mark.parametrize(("year", "kept"), [("2025", True), ("2023", False)])
 def test_the_articles_date_is_context_but_the_questions_figures_are_not(
     verifier, chunks, year, kept

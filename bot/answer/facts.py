@@ -23,9 +23,6 @@ _FIGURE_RE = re.compile(
     r"(?:(?P<digits>\d+(?:[.,]\d+)*)|(?<![\w-])(?P<word>[A-Za-z]+))(?:-(?P<unit>[A-Za-z]+))?"
 )
 #: A question answered yes or no: it opens with an auxiliary ("Are they…", "Did Kim…").
-#: Where a question's background sentences end and the next begins ("… in 1865. In which
-#: state…?"): the last piece is the one that asks.
-_ASKING_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
 _POLAR_QUESTION_RE = re.compile(
     r"^\W*(?:and\s+|but\s+|so\s+)?(?:is|are|was|were|do|does|did|has|have|had|can|could|will"
     r"|would|should|may|might)\b",
@@ -88,11 +85,6 @@ def figures(text: str) -> set[str]:
         figure, unit = _num(word), (m.group("unit") or "").lower()
         out.add(f"{figure}-{unit}" if unit and unit not in NUMBER_WORDS else figure)
     return out
-
-
-def written_figures(text: str) -> set[str]:
-    """The ``figures`` of ``text`` written in digits ("143,000", "2023"; not "two")."""
-    return {f for m in _FIGURE_RE.finditer(text) if m.group("digits") for f in figures(m[0])}
 
 
 def magnitudes(text: str) -> set[str]:
@@ -263,10 +255,6 @@ class Background:
     predicate: frozenset[str] = frozenset()  # a question's terms written in lower case
     polar: bool = False  # a yes/no question ("Are they still…?")
     asks: frozenset[str] = frozenset()  # all a question's terms, known to a source or not
-    #: the figures in digits of the question's asking sentence ("…recalling 143,000
-    #: SUVs?"), not of the background before it: a terse answer ("Ford") claims them too
-    #: (number words are left out: "the first two months" is "January and February")
-    given: frozenset[str] = frozenset()
 
     @classmethod
     def of_question(cls, question: str) -> Background:
@@ -277,7 +265,6 @@ class Background:
             predicate=frozenset(terms(lower)),
             polar=bool(_POLAR_QUESTION_RE.match(question)),
             asks=frozenset(terms(question)),
-            given=frozenset(written_figures(_ASKING_RE.split(question.strip())[-1])),
         )
 
     @classmethod
@@ -304,5 +291,4 @@ class Background:
             self.predicate | other.predicate,
             self.polar or other.polar,
             self.asks | other.asks,
-            self.given | other.given,
         )
