@@ -21,7 +21,7 @@ from datetime import date, datetime
 
 from bot.answer.question import salient_terms
 from bot.errors import InputError
-from bot.text.lexicon import YEAR
+from bot.text.lexicon import YEAR, YEAR_RE
 from bot.text.terms import terms
 
 _FOLLOWUP_START_RE = re.compile(
@@ -181,7 +181,7 @@ def _shift_year(question: str, previous: str) -> tuple[str, str] | None:
     """``question`` and ``previous`` moved to the year ``question`` asks about relative to
     the one year ``previous`` names ("And who won the year after that?" after "…in
     2021?" → "And who won in 2022?", "…in 2022?"), or None."""
-    years = set(re.findall(rf"\b{YEAR}\b", previous))
+    years = set(YEAR_RE.findall(previous))
     if len(years) != 1:
         return None
     year = int(next(iter(years)))
