@@ -357,6 +357,26 @@ def test_a_copied_sentence_must_bear_on_the_question(verifier, chunks, question,
         assert "does not bear on the question" in result.dropped[0].reason
 
 
+def test_a_sentence_answering_one_part_of_a_compound_question_bears_on_it(verifier):
+    """Each sentence of an answer to "…X, and …Y?" states one part: it is judged against
+    the part it states, not the whole question (``Thresholds.min_asked``)."""
+    text = (
+        "Harbour works update\n\n"
+        "Castell Works is building the Ferrow Bridge over the estuary. "
+        "The council's new depot on Carver Street will hold 40 trucks."
+    )
+    question = (
+        "Which firm is building the new Ferrow Bridge across the Lune estuary, and how many "
+        "refuse trucks will the city council's planned depot on Carver Street hold?"
+    )
+    result = verify_article(verifier, "Castell Works is building the bridge [1].", text, question)
+    assert not result.refused, result.dropped
+    off = verify_article(
+        verifier, "Castell Works is building the bridge [1].", text, "Who won the Lune regatta?"
+    )
+    assert off.refused  # a question it does not bear on at all
+
+
 @pytest.mark.parametrize(
     ("question", "kept"),
     [

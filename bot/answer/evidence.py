@@ -74,15 +74,15 @@ class Thresholds:
     min_score: float = 0.66  # w_cov x coverage + (1 - w_cov) x similarity
     w_cov: float = 0.2  # weight of coverage in the score; similarity gets the rest
     run_penalty: float = 0.0  # extra bar for spans of several sentences (0: none needed)
-    #: Share of the question's terms (known to a source or not) the span or its
-    #: article's title states: a sentence copied from a source that does not bear on the
-    #: question is no answer to it, however well the source backs it (a model with no
-    #: answer copies one: "Which airline was fined…?" → "The Italian Riviera town received
-    #: fines…"). Not a support threshold, so not chosen on the labelled sentences: chosen
-    #: on RealTime QA dev replies of the 1.5B model (``scripts/reverify.py --min-asked``;
-    #: 25 raw-right answers, 28 invented), the lowest value maximising answers kept +
-    #: inventions dropped: 0 keeps 21/25 and drops 23/28; 0.3 to 0.55 keep 20/25 and drop
-    #: 28/28.
+    #: Share of the question's terms (known to a source or not; of one part's, for a
+    #: compound question) the span or its article's title states: a sentence copied from
+    #: a source that does not bear on the question is no answer to it, however well the
+    #: source backs it (a model with no answer copies one: "Which airline was fined…?" →
+    #: "The Italian Riviera town received fines…"). Not a support threshold, so not
+    #: chosen on the labelled sentences: chosen on RealTime QA dev replies of the 1.5B
+    #: model (``scripts/reverify.py --min-asked``; 25 raw-right answers, 28 invented),
+    #: the lowest value maximising answers kept + inventions dropped: 0 keeps 21/25 and
+    #: drops 23/28; 0.3 to 0.55 keep 20/25 and drop 28/28.
     min_asked: float = 0.3
     min_predicate: float = 0.0  # share of the words it adds, names aside, in the span
     # the bars for a span the model quoted (prompts/answer_quoted.j2), hard checks passed
@@ -214,10 +214,9 @@ def judge(
     coverage = len(found) / len(added) if added else 1.0
     if added and not in_span and not claim.figures & span.figures:
         missing.append("anything it adds to the question")
-    stated = [
-        t for t in asked.asks if t in span.terms or t in article.terms or name_in(t, span.terms)
-    ]
-    asked_share = len(stated) / len(asked.asks) if asked.asks else 1.0
+    asked_share = asked.share_stated(
+        lambda t: t in span.terms or t in article.terms or name_in(t, span.terms)
+    )
     # what it adds that is not a name: the event ("instructs you to read" vs a vote)
     said = [t for t in added if t in claim.predicate]
     said_share = sum(t in in_span for t in said) / len(said) if said else 1.0

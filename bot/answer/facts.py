@@ -13,9 +13,11 @@ support (see ``bot.answer.evidence``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from bot.answer.clauses import CLAUSE_RE, Clause, all_stems, negated, negates
+from bot.answer.query import split_parts
 from bot.text.lexicon import MAGNITUDES, NUMBER_WORDS, YEAR_RE
 from bot.text.terms import STOPWORDS, normalize_number, stem, terms, tokens
 
@@ -255,6 +257,9 @@ class Background:
     predicate: frozenset[str] = frozenset()  # a question's terms written in lower case
     polar: bool = False  # a yes/no question ("Are they still…?")
     asks: frozenset[str] = frozenset()  # all a question's terms, known to a source or not
+    #: a compound question's parts' terms ("How many X…, and how many Y…?"): a sentence
+    #: answering one part bears on the question as much as that part is stated
+    parts: tuple[frozenset[str], ...] = ()
 
     @classmethod
     def of_question(cls, question: str) -> Background:
@@ -265,7 +270,16 @@ class Background:
             predicate=frozenset(terms(lower)),
             polar=bool(_POLAR_QUESTION_RE.match(question)),
             asks=frozenset(terms(question)),
+            parts=tuple(frozenset(terms(part)) for part in split_parts(question))
+            if len(split_parts(question)) > 1
+            else (),
         )
+
+    def share_stated(self, stated: Callable[[str], bool]) -> float:
+        """The share of the question's terms (``asks``) that ``stated`` holds true for, or
+        of one part's, the larger (1.0 for a question without terms)."""
+        shares = [sum(map(stated, ts)) / len(ts) for ts in (self.asks, *self.parts) if ts]
+        return max(shares, default=1.0)
 
     @classmethod
     def of_article(cls, title: str, date: str | None) -> Background:
@@ -291,4 +305,5 @@ class Background:
             self.predicate | other.predicate,
             self.polar or other.polar,
             self.asks | other.asks,
+            self.parts + other.parts,
         )
