@@ -222,14 +222,14 @@ def judge(
     said_share = sum(t in in_span for t in said) / len(said) if said else 1.0
     score = th.w_cov * coverage + (1 - th.w_cov) * similarity
     extra = th.run_penalty if span.length > 1 else 0.0
+    off = asked_share < th.min_asked  # the span does not bear on the question
     passed = (
         not missing
         and coverage >= th.min_coverage + extra
         and score >= th.min_score + extra
-        and asked_share >= th.min_asked
+        and not off
         and said_share >= th.min_predicate
     )
-    off = asked_share < th.min_asked
     return Judgement(
         coverage, similarity, score, tuple(missing), passed, asked_share, said_share, off
     )

@@ -264,15 +264,15 @@ class Background:
     @classmethod
     def of_question(cls, question: str) -> Background:
         lower = " ".join(_LOWER_WORD_RE.findall(question))
+        asks = frozenset(terms(question))
+        parts = split_parts(question)
         return cls(
             frozenset(tokens(question)),
-            frozenset(terms(question)),
+            asks,
             predicate=frozenset(terms(lower)),
             polar=bool(_POLAR_QUESTION_RE.match(question)),
-            asks=frozenset(terms(question)),
-            parts=tuple(frozenset(terms(part)) for part in split_parts(question))
-            if len(split_parts(question)) > 1
-            else (),
+            asks=asks,
+            parts=tuple(frozenset(terms(p)) for p in parts) if len(parts) > 1 else (),
         )
 
     def share_stated(self, stated: Callable[[str], bool]) -> float:
