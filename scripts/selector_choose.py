@@ -20,6 +20,8 @@ EMBED_GRID = (5, 8, 10, 12, 15, 20, 25, 30)
 #: At most this share of each dev corpus's answerable questions doubted (step 6): the bar is
 #: 90% of the model's right answers kept, and the verifier's own checks spend most of it.
 MAX_DOUBT_LOSS = 0.02
+#: … counting only corpora with at least this many answerable questions of a length.
+DOUBT_MIN_QUESTIONS = 50
 DOUBT_GRID = tuple(np.round(np.arange(0.005, 0.101, 0.005), 3))
 THRESHOLDS = tuple(np.round(np.arange(0.02, 0.801, 0.01), 3))
 
@@ -88,30 +90,39 @@ def choose_embed_at_most(
 
 def choose_doubt(
     sentence, answerable, guards, k: int, dev: dict[str, dict[str, list[Item]]]
-) -> dict[str, float]:
-    """Per as_of mode, the highest answerability threshold doubting at most
-    ``MAX_DOUBT_LOSS`` of the answerable questions whose answer was retrieved, on each dev
-    corpus (``dev``: mode -> corpus -> items; quiz passages and weekly articles alike:
-    answerability runs lower on long articles, and a pooled share would hide it)."""
+) -> dict[str, tuple[float, float]]:
+    """Per as_of mode, the (short passages, long articles) answerability thresholds: the
+    highest doubting at most ``MAX_DOUBT_LOSS`` of the answerable questions whose answer
+    was retrieved, on each dev corpus (``dev``: mode -> corpus -> items). Short and long
+    apart, as the refusal thresholds are: answerability runs lower on long articles, and
+    one threshold for both is set by the long ones."""
     chosen = {}
     for mode, by_corpus in dev.items():
-        single, unanswerable = {}, []
+        single: dict[tuple[str, bool], list[float]] = {}
+        unanswerable: dict[bool, list[float]] = {False: [], True: []}
         for name, items in by_corpus.items():
-            found = outcomes(sentence, answerable, items, guards, RUNNER_UP, k)
-            single[name] = np.array(
-                [
-                    o.probability
-                    for o, i in zip(found, items)
-                    if o.kind == "single" and i.labels.any()
-                ]
+            for o, i in zip(outcomes(sentence, answerable, items, guards, RUNNER_UP, k), items):
+                if o.kind == "single" and i.labels.any():
+                    single.setdefault((name, o.long), []).append(o.probability)
+                elif o.kind != "single":
+                    unanswerable[o.long].append(o.probability)
+        pair = []
+        for long in (False, True):
+            # a corpus's few questions of the other length say little: corpora of at
+            # least DOUBT_MIN_QUESTIONS of this length count
+            groups = {
+                name: np.array(p)
+                for (name, is_long), p in single.items()
+                if is_long == long and len(p) >= DOUBT_MIN_QUESTIONS
+            }
+            loss = {t: max(np.mean(p < t) for p in groups.values()) for t in DOUBT_GRID}
+            ok = [t for t in DOUBT_GRID if loss[t] <= MAX_DOUBT_LOSS]
+            t = float(max(ok)) if ok else 0.0
+            pair.append(t)
+            print(
+                f"doubt {mode} as_of, {'long' if long else 'short'} below {t}: answerable "
+                f"at most {loss.get(t, 0):.3f} of a corpus ({', '.join(groups)}); "
+                f"unanswerable {np.mean(np.array(unanswerable[long]) < t):.3f}"
             )
-            unanswerable += [o.probability for o in found if o.kind != "single"]
-        loss = {t: max(np.mean(p < t) for p in single.values()) for t in DOUBT_GRID}
-        ok = [t for t in DOUBT_GRID if loss[t] <= MAX_DOUBT_LOSS]
-        t = chosen[mode] = float(max(ok)) if ok else 0.0
-        print(
-            f"doubt {mode} as_of below {t}: answerable at most {loss.get(t, 0):.3f} of a corpus, "
-            f"{np.mean(np.concatenate(list(single.values())) < t):.3f} of all; "
-            f"unanswerable {np.mean(np.array(unanswerable) < t):.3f}"
-        )
+        chosen[mode] = (pair[0], pair[1])
     return chosen

@@ -34,9 +34,10 @@ Reads what ``scripts/selector_data.py`` collected (``evals/out/selector/*.pkl``)
 6. **The LLM's doubt** (``SelectorParams.doubt_below``): the verifier drops a model's
    sentences, however well its source backs them, when the selector's answerability is
    below this (the sources very likely hold no answer: an invented answer quotes an
-   on-topic sentence verbatim). Per as_of mode, the highest of ``DOUBT_GRID`` at which at
-   most ``MAX_DOUBT_LOSS`` of the answerable questions (the answer in a retrieved
-   sentence) of each of the four dev corpora are doubted.
+   on-topic sentence verbatim). Per as_of mode and for short passages and long articles
+   apart (as the refusal thresholds), the highest of ``DOUBT_GRID`` at which at most
+   ``MAX_DOUBT_LOSS`` of the answerable questions (the answer in a retrieved sentence)
+   of each dev corpus are doubted.
 
     PYTHONPATH=. .venv/bin/python scripts/train_selector.py [--write]
 """
@@ -120,7 +121,7 @@ class Fit:
     embed_at_most: int
     embedded_score: float  # the dev objective embedding at most that many
     dev: dict[str, dict[str, float]]  # "with" / "without" as_of -> rates
-    doubt: dict[str, float]  # "with" / "without" as_of -> the LLM's doubt threshold
+    doubt: dict[str, tuple[float, float]]  # as_of mode -> the LLM's doubt (short, long)
 
 
 def fit_answerable(sentence, folds, guards, train, dev) -> tuple[Logistic, dict, float, dict]:
@@ -251,8 +252,10 @@ def write(fit: Fit) -> None:
         "long_passages": LONG_PASSAGES,
         "runner_up": RUNNER_UP,
         "embed_at_most": fit.embed_at_most,
-        "doubt_below": fit.doubt["without"],
-        "doubt_below_dated": fit.doubt["with"],
+        "doubt_below": fit.doubt["without"][0],
+        "doubt_below_long": fit.doubt["without"][1],
+        "doubt_below_dated": fit.doubt["with"][0],
+        "doubt_below_long_dated": fit.doubt["with"][1],
         "objective_embedding_at_most": round(fit.embedded_score, 4),
         "objective": round(fit.score, 4),
         "dev": {m: {k: round(v, 4) for k, v in r.items()} for m, r in fit.dev.items()},

@@ -63,7 +63,8 @@ def test_the_assessor_vouches_for_an_answer_and_doubts_an_absent_topic(assessor,
     absent = "Which airline plans to buy Hawaiian Airlines?"
     doubted = assessor.assess(Query(absent, absent), chunks)
     assert doubted.doubt and doubted.vouched is None
-    assert doubted.answerable < SelectorParams().doubt_below
+    params = SelectorParams()
+    assert doubted.answerable < min(params.doubt_below, params.doubt_below_long)
 
 
 def test_a_backed_sentence_is_dropped_when_the_articles_do_not_answer(encode, assessor, chunks):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
@@ -145,7 +146,7 @@ def test_the_learned_answerer_embeds_at_most_its_shortlist(encoder):
     assert not answer.refused and "passengers" in answer.text
 
 
-def test_short_passages_and_long_articles_have_their_own_refusal_threshold(encoder):
+def test_short_passages_and_long_articles_have_their_own_refusal_and_doubt_thresholds(encoder):
     from bot.answer.answerability import sentences_per_passage
     from bot.answer.learned import is_long
 
@@ -166,13 +167,28 @@ def test_short_passages_and_long_articles_have_their_own_refusal_threshold(encod
         )
         assert (sentences_per_passage(judged.rows) > LONG_PASSAGES) is expect_long
         assert is_long(judged.rows) is expect_long
-        refuse_short = SelectorParams(refuse_below=1.0, refuse_below_long=0.0, doubt_below=0.0)
-        refuse_long = SelectorParams(refuse_below=0.0, refuse_below_long=1.0, doubt_below=0.0)
+        refuse_short = SelectorParams(
+            refuse_below=1.0, refuse_below_long=0.0, doubt_below=0.0, doubt_below_long=0.0
+        )
+        refuse_long = SelectorParams(
+            refuse_below=0.0, refuse_below_long=1.0, doubt_below=0.0, doubt_below_long=0.0
+        )
         for params, refused in ((refuse_short, not expect_long), (refuse_long, expect_long)):
             got = LearnedAnswerer(encoder.encode, lambda t: 1.0, params=params).answer(
                 query, chunks
             )
             assert got.refused is refused
+            # … and so does the verifier's doubt (the second opinion on an LLM's answer)
+            doubted = LearnedAnswerer(
+                encoder.encode,
+                lambda t: 1.0,
+                params=replace(
+                    params,
+                    doubt_below=params.refuse_below,
+                    doubt_below_long=params.refuse_below_long,
+                ),
+            ).assess(query, chunks)
+            assert bool(doubted.doubt) is refused
 
 
 _FEATURE_PROBE = """
@@ -249,7 +265,9 @@ def test_the_answerers_thresholds_are_the_ones_chosen_with_the_model():
     assert params.runner_up == meta["runner_up"]
     assert params.embed_at_most == meta["embed_at_most"]
     assert params.doubt_below == meta["doubt_below"]
+    assert params.doubt_below_long == meta["doubt_below_long"]
     assert params.doubt_below_dated == meta["doubt_below_dated"]
+    assert params.doubt_below_long_dated == meta["doubt_below_long_dated"]
 
 
 def test_exported_trees_give_scikit_learns_log_odds_and_survive_json():

@@ -95,15 +95,21 @@ class SelectorParams:
     #: embedded for 99.6% of dev questions.
     embed_at_most: int = 20
     #: The verifier drops an LLM's sentences, however well their source backs them, when
-    #: P(the best sentence is right) is below this (``assess``): the sources very likely
-    #: hold no answer, and a model inventing one quotes an on-topic sentence. Chosen on
-    #: dev by ``scripts/train_selector.py`` (recorded in ``selector.json``'s meta): the
-    #: highest doubting at most 2% of the answerable questions whose answer was retrieved
-    #: on each dev corpus (long articles run lower). Undated: at most 1.8% of a corpus,
-    #: 17.8% of the unanswerable questions doubted.
-    doubt_below: float = 0.045
-    #: … for a question asked about a known day: 1.7% and 20.2%.
-    doubt_below_dated: float = 0.005
+    #: P(the best sentence is right) is below this (``assess``), for a question asked
+    #: without a day of short passages: the sources very likely hold no answer, and a
+    #: model inventing one quotes an on-topic sentence. Chosen on dev by
+    #: ``scripts/train_selector.py`` (recorded in ``selector.json``'s meta), short
+    #: passages and long articles apart as the refusal thresholds are: the highest
+    #: doubting at most 2% of the answerable questions whose answer was retrieved on each
+    #: dev corpus. Undated, quiz passages: at most 1.9% of a corpus, 29.3% of the
+    #: unanswerable questions doubted.
+    doubt_below: float = 0.085
+    #: … of long articles (their answerability runs lower): 1.8% and 24.7%.
+    doubt_below_long: float = 0.045
+    #: … for a question asked about a known day, short passages: 1.2% and 34.3%.
+    doubt_below_dated: float = 0.015
+    #: … for a question asked about a known day, long articles: 1.7% and 26.7%.
+    doubt_below_long_dated: float = 0.005
     max_sentences: int = 3  # best sentences quoted at most (each may bring a neighbour)
     part_sentences: int = 2  # sentences per part of a compound question
     near_duplicate: float = 0.6  # term Jaccard above which a runner-up is a repeat
@@ -116,7 +122,13 @@ class SelectorParams:
         dated = (self.refuse_below_dated, self.refuse_below_long_dated)
         if not all(0 <= t <= 1 for t in (*undated, *dated)):
             raise ValueError("refusal thresholds must be in [0, 1]")
-        if self.doubt_below > min(undated) or self.doubt_below_dated > min(dated):
+        doubts = (
+            self.doubt_below,
+            self.doubt_below_long,
+            self.doubt_below_dated,
+            self.doubt_below_long_dated,
+        )
+        if any(d > t for d, t in zip(doubts, (*undated, *dated))):
             raise ValueError("a doubt threshold above its refusal threshold")
         if self.embed_at_most < 1:
             raise ValueError("embed_at_most must be at least 1")
@@ -130,9 +142,12 @@ class SelectorParams:
             return self.refuse_below_long if long else self.refuse_below
         return self.refuse_below_long_dated if long else self.refuse_below_dated
 
-    def doubt_threshold(self, query: Query) -> float:
-        """The threshold below which ``query``'s sources are doubted (dated or not)."""
-        return self.doubt_below if query.as_of is None else self.doubt_below_dated
+    def doubt_threshold(self, query: Query, long: bool = False) -> float:
+        """The threshold below which ``query``'s sources are doubted (dated or not), short
+        passages or ``long`` articles."""
+        if query.as_of is None:
+            return self.doubt_below_long if long else self.doubt_below
+        return self.doubt_below_long_dated if long else self.doubt_below_dated
 
 
 def is_long(rows: SentenceRows) -> bool:
@@ -241,10 +256,11 @@ class LearnedAnswerer:
         if not cands:
             return Assessment(0.0, "no passage was retrieved")
         judged = self.judge(query, cands, SentenceVectors(self._encode, cands))
-        p, at = judged.answerable, self.params.doubt_threshold(query)
+        long = is_long(judged.rows)
+        p, at = judged.answerable, self.params.doubt_threshold(query, long)
         if p < at or not judged.probability.any():
             return Assessment(p, f"the articles very likely do not answer it (P {p:.3f} < {at})")
-        if p < self.params.threshold(query, is_long(judged.rows)):
+        if p < self.params.threshold(query, long):
             return Assessment(p)
         best = cands[int(np.argmax(judged.probability))]
         return Assessment(p, vouched=(best.chunk.file, best.sentence.start))
