@@ -94,15 +94,12 @@ class SelectorParams:
     #: (0.6374 vs 0.6394; 15: 0.6364). The best candidate is the same as when all are
     #: embedded for 99.6% of dev questions.
     embed_at_most: int = 20
-    #: The verifier drops an LLM's sentences, however well their source backs them, when
-    #: P(the best sentence is right) is below this (``assess``), for a question asked
-    #: without a day of short passages: the sources very likely hold no answer, and a
-    #: model inventing one quotes an on-topic sentence. Chosen on dev by
-    #: ``scripts/train_selector.py`` (recorded in ``selector.json``'s meta), short
-    #: passages and long articles apart as the refusal thresholds are: the highest
-    #: doubting at most 2% of the answerable questions whose answer was retrieved on each
-    #: dev corpus. Undated, quiz passages: at most 1.9% of a corpus, 29.3% of the
-    #: unanswerable questions doubted.
+    #: The verifier drops an LLM's sentences, however well backed, when P(the best
+    #: sentence is right) is below this (``assess``; undated, short passages): the sources
+    #: very likely hold no answer, and a model inventing one quotes an on-topic sentence.
+    #: Chosen on dev by ``scripts/train_selector.py`` (``selector.json``'s meta), short
+    #: and long apart: the highest doubting at most 2% of the answerable questions whose
+    #: answer was retrieved on each dev corpus: 1.9% at most, 29.3% of unanswerable ones.
     doubt_below: float = 0.085
     #: … of long articles (their answerability runs lower): 1.8% and 24.7%.
     doubt_below_long: float = 0.045
@@ -122,12 +119,8 @@ class SelectorParams:
         dated = (self.refuse_below_dated, self.refuse_below_long_dated)
         if not all(0 <= t <= 1 for t in (*undated, *dated)):
             raise ValueError("refusal thresholds must be in [0, 1]")
-        doubts = (
-            self.doubt_below,
-            self.doubt_below_long,
-            self.doubt_below_dated,
-            self.doubt_below_long_dated,
-        )
+        doubts = (self.doubt_below, self.doubt_below_long)
+        doubts += (self.doubt_below_dated, self.doubt_below_long_dated)
         if any(d > t for d, t in zip(doubts, (*undated, *dated))):
             raise ValueError("a doubt threshold above its refusal threshold")
         if self.embed_at_most < 1:
