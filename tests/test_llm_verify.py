@@ -137,6 +137,53 @@ def test_contradictions_are_refused(verifier, chunks, claim):
     assert result.refused, result
 
 
+SAILS = "The Tern crew sent two spare sails to the Kestrel before the final race on Sunday."
+
+
+@pytest.mark.parametrize(
+    ("claim", "span", "swapped"),
+    [
+        # the sender swapped for the receiver, the rest copied: the Tern is gone
+        (
+            "The Kestrel crew sent two spare sails to the Kestrel before the final race.",
+            SAILS,
+            True,
+        ),
+        (SAILS, SAILS, False),
+        # reordered, not swapped: what is left over where the copies end is no swap
+        (
+            "The crew of the Tern won the Harlow Cup regatta.",
+            "The Harlow Cup regatta was won on Saturday by the crew of the Tern, who finished "
+            "four minutes ahead of the Osprey.",
+            False,
+        ),
+        # an acronym spelled out, and a name the span never uses, are not swaps
+        (
+            "The Harlow Regatta Committee fined the Tern crew for a late start on Sunday.",
+            "The HRC fined the Tern crew for a late start on Sunday.",
+            False,
+        ),
+        (
+            "Marlow fined the Tern crew for a late start on Sunday.",
+            "The town fined the Tern crew for a late start on Sunday.",
+            False,
+        ),
+        # names are compared whole: "South Marlow" is not the span's "North Marlow"
+        (
+            "The South Marlow sailing club reported that the North Marlow crews were late.",
+            "Harlow's sailing club said on Sunday that the North Marlow crews were late.",
+            False,
+        ),
+    ],
+)
+def test_a_name_put_where_a_copied_source_has_another_is_a_swap(claim, span, swapped):
+    from bot.answer.facts import ClaimFacts, SpanFacts
+    from bot.answer.swaps import swapped_names
+
+    found = swapped_names(ClaimFacts.of(claim, set()), SpanFacts.of(span, 1, set()))
+    assert bool(found) is swapped, found
+
+
 def test_a_claim_spanning_two_sentences_cites_both(verifier, chunks):
     # "he said" refers back to Matsegora in the sentence before
     result = verifier.verify(

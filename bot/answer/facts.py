@@ -212,9 +212,10 @@ class SpanFacts:
     sequence: tuple[str, ...]
     clauses: tuple[Clause, ...]
     length: int  # sentences
+    names: frozenset[str] = frozenset()  # tokens of its names (as ``names`` finds them)
 
     @classmethod
-    def of(cls, text: str, length: int = 1) -> SpanFacts:
+    def of(cls, text: str, length: int = 1, lowercase_vocab: set[str] | None = None) -> SpanFacts:
         toks = tuple(tokens(text))
         return cls(
             frozenset(toks),
@@ -223,6 +224,7 @@ class SpanFacts:
             toks,
             clauses(text),
             length,
+            frozenset(names(text, lowercase_vocab or set())),
         )
 
     @classmethod
@@ -236,6 +238,7 @@ class SpanFacts:
             tuple(t for p in parts for t in p.sequence),
             tuple(c for p in parts for c in p.clauses),
             sum(p.length for p in parts),
+            frozenset().union(*(p.names for p in parts)),
         )
 
 

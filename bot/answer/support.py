@@ -109,7 +109,7 @@ class SupportFinder:
         got = self._facts.get(span)
         if got is None:
             sents = self.chunks[span.chunk].sentences[span.first : span.last + 1]
-            facts = SpanFacts.of(" ".join(s.text for s in sents), len(sents))
+            facts = SpanFacts.of(" ".join(s.text for s in sents), len(sents), self._lower)
             got = (facts, [self._sent_vec[s.text] for s in sents])
             self._facts[span] = got
         return got
