@@ -629,3 +629,43 @@ def test_a_this_week_question_is_answered_only_from_that_weeks_reports(verifier,
     kestrel = "The crew of the Kestrel won the Harlow Cup regatta. [1]"
     moved = verifier.verify(kestrel, chunks, question=question, as_of=date(2023, 6, 12))
     assert not moved.refused and moved.citations[0].file == "regatta-june.txt"
+
+
+PRIZES = {  # two yearly reports of a made-up tournament (written here, not from any eval set)
+    "open-2018.txt": " date 2018-06-04\nThe prize fund of the Harlow Open was $9,000 this year, "
+    "the club said.\n",
+    "open-2022.txt": " date 2022-06-06\nThe prize fund of the Harlow Open was $16,000 this year, "
+    "the club said.\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "clauses"),
+    [
+        ("The fund was $9,000, while the 2022 fund was $16,000.", 2),
+        ("Entry was free; the fund was $16,000.", 2),
+        ("Soldiers recover while they share combat lessons.", 1),  # no comma: one claim
+        ("The fund was $9,000.", 1),
+    ],
+)
+def test_a_compound_sentence_splits_into_its_claims(sentence, clauses):
+    from bot.answer.claims import split_clauses
+
+    parts = split_clauses(sentence)
+    assert len(parts) == clauses
+    assert all(p[0].isupper() and p.endswith(".") for p in parts)
+
+
+def test_a_compound_sentence_is_backed_clause_by_clause(verifier):
+    from bot.ingest.corpus import article_from_text
+
+    chunks = [c for n, t in PRIZES.items() for c in chunk_article(article_from_text(n, t))]
+    question = "Compare the prize funds of the 2018 and 2022 Harlow Opens."
+    # no one report holds both figures: each clause is backed by its own, both cited
+    both = "The 2018 prize fund was $9,000, while the 2022 prize fund was $16,000."
+    kept = verifier.verify(both, chunks, question=question)
+    assert not kept.refused, kept.dropped
+    assert {c.file for c in kept.citations} == set(PRIZES)
+    # a clause no report supports sinks the sentence
+    wrong = "The 2018 prize fund was $9,000, while the 2022 prize fund was $18,000."
+    assert verifier.verify(wrong, chunks, question=question).refused

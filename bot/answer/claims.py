@@ -75,6 +75,21 @@ def relays_instruction(text: str) -> bool:
     return bool(_RELAYED_RE.search(text))
 
 
+#: Where a sentence joins two claims that each stand alone ("X was $9,000, while Y was
+#: $16,000"; "…; …"): a contrast or a semicolon before a new clause.
+_CLAUSE_JOIN_RE = re.compile(r",\s+(?:while|whereas)\s+|;\s+")
+
+
+def split_clauses(sentence: str) -> list[str]:
+    """The claims a compound sentence joins ("The 2018 prize fund was $9,000, while the
+    2022 fund was $16,000" -> two), each ending as a sentence; one sentence is itself."""
+    body = sentence.strip().rstrip(".")
+    parts = [p.strip() for p in _CLAUSE_JOIN_RE.split(body) if p.strip()]
+    if len(parts) < 2:
+        return [sentence]
+    return [p[0].upper() + p[1:] + "." for p in parts]
+
+
 def split_claims(reply: str, n_sources: int) -> list[Claim]:
     """The reply's sentences with their markers (see the module docstring). A line opening
     with ``>`` quotes the source of the sentence before it (the quote-grounded prompt,

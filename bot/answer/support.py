@@ -6,7 +6,8 @@ brings…"). ``SupportFinder`` holds one reply's claims (added one at a time), t
 and after the question), every span's facts and each chunk's article context (each
 computed once) and ranks spans per claim with ``bot.answer.evidence.judge``: a passing
 sentence that stands alone first, then a passing run, then the union of two files' spans;
-``quoted`` judges the sentences a model quoted.
+``quoted`` judges the sentences a model quoted; ``by_clauses`` backs a compound sentence
+clause by clause.
 It decides nothing about which sentences an answer keeps (``bot.answer.verify`` does).
 """
 
@@ -17,6 +18,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from bot.answer.claims import split_clauses
 from bot.answer.evidence import Judgement, Thresholds, judge
 from bot.answer.facts import Background, ClaimFacts, SpanFacts, lowercase_words
 from bot.answer.quotes import locate
@@ -191,6 +193,22 @@ class SupportFinder:
         if ranked:
             return ranked[0]
         return Evidence((), Judgement(0.0, 0.0, 0.0, ("no passage",), False))
+
+    def by_clauses(self, claim: str, chunk_ids: Sequence[int], max_run: int) -> Evidence | None:
+        """A compound sentence no one span supports, backed clause by clause ("X was
+        $9,000, while Y was $16,000"): every clause by a span of one of ``chunk_ids``, all
+        their spans together; None when it is not compound or a clause fails."""
+        parts = split_clauses(claim)
+        if len(parts) < 2:
+            return None
+        found = []
+        for part in parts:
+            ev = self.best(self.add(part), chunk_ids, max_run, combine=False)
+            if not ev.passed:
+                return None
+            found.append(ev)
+        spans = tuple(dict.fromkeys(s for ev in found for s in ev.spans))
+        return Evidence(spans, min(found, key=lambda e: e.score).judgement)
 
 
 def _rank(e: Evidence) -> tuple[int, int, float]:

@@ -24,7 +24,9 @@ called. For each sentence of the reply:
    the union of one span from each. A sentence followed by a quote of its source (``> …``)
    is first checked against the sentences quoted (``bot.answer.quotes``).
 3. A sentence its citations do not support, or that cites nothing, is re-cited to the best
-   passing span of any retrieved chunk; failing that it is dropped (``strict``) or kept
+   passing span of any retrieved chunk; a compound sentence ("X was $9,000, while Y was
+   $16,000") may be backed clause by clause, each clause by a span of its own; failing
+   that it is dropped (``strict``) or kept
    without citation and marked unsupported (``strict=False``: a page can strike it
    through).
 4. Sentences that read like a refusal, ask a question, pass on a source's instruction to
@@ -181,6 +183,10 @@ class Check:
         finder = self._finder or self._start()
         i = finder.add(claim.text)
         evidence, reason = self._support(finder, i, claim)
+        if evidence is None and not claim.quote:  # a compound sentence, clause by clause
+            ids = [j for j in range(len(self.chunks)) if j not in self.other_week]
+            if (found := finder.by_clauses(claim.text, ids, self.verifier.max_run)) is not None:
+                evidence, reason = found, f"{reason}; each of its clauses is supported"
         if evidence is not None and self.assessment.doubt:
             evidence, reason = None, f"{reason}, but {self.assessment.doubt}"
         score = evidence.score if evidence else finder.best_score[i]
