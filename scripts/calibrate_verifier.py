@@ -98,7 +98,7 @@ def load_cases(paths: list[Path], corpora: list[Path]) -> list[Case]:
             if name and (d / name).is_dir() and all((d / name / f).is_file() for f in files)
         ]
         if name and not found and _is_test(key):
-            missing.add(key.split(":")[0])
+            missing.add(_labels_file(key))
             continue
         if name and not found:
             raise SystemExit(f"{key}: corpus {name} not found under {', '.join(map(str, corpora))}")
@@ -115,7 +115,12 @@ def load_cases(paths: list[Path], corpora: list[Path]) -> list[Case]:
 
 
 def _is_test(key: str) -> bool:
-    return key.split(":")[0].endswith("-test")
+    return _labels_file(key).endswith("-test")
+
+
+def _labels_file(key: str) -> str:
+    """The labels file a case key (``file:case``) comes from."""
+    return key.split(":")[0]
 
 
 def span_features(case: Case, encode: Any) -> list[np.ndarray | None]:
@@ -242,7 +247,7 @@ def main() -> None:
     ap.add_argument("--show", action="store_true", help="list the sentences judged wrongly")
     args = ap.parse_args()
     cases = load_cases(args.claims, args.corpora)
-    dev = [c for c in cases if c.key.split(":")[0].endswith("-dev")]  # tuning data: fit only
+    dev = [c for c in cases if _labels_file(c.key).endswith("-dev")]  # tuning data: fit only
     held = [c for c in cases if _is_test(c.key)]  # labelled after the choices: report only
     own = [c for c in cases if c not in dev and c not in held]
     order = list(range(len(own)))
