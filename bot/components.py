@@ -184,22 +184,21 @@ class Components:
 
         def build() -> Answerer:
             from bot.answer.fallback import FallbackAnswerer
+            from bot.protocols import Assessor
 
+            offline = self.extractive
+            assessor = offline if isinstance(offline, Assessor) else None
             primary = self._given_answerer
             if primary is None:
                 s = self.settings
                 mode = s.llm if s.llm != "auto" else "openai" if s.llm_configured else "extractive"
                 if mode != "openai":
-                    return self.extractive
+                    return offline
                 from bot.answer.llm_answerer import LLMAnswerer
-                from bot.protocols import Assessor
 
-                offline = self.extractive
                 primary = LLMAnswerer.from_settings(
-                    s,
-                    encode=self.vectors.encode,
-                    assessor=offline if isinstance(offline, Assessor) else None,
+                    s, encode=self.vectors.encode, assessor=assessor
                 )
-            return FallbackAnswerer(primary, self.extractive, self.settings.llm_fallback)
+            return FallbackAnswerer(primary, offline, self.settings.llm_fallback, assessor)
 
         return self._part("answerer", build)

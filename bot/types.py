@@ -103,13 +103,18 @@ class IndexCoverage:
         return f"answered from {self.indexed:,} of {self.articles:,} articles{tail}"
 
 
+#: Why an answer quotes the articles in the model's stead, unless ``Status.detail`` says
+#: otherwise.
+UNVERIFIED = "the model's answer could not be verified"
+
+
 @dataclass(frozen=True)
 class Status:
     """Where an answer being streamed has got to: ``retrieving`` passages, ``asking`` the
     model (``detail``: its name), ``checking`` a sentence it wrote (``detail``: its number),
     ``quoting``: the text that follows quotes the articles, because nothing the model wrote
-    could be verified. Never any text of the answer: only verified text is streamed, as
-    ``str`` deltas."""
+    could be verified (``detail``: another reason, if any). Never any text of the answer:
+    only verified text is streamed, as ``str`` deltas."""
 
     stage: str
     detail: str = ""
@@ -122,7 +127,7 @@ class Status:
         if self.stage == "checking":
             return f"checking sentence {self.detail}…" if self.detail else "checking…"
         if self.stage == "quoting":
-            return "quoting the articles (the model's answer could not be verified)…"
+            return f"quoting the articles ({self.detail or UNVERIFIED})…"
         return f"{self.stage}…"
 
 
@@ -139,9 +144,11 @@ class Answer:
     dropped: list[SentenceVerdict] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
-    # the offline answerer answered instead of the LLM: it was unreachable, or nothing it
-    # wrote could be verified (``reason`` says which); the text quotes the articles
+    # the offline answerer answered instead of the LLM: it was unreachable, nothing it
+    # wrote could be verified, or it refused what the articles very likely answer
+    # (``reason`` says which); the text quotes the articles
     fell_back: bool = False
+    quoted_because: str = ""  # the last case, in words for a reader ("" otherwise)
     coverage: IndexCoverage | None = None  # how complete the index was (set by ``Bot``)
 
     @classmethod

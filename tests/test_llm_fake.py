@@ -401,3 +401,29 @@ def test_an_unusable_rewrite_falls_back_to_the_heuristic(llm_bot, fake, rewrite)
     fake.script(rewrite, f"{WORKERS}.")
     answer = llm_bot.ask("And how many were there?", history=history)
     assert "context: How many North Korean workers went to Donbas?" in answer.standalone_question
+
+
+def test_a_models_refusal_is_overruled_only_when_the_offline_answerer_is_sure(make_llm_bot, fake):
+    from bot.answer.fallback import OVERRULED
+    from bot.answer.query import condense
+
+    question = "How many North Koreans entered Russia in 2024?"
+    fake.script(REFUSAL)  # a small model often refuses what its sources answer
+    bot = make_llm_bot()
+    query = condense(question)
+    chunks = bot.components.passages.retrieve(query.standalone, query.parts).chunks
+    sure = bot.components.extractive.assess(query, chunks).answerable
+    assert 0 < sure < 1
+    answerer = bot.answerer
+    answerer.overrule_above = sure  # as sure as the bar: the articles are quoted
+    items = list(bot.ask_stream(question))
+    quoted = items[-1]
+    assert Status("quoting", OVERRULED) in items
+    assert not quoted.refused and quoted.fell_back and quoted.quoted_because == OVERRULED
+    assert quoted.answerer == "extractive (LLM refusal overruled)" and not quoted.dropped
+    verbatim(quoted)
+    answerer.overrule_above = min(1.0, sure + 0.01)  # less sure than the bar: its word stands
+    fake.script(REFUSAL)
+    kept = bot.ask(question)
+    assert_refusal(kept)
+    assert kept.answerer == "openai:fake-model" and not kept.fell_back

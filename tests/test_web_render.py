@@ -128,6 +128,11 @@ def test_an_answer_quoted_instead_of_the_model_says_so(answered):
     )
     plain = bubble(render_transcript([Turn("q", answer=answered)]))
     assert "Quoted from the articles" not in plain.text
+    why = "the model said the articles don't say, but they very likely do"
+    overruled = bubble(
+        render_transcript([Turn("q", answer=replace(answered, fell_back=True, quoted_because=why))])
+    )
+    assert f"Quoted from the articles instead of the model: {why}" in overruled.text
 
 
 def test_sources_list_file_line_date_title_quote(answered):

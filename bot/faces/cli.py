@@ -228,7 +228,7 @@ def _index_first(bot: Bot) -> None:
 def _stream(bot: Bot, question: str, as_of: date | None = None) -> Answer:
     """Print the verified answer as it streams, with a transient status line on a terminal
     ("asking <model>…", "checking sentence 2…"); then the final text if it differs."""
-    from bot.types import Answer, Status
+    from bot.types import UNVERIFIED, Answer, Status
 
     status = _StatusLine(sys.stderr.isatty())
     shown: list[str] = []
@@ -239,7 +239,7 @@ def _stream(bot: Bot, question: str, as_of: date | None = None) -> Answer:
         elif isinstance(item, Status):
             if item.stage == "quoting":
                 status.clear()
-                click.echo("Quoted from the articles (the model's answer could not be verified):")
+                click.echo(f"Quoted from the articles ({item.detail or UNVERIFIED}):")
             status.show(item.text)
         else:
             status.clear()

@@ -94,7 +94,9 @@ def _bot_message(i: int, turn: Turn) -> str:
         )
     quoted = ""
     if answer.fell_back:  # the offline answerer quoted the articles in the model's stead
-        why = "its answer could not be verified" if answer.dropped else "it was unreachable"
+        why = answer.quoted_because or (
+            "its answer could not be verified" if answer.dropped else "it was unreachable"
+        )
         quoted = f'<div class="why">Quoted from the articles instead of the model: {why}.</div>'
 
     return (
