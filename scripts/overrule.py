@@ -1,13 +1,17 @@
-"""Choose when a model's own refusal is overruled: ``bot.answer.fallback.OVERRULE_ABOVE``.
+"""Choose when the articles are quoted in a model's stead: ``fallback.OVERRULE_ABOVE``.
 
-A small model often answers "The articles don't say." to a question its sources answer.
-For every recorded reply (``scripts/llm_replies.py``) that is such a refusal, the offline
-answerer is asked on the same chunks, as the bot's fallback asks it: its P(the best
-sentence is right) (``LearnedAnswerer.assess``) and its answer. For each value of the
-threshold this prints, pooled over the files: of the answerable questions the model
-refused, how many the quoted answer gets right; of the unanswerable ones (the model was
-right to refuse), how many it overturns. Chosen: the lowest value overturning at most
-``MAX_OVERTURNED`` of those right refusals (choose on dev replies; report test).
+A small model often answers "The articles don't say." to a question its sources answer,
+and when it does answer, verification may keep none of it. In both cases the bot can
+quote the articles instead (the offline answerer, on the same chunks); this chooses how
+sure the offline answerer must be. For every recorded reply (``scripts/llm_replies.py``)
+that is a refusal, or that the current verifier (with its second opinion) keeps nothing
+of, it asks the offline answerer as the fallback does: its P(the best sentence is right)
+(``LearnedAnswerer.assess``) and its answer. For each value of the threshold this prints,
+pooled over the files and per case: of the answerable questions, how many the quoted
+answer gets right (and how many it gets wrong); of the unanswerable ones, how many get a
+quoted answer at all. Chosen: the lowest value at which at most ``MAX_OVERTURNED`` of the
+unanswerable questions (both cases together) get one (choose on dev replies; report
+test).
 
     python scripts/overrule.py DEV1.jsonl DEV2.jsonl --corpora C1 C2
 """
@@ -20,63 +24,74 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from llm_replies import has_facts, says_refusal  # scripts/ is on sys.path
-from reverify import REPO, assessor_for, load_replays, make_verifier
+from reverify import REPO, assessor_for, load_replays, make_verifier, verify
 
 from bot.answer.query import Query
 
-#: At most this share of the model's right refusals (unanswerable questions) overturned.
+#: At most this share of the unanswerable questions given a quoted answer.
 MAX_OVERTURNED = 0.05
 GRID = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
 
 
 @dataclass(frozen=True)
-class Refused:
-    """One refusal of the model's, as the offline answerer would overrule it."""
+class StandIn:
+    """One question the model gave no verified answer to, as the offline answerer would
+    answer it in the model's stead."""
 
+    refused: bool  # the model refused (else: verification kept nothing it wrote)
     answerable: bool
     p: float  # the offline answerer's P(its best sentence is right)
-    right: bool  # its answer quotes the gold answer (answerable questions)
+    answers: bool  # the offline answerer answers (does not refuse)
+    right: bool  # … and quotes the gold answer (answerable questions)
 
 
-def refusals(files: list[tuple[Path, Path]]) -> list[Refused]:
+def stand_ins(files: list[tuple[Path, Path]]) -> list[StandIn]:
     verifier = make_verifier()
     out = []
     for path, corpora in files:
         offline = {}
         for rp in load_replays(path, corpora):
-            if not says_refusal(rp.row["raw"]):
-                continue
             corpus = rp.row.get("corpus")
             folder = corpora / corpus if corpus else REPO / "seeds"
             if folder not in offline:
                 offline[folder] = assessor_for(folder, verifier)
+            refused = says_refusal(rp.row["raw"])
+            verifier.assessor = offline[folder]
+            if not refused and not verify(verifier, rp).refused:
+                continue
             query = Query(rp.question, rp.question, as_of=rp.as_of)
             p = offline[folder].assess(query, rp.chunks).answerable
             answer = offline[folder].answer(query, rp.chunks)
-            right = not answer.refused and has_facts(rp.row["gold_facts"], answer.text)
-            out.append(Refused(not rp.row["must_refuse"], p, right))
+            answerable = not rp.row["must_refuse"]
+            right = (
+                answerable and not answer.refused and has_facts(rp.row["gold_facts"], answer.text)
+            )
+            out.append(StandIn(refused, answerable, p, not answer.refused, right))
     return out
 
 
-def choose(found: list[Refused], grid: tuple[float, ...] = GRID) -> float:
+def choose(found: list[StandIn], grid: tuple[float, ...] = GRID) -> float:
     """Each value's numbers (see the module doc); the chosen value."""
-    answerable = [r for r in found if r.answerable]
-    right_refusals = [r for r in found if not r.answerable]
+    unanswerable = [r for r in found if not r.answerable]
     ok = []
     for t in grid:
-        fixed = sum(r.right and r.p >= t for r in answerable)
-        wrong = sum(not r.right and r.p >= t for r in answerable)
-        overturned = sum(r.p >= t for r in right_refusals)
-        share = overturned / len(right_refusals) if right_refusals else 0.0
-        print(
-            f"overrule at P >= {t}: answerable refused {len(answerable)}, answered right "
-            f"{fixed}, otherwise {wrong}; unanswerable refused {len(right_refusals)}, "
-            f"overturned {overturned}"
-        )
-        if share <= MAX_OVERTURNED:
+        cells = []
+        for name, refused in (("refused", True), ("unverified", False)):
+            own = [r for r in found if r.refused is refused]
+            quoted = [r for r in own if r.answers and r.p >= t]
+            cells.append(
+                f"{name}: answerable {sum(r.answerable for r in own)}, right "
+                f"{sum(r.right for r in quoted)}, wrong "
+                f"{sum(r.answerable and not r.right for r in quoted)}; unanswerable "
+                f"{sum(not r.answerable for r in own)}, answered "
+                f"{sum(not r.answerable for r in quoted)}"
+            )
+        leaks = sum(r.answers and r.p >= t for r in unanswerable)
+        print(f"quote at P >= {t}: " + " | ".join(cells))
+        if leaks <= MAX_OVERTURNED * len(unanswerable):
             ok.append(t)
     best = min(ok) if ok else 1.0
-    print(f"chosen: overrule at P >= {best}")
+    print(f"chosen: quote the articles at P >= {best}")
     return best
 
 
@@ -88,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     if len(args.corpora) not in (1, len(args.replies)):
         ap.error("give one --corpora folder, or one per replies file")
     corpora = args.corpora * len(args.replies) if len(args.corpora) == 1 else args.corpora
-    choose(refusals(list(zip(args.replies, corpora))))
+    choose(stand_ins(list(zip(args.replies, corpora))))
     return 0
 
 

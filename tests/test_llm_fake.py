@@ -403,7 +403,7 @@ def test_an_unusable_rewrite_falls_back_to_the_heuristic(llm_bot, fake, rewrite)
     assert "context: How many North Korean workers went to Donbas?" in answer.standalone_question
 
 
-def test_a_models_refusal_is_overruled_only_when_the_offline_answerer_is_sure(make_llm_bot, fake):
+def test_the_model_is_overruled_only_when_the_offline_answerer_is_sure(make_llm_bot, fake):
     from bot.answer.fallback import OVERRULED
     from bot.answer.query import condense
 
@@ -427,3 +427,8 @@ def test_a_models_refusal_is_overruled_only_when_the_offline_answerer_is_sure(ma
     kept = bot.ask(question)
     assert_refusal(kept)
     assert kept.answerer == "openai:fake-model" and not kept.fell_back
+    # so does the refusal left when verification drops all the model wrote
+    fake.script("About 90 million North Koreans entered Russia in 2024 [1].")
+    dropped = bot.ask(question)
+    assert_refusal(dropped)
+    assert dropped.dropped and not dropped.fell_back

@@ -6,12 +6,12 @@ hand the question to the extractive answerer, whose answer quotes the articles v
 * the primary raises ``LLMError`` (unreachable, timed out, broke off mid-stream): the
   extractive answer is returned with ``fell_back=True`` and the cause in ``reason`` — or,
   with fallback disabled, the error propagates. Text already streamed stays streamed.
-* the model wrote an answer but verification kept none of it: when the extractive answer
-  is confident (not a refusal) it is returned instead of the refusal, ``fell_back=True``,
-  the model's dropped sentences still in ``dropped``;
-* the model itself said the articles don't say: it is overruled the same way only when the
-  offline answerer (its ``Assessor``) is very sure the articles answer, P at least
-  ``OVERRULE_ABOVE`` — a small model often refuses questions its sources answer.
+* the model gave no verified answer — verification kept none of what it wrote, or it said
+  itself that the articles don't say (a small model often refuses questions its sources
+  answer): when the offline answerer (its ``Assessor``) is very sure the articles answer,
+  P at least ``OVERRULE_ABOVE``, its answer is returned instead of the refusal,
+  ``fell_back=True``, the model's dropped sentences still in ``dropped``. Without an
+  assessor, only a dropped answer is replaced, by any answer the extractive one gives.
 
 It neither retrieves nor verifies.
 """
@@ -26,13 +26,16 @@ from bot.ingest.chunking import Chunk
 from bot.protocols import Answerer, Assessor, Condenser, StreamingAnswerer
 from bot.types import Answer, Status
 
-#: A model's own refusal is overruled (the articles quoted instead) when the offline
-#: answerer's P(its best sentence is right) is at least this. Chosen on the RealTime QA dev
-#: 2023 replies of Qwen2.5-Coder-1.5B (four slices, ``scripts/overrule.py``): the
-#: lowest value overturning at most 5% of the model's refusals of unanswerable questions —
-#: 0.85 overturns 1/30 and answers 18 of the 28 answerable questions it refused, right; 0.8
-#: overturns 3/30, 0.75 5/30.
-OVERRULE_ABOVE = 0.85
+#: The articles are quoted in the model's stead (it refused, or verification kept nothing it
+#: wrote) only when the offline answerer's P(its best sentence is right) is at least this.
+#: Chosen on the RealTime QA dev 2023 replies of Qwen2.5-Coder-1.5B (four slices,
+#: ``scripts/overrule.py``): the lowest value giving a quoted answer to at most 5% of the
+#: unanswerable questions the model gave no verified answer to — 0.8 answers 4 of 98 (3 it
+#: refused, 1 whose invention was dropped; 0.75: 6), and answers right 20 of the 28
+#: answerable questions it refused (3 wrongly) and 5 of the 14 whose answer was dropped
+#: (quoting whenever the offline answerer answered at all gave 6 right, 3 wrong, and 5
+#: unanswerable questions answered).
+OVERRULE_ABOVE = 0.8
 
 #: Why the articles are quoted when the model refused (``Answer.quoted_because``).
 OVERRULED = "the model said the articles don't say, but they very likely do"
@@ -93,11 +96,8 @@ class FallbackAnswerer:
     def _unless_unverified(
         self, answer: Answer, query: Query, chunks: Sequence[Chunk]
     ) -> Iterator[Status | Answer]:
-        """``answer``, or the extractive one when verification dropped all the model wrote,
-        or when the model refused what the offline answerer is very sure of."""
-        if not (answer.refused and self.enabled) or not (
-            answer.dropped or self._sure(query, chunks)
-        ):
+        """``answer``, or the extractive one in its stead (see the module docstring)."""
+        if not (answer.refused and self.enabled and self._sure(query, chunks, answer)):
             yield answer
             return
         quoted = self.fallback.answer(query, chunks)
@@ -114,10 +114,11 @@ class FallbackAnswerer:
         quoted.timings.update(answer.timings)
         yield quoted
 
-    def _sure(self, query: Query, chunks: Sequence[Chunk]) -> bool:
-        """The offline answerer is sure enough of the articles to overrule a refusal."""
+    def _sure(self, query: Query, chunks: Sequence[Chunk], answer: Answer) -> bool:
+        """The offline answerer is sure enough of the articles to answer in the model's
+        stead (without an assessor: only in place of a dropped answer)."""
         if self.assessor is None or not chunks:
-            return False
+            return bool(answer.dropped)
         return self.assessor.assess(query, chunks).answerable >= self.overrule_above
 
     def condense(self, question: str, history: Sequence[Mapping[str, str]]) -> Query:
