@@ -51,17 +51,15 @@ def stand_ins(files: list[tuple[Path, Path]]) -> list[StandIn]:
     for path, corpora in files:
         offline = {}
         for rp in load_replays(path, corpora):
-            corpus = rp.row.get("corpus")
-            folder = corpora / corpus if corpus else REPO / "seeds"
-            if folder not in offline:
-                offline[folder] = assessor_for(folder, verifier)
+            if rp.folder not in offline:
+                offline[rp.folder] = assessor_for(rp.folder, verifier)
+            judge = verifier.assessor = offline[rp.folder]
             refused = says_refusal(rp.row["raw"])
-            verifier.assessor = offline[folder]
             if not refused and not verify(verifier, rp).refused:
                 continue
             query = Query(rp.question, rp.question, as_of=rp.as_of)
-            p = offline[folder].assess(query, rp.chunks).answerable
-            answer = offline[folder].answer(query, rp.chunks)
+            p = judge.assess(query, rp.chunks).answerable
+            answer = judge.answer(query, rp.chunks)
             answerable = not rp.row["must_refuse"]
             right = (
                 answerable and not answer.refused and has_facts(rp.row["gold_facts"], answer.text)

@@ -49,6 +49,7 @@ class Replay:
 
     row: dict[str, Any]
     chunks: list[Chunk]
+    folder: Path  # the folder of the articles it was asked about
 
     @property
     def question(self) -> str:
@@ -114,7 +115,7 @@ def load_replays(path: Path, corpora: Path, as_of: dict[str, str] | None = None)
                 break
             chunks.append(chunk)
         else:
-            out.append(Replay(row, chunks))
+            out.append(Replay(row, chunks, folder))
     return out
 
 
@@ -225,20 +226,17 @@ def run(
     verifier: Verifier,
     replays: Iterable[Replay],
     show: str = "",
-    corpora: Path = REPO,
     assess: bool = True,
 ) -> Tally:
     tally = Tally()
     assessors: dict[Path, LearnedAnswerer] = {}
     for rp in replays:
-        folder = corpora / rp.row["corpus"] if rp.row.get("corpus") else REPO / "seeds"
-        if assess and folder not in assessors:
-            assessors[folder] = assessor_for(folder, verifier)
-        verifier.assessor = assessors.get(folder)
+        if assess and rp.folder not in assessors:
+            assessors[rp.folder] = assessor_for(rp.folder, verifier)
+        verifier.assessor = assessors.get(rp.folder)
         result = verify(verifier, rp)
         before = (len(tally.lost), len(tally.leaked))
-        corpus = rp.row.get("corpus")
-        tally.add(rp.row, result, corpora / corpus if corpus else REPO / "seeds")
+        tally.add(rp.row, result, rp.folder)
         changed = (len(tally.lost), len(tally.leaked)) != before
         if show == "all" or (show == "lost" and changed):
             print(f"{rp.row['id']} Q: {rp.question}\n  raw: {rp.row['raw'][:300]!r}")
@@ -288,13 +286,13 @@ def main(argv: list[str] | None = None) -> int:
             case = json.loads(line) if line.strip() else {}
             if case.get("as_of"):
                 days[case["id"]] = case["as_of"]
-    files = [(p, c, load_replays(p, c, days)) for p, c in zip(args.replies, corpora)]
+    files = [(p, load_replays(p, c, days)) for p, c in zip(args.replies, corpora)]
     if args.min_asked:
         values = [float(v) for v in args.min_asked.split(",")]
         sweep_min_asked(verifier, files, values, not args.no_assessor)
         return 0
-    for path, folder, replays in files:
-        tally = run(verifier, replays, args.show, folder, not args.no_assessor)
+    for path, replays in files:
+        tally = run(verifier, replays, args.show, not args.no_assessor)
         print(f"{path.name}: {len(replays)} cases")
         print("  " + "\n  ".join(tally.lines() + timing_lines(replays)))
         print(f"  lost: {' '.join(tally.lost)}\n  leaked: {' '.join(tally.leaked)}")
@@ -303,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def sweep_min_asked(
     verifier: Verifier,
-    files: list[tuple[Path, Path, list[Replay]]],
+    files: list[tuple[Path, list[Replay]]],
     values: list[float],
     assess: bool,
 ) -> float:
@@ -312,8 +310,8 @@ def sweep_min_asked(
     for value in values:
         verifier.thresholds = replace(verifier.thresholds, min_asked=value)
         pooled = Tally()
-        for _, folder, replays in files:
-            t = run(verifier, replays, "", folder, assess)
+        for _, replays in files:
+            t = run(verifier, replays, "", assess)
             pooled.raw_right += t.raw_right
             pooled.kept_right += t.kept_right
             pooled.invented += t.invented
