@@ -280,6 +280,28 @@ def test_a_this_week_question_is_not_answered_from_another_weeks_article(llm_bot
     assert any("another week" in v.reason for v in later.dropped)
 
 
+def test_a_dated_question_is_not_answered_from_an_article_written_long_after_its_day(llm_bot, fake):
+    # the workers article is dated 2024-10-15; the question does not name its week, so an
+    # article from before the day, or from days after it, may answer; one written months
+    # after the day reports what happened since
+    from datetime import date
+
+    def reply(body: dict) -> str:
+        return f"{WORKERS} [{source_with(body, '150 North Korean')}]."
+
+    for day in (date(2024, 12, 1), date(2024, 10, 10)):
+        fake.script(reply)
+        assert WORKERS in llm_bot.ask(WORKERS_Q, as_of=day).text, day
+    fake.script(reply, Reply(reply, pieces=5))
+    before = llm_bot.ask(WORKERS_Q, as_of=date(2024, 6, 1))
+    streamed = [
+        x for x in llm_bot.ask_stream(WORKERS_Q, as_of=date(2024, 6, 1)) if isinstance(x, str)
+    ]
+    for text in (before.text, "".join(streamed)):
+        assert WORKERS not in text
+    assert any("written after the day" in v.reason for v in before.dropped)
+
+
 def test_a_verified_sentence_shows_while_the_model_is_still_writing(llm_bot, fake):
     def reply(body: dict) -> str:
         n = source_with(body, "150 North Korean")

@@ -35,6 +35,7 @@ from bot.answer.question import (
     is_yes_no,
     salient_terms,
 )
+from bot.answer.timeline import in_its_week, parse_day
 from bot.ingest.chunking import Chunk
 from bot.text.discourse import opens_with_reference
 from bot.text.lexicon import YEAR_RE
@@ -95,9 +96,6 @@ SENTENCE_FEATURES: tuple[str, ...] = (
 #: The features read from MiniLM vectors; the rest are lexical, cheap to compute for every
 #: candidate before any sentence is embedded (``bot.answer.selector.shortlist``).
 SIMILARITY_FEATURES: tuple[str, ...] = ("sim", "sim_gap", "sim_prev", "sim_order", "chunk_sim")
-
-#: Articles dated up to this many days before the question's day are "the same week".
-SAME_WEEK_DAYS = 7
 
 _CAPITALISED_RE = re.compile(r"\b[A-Z][\w'’-]*")
 
@@ -280,16 +278,10 @@ def _row(
     return row, credit
 
 
-def in_its_week(as_of: date, article_date: str | None) -> bool | None:
-    """The article is dated in the ``SAME_WEEK_DAYS`` up to ``as_of`` (None: undated)."""
-    day = _parse_day(article_date)
-    return None if day is None else 0 <= (as_of - day).days <= SAME_WEEK_DAYS
-
-
 def date_features(as_of: date | None, article_date: str | None) -> dict[str, float]:
     """``dated``, ``same_week``, ``after_as_of`` and ``age`` of an article for a question
     asked about ``as_of`` (all 0 when either date is unknown)."""
-    day = _parse_day(article_date) if as_of is not None else None
+    day = parse_day(article_date) if as_of is not None else None
     if as_of is None or day is None:
         return {"dated": 0.0, "same_week": 0.0, "after_as_of": 0.0, "age": 0.0}
     days = (as_of - day).days
@@ -299,14 +291,6 @@ def date_features(as_of: date | None, article_date: str | None) -> dict[str, flo
         "after_as_of": float(days < 0),
         "age": math.log1p(days) if days >= 0 else 0.0,
     }
-
-
-@lru_cache(maxsize=1024)
-def _parse_day(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
 
 
 @lru_cache(maxsize=4096)

@@ -39,9 +39,11 @@ called. For each sentence of the reply:
    quotes an on-topic sentence); when it is confident of the sentence it would quote,
    a sentence citing it that adds nothing the sentence lacks (hard checks passed) is
    kept even if the wording is far from it ("Louisiana is in a legal battle over …").
-6. A question that names its own week ("…this week?") asked about a known day
-   (``as_of``) is answered only from articles of that week (or undated ones): a
-   look-alike story from another week supports nothing, cited or not.
+6. A question asked about a known day (``as_of``) is not answered from articles written
+   more than a week after it (they report what happened since), and one that names its
+   own week ("…this week?") only from articles of that week (``bot.answer.timeline``;
+   undated ones always may): a look-alike story from another time supports nothing,
+   cited or not.
 
 It never calls the model and never reads files: the chunks carry the raw spans.
 """
@@ -55,11 +57,10 @@ from datetime import date
 from bot.answer.claims import FILLER, Claim, is_refusal, relays_instruction, split_claims
 from bot.answer.evidence import Thresholds
 from bot.answer.facts import figures
-from bot.answer.features import in_its_week
 from bot.answer.query import Query
-from bot.answer.question import asks_about_its_week
 from bot.answer.sanitize import sanitize
 from bot.answer.support import Encode, Evidence, Span, SupportFinder
+from bot.answer.timeline import out_of_time
 from bot.ingest.chunking import Chunk
 from bot.markers import format_markers
 from bot.protocols import Assessor
@@ -143,11 +144,10 @@ class Check:
         self.verifier, self.chunks, self.strict = verifier, list(chunks), strict
         self.question, self.as_of = question, as_of
         self._assessment: Assessment | None = None
-        # chunks that may support a sentence: all, or those of the week the question names
-        dated = as_of is not None and asks_about_its_week(question)
-        self.other_week = {
-            j for j, c in enumerate(self.chunks) if dated and in_its_week(as_of, c.date) is False
-        }
+        # chunks that may not support a sentence, and why: another week than the one the
+        # question names, or written well after the day it is asked about
+        whys = (out_of_time(question, as_of, c.date) for c in self.chunks)
+        self.out_of_time = {j: why for j, why in enumerate(whys) if why}
         self.asked = set(terms(question))
         self._finder: SupportFinder | None = None
         self._seen: list[set[str]] = []
@@ -184,7 +184,7 @@ class Check:
         i = finder.add(claim.text)
         evidence, reason = self._support(finder, i, claim)
         if evidence is None and not claim.quote:  # a compound sentence, clause by clause
-            ids = [j for j in range(len(self.chunks)) if j not in self.other_week]
+            ids = [j for j in range(len(self.chunks)) if j not in self.out_of_time]
             if (found := finder.by_clauses(claim.text, ids, self.verifier.max_run)) is not None:
                 evidence, reason = found, f"{reason}; each of its clauses is supported"
         if evidence is not None and self.assessment.doubt:
@@ -263,12 +263,12 @@ class Check:
         notes = []
         if claim.invalid:
             notes.append(f"dropped out-of-range marker {format_markers(claim.invalid)}")
-        stale = [n for n in claim.cited if n - 1 in self.other_week]
-        if stale:
-            notes.append(f"{format_markers(stale)} is from another week than the question's")
+        stale = [n for n in claim.cited if n - 1 in self.out_of_time]
+        for n in stale:
+            notes.append(f"{format_markers([n])} {self.out_of_time[n - 1]}")
         cited = [n - 1 for n in claim.cited if n not in stale]
-        # the chunks it did not cite that may support it (none from another week)
-        others = [j for j in range(len(ctx.chunks)) if j not in cited and j not in self.other_week]
+        # the chunks it did not cite that may support it (none out of the question's time)
+        others = [j for j in range(len(ctx.chunks)) if j not in cited and j not in self.out_of_time]
         if claim.quote:
             ev = ctx.quoted(i, claim.quote, cited + others, max_run)
             if ev is not None and ev.passed:
