@@ -461,6 +461,36 @@ def test_a_figure_hyphenated_to_a_word_is_not_a_count(verifier, chunks):
     assert result.refused, result.text
 
 
+SEEN = "Japanese moviegoers finally saw Oppenheimer in theaters this week"
+HOW_LONG = "How long after its release did Oppenheimer open in Japan?"
+HOW_MANY = "How many months late did Japanese moviegoers see Oppenheimer in theaters?"
+
+
+@pytest.mark.parametrize(
+    ("passage", "claim", "question", "kept"),
+    [
+        # a time measured either way is the same time
+        (f"{SEEN}, after an eight-month delay.", f"{SEEN}, eight months late.", HOW_LONG, True),
+        (f"{SEEN}, eight months late.", f"{SEEN}, after an 8-month delay.", HOW_LONG, True),
+        # a bare figure still finds it in the passage; months are not found in "8 delays"
+        (f"{SEEN}, eight months late.", "8", HOW_MANY, True),
+        (f"{SEEN}, after eight delays.", "8 months", HOW_MANY, False),
+        (f"{SEEN}, after eight delays.", f"{SEEN}, eight months late.", HOW_LONG, False),
+        # "twenty-five" is 25, not 20
+        ("Twenty-five people were hurt in the fire.", "25 people were hurt in the fire.", "", True),
+        (
+            "Twenty-five people were hurt in the fire.",
+            "20 people were hurt in the fire.",
+            "",
+            False,
+        ),
+    ],
+)
+def test_figures_are_read_as_the_passage_means_them(verifier, passage, claim, question, kept):
+    result = verify_article(verifier, f"{claim} [1]", f"Cinema news\n\n{passage}\n", question)
+    assert result.refused is not kept, (result.text, result.dropped)
+
+
 def test_yes_to_a_yes_no_question_asserts_the_question(verifier, chunks):
     question = "Are North Korean troops still on the front line in Russia's Kursk region?"
     yes = verifier.verify(

@@ -21,8 +21,13 @@ from bot.answer.query import split_parts
 from bot.text.lexicon import MAGNITUDES, NUMBER_WORDS, YEAR_RE
 from bot.text.terms import STOPWORDS, normalize_number, stem, terms, tokens
 
+#: Units of time a figure can measure either way: "eight months" and "eight-month" are the
+#: same eight months.
+_TIME_UNITS = "second minute hour day week month year decade".split()
 _FIGURE_RE = re.compile(
-    r"(?:(?P<digits>\d+(?:[.,]\d+)*)|(?<![\w-])(?P<word>[A-Za-z]+))(?:-(?P<unit>[A-Za-z]+))?"
+    r"(?:(?P<digits>\d+(?:[.,]\d+)*)|(?<![\w-])(?P<word>[A-Za-z]+))"
+    rf"(?:-(?P<unit>[A-Za-z]+)|\s+(?P<spaced>{'|'.join(_TIME_UNITS)})s?\b)?",
+    re.I,
 )
 #: A question answered yes or no: it opens with an auxiliary ("Are they…", "Did Kim…").
 _POLAR_QUESTION_RE = re.compile(
@@ -57,6 +62,7 @@ _DISCOURSE = frozenset(
 )
 #: Number words as figures. "one" is left out: it is mostly a pronoun ("one of the…").
 _NUMBER_WORDS = {w: str(n) for w, n in NUMBER_WORDS.items() if w != "one"}
+_TENS = frozenset(w for w, n in NUMBER_WORDS.items() if 20 <= n < 100)
 MAGNITUDE_STEM = {m: stem(m) for m in MAGNITUDES}
 #: Two names are variants (Ukraine ~ Ukrainian) when both have at least this many letters
 #: and share a prefix of this many letters and of this share (4/5) of the shorter one.
@@ -74,17 +80,28 @@ def _num(token: str) -> str:
     return token
 
 
-def figures(text: str) -> set[str]:
+def figures(text: str, bare: bool = False) -> set[str]:
     """Numbers in ``text``, digits or number words, normalised. A number joined by a hyphen
     to the word after it is a modifier, kept with that word ("three-month" -> ``3-month``,
     "93-year-old" -> ``93-year``): it says how long or how old, not how many of the next
-    noun, so "3 professors" finds no support in "three-month internships"."""
+    noun, so "3 professors" finds no support in "three-month internships". A number before
+    a unit of time is kept with it too ("eight months" -> ``8-month``, as "eight-month"),
+    and also alone with ``bare`` (for a passage: "8 months" backs a terse "8"; for a
+    claim, "8 months" needs the months). "twenty-five" is 25."""
     out = set()
     for m in _FIGURE_RE.finditer(text):
         word = m.group("digits") or m.group("word")
         if m.group("word") and word.lower() not in _NUMBER_WORDS:
             continue
         figure, unit = _num(word), (m.group("unit") or "").lower()
+        if unit in NUMBER_WORDS and word.lower() in _TENS and 0 < NUMBER_WORDS[unit] < 10:
+            out.add(str(NUMBER_WORDS[word.lower()] + NUMBER_WORDS[unit]))  # "twenty-five"
+            continue
+        if m.group("spaced"):
+            out.add(f"{figure}-{m.group('spaced').lower()}")
+            if bare:
+                out.add(figure)
+            continue
         out.add(f"{figure}-{unit}" if unit and unit not in NUMBER_WORDS else figure)
     return out
 
@@ -220,7 +237,7 @@ class SpanFacts:
         return cls(
             frozenset(toks),
             frozenset(terms(text)),
-            frozenset(figures(text)),
+            frozenset(figures(text, bare=True)),
             toks,
             clauses(text),
             length,
@@ -288,7 +305,9 @@ class Background:
     def of_article(cls, title: str, date: str | None) -> Background:
         year = date[:4] if date and YEAR_RE.match(date) else ""
         text = f"{title} {year}"
-        return cls(frozenset(tokens(text)), frozenset(terms(text)), frozenset(figures(text)))
+        return cls(
+            frozenset(tokens(text)), frozenset(terms(text)), frozenset(figures(text, bare=True))
+        )
 
     def known_to(self, vocab: set[str] | frozenset[str]) -> Background:
         """This question context less the names no source knows: "What does Garry
