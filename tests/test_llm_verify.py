@@ -476,6 +476,9 @@ HOW_MANY = "How many months late did Japanese moviegoers see Oppenheimer in thea
         (f"{SEEN}, eight months late.", "8", HOW_MANY, True),
         (f"{SEEN}, after eight delays.", "8 months", HOW_MANY, False),
         (f"{SEEN}, after eight delays.", f"{SEEN}, eight months late.", HOW_LONG, False),
+        # a scale written onto a figure is that scale
+        ("The council will spend £1m on the park.", "The council will spend £1 million.", "", True),
+        ("The council will spend £1bn on the park.", "The council will spend £1m.", "", False),
         # "twenty-five" is 25, not 20
         ("Twenty-five people were hurt in the fire.", "25 people were hurt in the fire.", "", True),
         (

@@ -24,6 +24,11 @@ from bot.text.terms import STOPWORDS, normalize_number, stem, terms, tokens
 #: Units of time a figure can measure either way: "eight months" and "eight-month" are the
 #: same eight months.
 _TIME_UNITS = "second minute hour day week month year decade".split()
+#: Scale suffixes written onto a figure ("£1m", "$2.5bn", "10k"): its value, and the
+#: magnitude word it stands for.
+_SCALED_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(k|m|mn|bn|b)\b", re.I)
+_SCALES = {"k": (10**3, "thousands"), "m": (10**6, "millions"), "mn": (10**6, "millions")}
+_SCALES |= {"bn": (10**9, "billions"), "b": (10**9, "billions")}
 _FIGURE_RE = re.compile(
     r"(?:(?P<digits>\d+(?:[.,]\d+)*)|(?<![\w-])(?P<word>[A-Za-z]+))"
     rf"(?:-(?P<unit>[A-Za-z]+)|\s+(?P<spaced>{'|'.join(_TIME_UNITS)})s?\b)?",
@@ -103,13 +108,19 @@ def figures(text: str, bare: bool = False) -> set[str]:
                 out.add(figure)
             continue
         out.add(f"{figure}-{unit}" if unit and unit not in NUMBER_WORDS else figure)
+    if bare:  # a passage's "£1m" also holds the million a claim's "£1 million" needs
+        for m in _SCALED_RE.finditer(text):
+            value = float(m.group(1)) * _SCALES[m.group(2).lower()][0]
+            out.add(str(round(value)))
     return out
 
 
 def magnitudes(text: str) -> set[str]:
-    """``hundreds``, ``thousands``… used in ``text`` (as words, not figures)."""
+    """``hundreds``, ``thousands``… used in ``text`` (as words, not figures), or written
+    onto a figure ("£1m": ``millions``)."""
     stems = {stem(t) for t in tokens(text)}
-    return {m for m, s in MAGNITUDE_STEM.items() if s in stems}
+    scaled = {_SCALES[m.group(2).lower()][1] for m in _SCALED_RE.finditer(text)}
+    return {m for m, s in MAGNITUDE_STEM.items() if s in stems} | scaled
 
 
 def figure_of(token: str) -> str:
