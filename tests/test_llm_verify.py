@@ -463,6 +463,8 @@ def test_a_figure_hyphenated_to_a_word_is_not_a_count(verifier, chunks):
 
 SEEN = "Japanese moviegoers finally saw Oppenheimer in theaters this week"
 HOW_LONG = "How long after its release did Oppenheimer open in Japan?"
+CARTER = "Jimmy Carter turned 100 on Tuesday."
+HOW_OLD = "Jimmy Carter celebrated a milestone birthday. How old did he turn?"
 HOW_MANY = "How many months late did Japanese moviegoers see Oppenheimer in theaters?"
 
 
@@ -472,10 +474,15 @@ HOW_MANY = "How many months late did Japanese moviegoers see Oppenheimer in thea
         # a time measured either way is the same time
         (f"{SEEN}, after an eight-month delay.", f"{SEEN}, eight months late.", HOW_LONG, True),
         (f"{SEEN}, eight months late.", f"{SEEN}, after an 8-month delay.", HOW_LONG, True),
-        # a bare figure still finds it in the passage; months are not found in "8 delays"
+        # a bare figure still finds it in the passage, and a time a bare number
         (f"{SEEN}, eight months late.", "8", HOW_MANY, True),
-        (f"{SEEN}, after eight delays.", "8 months", HOW_MANY, False),
-        (f"{SEEN}, after eight delays.", f"{SEEN}, eight months late.", HOW_LONG, False),
+        (CARTER, "Jimmy Carter turned 100 years old.", "", True),
+        (
+            f"{CARTER} No president has lived to be so old.",
+            "He turned 100 years old.",
+            HOW_OLD,
+            True,
+        ),
         # a scale written onto a figure is that scale
         ("The council will spend £1m on the park.", "The council will spend £1 million.", "", True),
         ("The council will spend £1bn on the park.", "The council will spend £1m.", "", False),

@@ -43,6 +43,7 @@ from bot.answer.facts import (
     Background,
     ClaimFacts,
     SpanFacts,
+    figure_backed,
     figure_of,
     name_in,
 )
@@ -168,7 +169,8 @@ def missing_facts(
 ) -> list[str]:
     """The claim's figures, names, quotes, negation or contrasts the span does not back
     (figures and names found in ``article``, names in ``asked``, are context)."""
-    missing = sorted(claim.figures - span.figures - article.figures)
+    held = span.figures | article.figures
+    missing = sorted(f for f in claim.figures if not figure_backed(f, held))
     for m in sorted(claim.magnitudes):
         low, high = MAGNITUDES[m]
         if not any(MAGNITUDE_STEM[m] in c.stems for c in span.clauses) and not any(
@@ -218,11 +220,12 @@ def judge(
         unsaid = [t for t in asked.predicate if t not in span.terms and t not in article.terms]
         missing += [f"the question's {t}" for t in sorted(unsaid)]
     # figures are checked above, digits or words; coverage is about the words
-    added = [t for t in claim.terms if t not in asked.terms and not _figure_term(t)]
+    units = {stem(f.partition("-")[2]) for f in claim.figures if "-" in f}  # "100 years"
+    added = [t for t in claim.terms if t not in asked.terms | units and not _figure_term(t)]
     in_span = [t for t in added if t in span.terms or name_in(t, span.terms)]
     found = in_span + [t for t in added if t not in in_span and t in article.terms]
     coverage = len(found) / len(added) if added else 1.0
-    if added and not in_span and not claim.figures & span.figures:
+    if added and not in_span and not any(figure_backed(f, span.figures) for f in claim.figures):
         missing.append("anything it adds to the question")
     asked_share = asked.share_stated(
         lambda t: t in span.terms or t in article.terms or name_in(t, span.terms)

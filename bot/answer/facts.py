@@ -91,8 +91,8 @@ def figures(text: str, bare: bool = False) -> set[str]:
     "93-year-old" -> ``93-year``): it says how long or how old, not how many of the next
     noun, so "3 professors" finds no support in "three-month internships". A number before
     a unit of time is kept with it too ("eight months" -> ``8-month``, as "eight-month"),
-    and also alone with ``bare`` (for a passage: "8 months" backs a terse "8"; for a
-    claim, "8 months" needs the months). "twenty-five" is 25."""
+    and also alone with ``bare`` (for a passage: "8 months" backs a terse "8";
+    ``figure_backed`` lets a bare number back a claim's time). "twenty-five" is 25."""
     out = set()
     for m in _FIGURE_RE.finditer(text):
         word = m.group("digits") or m.group("word")
@@ -113,6 +113,15 @@ def figures(text: str, bare: bool = False) -> set[str]:
             value = float(m.group(1)) * _SCALES[m.group(2).lower()][0]
             out.add(str(round(value)))
     return out
+
+
+def figure_backed(figure: str, held: frozenset[str] | set[str]) -> bool:
+    """A claim's ``figure`` is among the figures a passage ``held``: itself, or for a time
+    ("100 years old": ``100-year``) also the bare number ("Carter turned 100")."""
+    if figure in held:
+        return True
+    number, _, unit = figure.partition("-")
+    return unit in _TIME_UNITS and number in held
 
 
 def magnitudes(text: str) -> set[str]:
