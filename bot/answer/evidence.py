@@ -75,10 +75,10 @@ class Thresholds:
     / 0.4, predicate 0.67: fit half 39/49 and 1/24, cost 12 both) and the script's
     middle-of-the-tie now lands there; on the RealTime QA dev replies (four slices) it
     keeps 41 of 50 right answers against 42 here, drops the same 69/70 inventions (43, 42
-    and 68 before the week-after rule, ``bot.answer.timeline``), so these stay. Costing a false accept at 4
-    rejects instead (0.85 / 0.70 / 0.3, predicate 0.67) accepts one unsupported sentence
-    fewer on the held-out half, but keeps far fewer right answers whole (our fit half
-    15 -> 11 of 18 raw-right answers, RealTime QA dev 14 -> 12 of 16)."""
+    and 68 before the week-after rule, ``bot.answer.timeline``), so these stay. Costing a
+    false accept at 4 rejects instead (0.85 / 0.70 / 0.3, predicate 0.67) accepts one
+    unsupported sentence fewer on the held-out half, but keeps far fewer right answers
+    whole (our fit half 15 -> 11 of 18 raw-right answers, RealTime QA dev 14 -> 12 of 16)."""
 
     min_coverage: float = 0.4  # share of what the sentence adds that the span states
     min_score: float = 0.66  # w_cov x coverage + (1 - w_cov) x similarity
