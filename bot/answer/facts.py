@@ -18,20 +18,24 @@ from dataclasses import dataclass, replace
 
 from bot.answer.clauses import CLAUSE_RE, Clause, all_stems, negated, negates
 from bot.answer.query import split_parts
-from bot.text.lexicon import MAGNITUDES, NUMBER_WORDS, YEAR_RE
+from bot.text.lexicon import MAGNITUDES, NUMBER_WORDS, TIME_UNITS, YEAR_RE, alternation
 from bot.text.terms import STOPWORDS, normalize_number, stem, terms, tokens
 
-#: Units of time a figure can measure either way: "eight months" and "eight-month" are the
-#: same eight months.
-_TIME_UNITS = "second minute hour day week month year decade".split()
 #: Scale suffixes written onto a figure ("£1m", "$2.5bn", "10k"): its value, and the
 #: magnitude word it stands for.
 _SCALED_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(k|m|mn|bn|b)\b", re.I)
-_SCALES = {"k": (10**3, "thousands"), "m": (10**6, "millions"), "mn": (10**6, "millions")}
-_SCALES |= {"bn": (10**9, "billions"), "b": (10**9, "billions")}
+_SCALES = {
+    "k": (10**3, "thousands"),
+    "m": (10**6, "millions"),
+    "mn": (10**6, "millions"),
+    "bn": (10**9, "billions"),
+    "b": (10**9, "billions"),
+}
+#: A figure, with the word hyphenated to it ("three-month") or the unit of time after it
+#: ("eight months": the same eight months as "eight-month").
 _FIGURE_RE = re.compile(
     r"(?:(?P<digits>\d+(?:[.,]\d+)*)|(?<![\w-])(?P<word>[A-Za-z]+))"
-    rf"(?:-(?P<unit>[A-Za-z]+)|\s+(?P<spaced>{'|'.join(_TIME_UNITS)})s?\b)?",
+    rf"(?:-(?P<unit>[A-Za-z]+)|\s+(?P<spaced>{alternation(TIME_UNITS)})s?\b)?",
     re.I,
 )
 #: A question answered yes or no: it opens with an auxiliary ("Are they…", "Did Kim…").
@@ -121,7 +125,7 @@ def figure_backed(figure: str, held: frozenset[str] | set[str]) -> bool:
     if figure in held:
         return True
     number, _, unit = figure.partition("-")
-    return unit in _TIME_UNITS and number in held
+    return unit in TIME_UNITS and number in held
 
 
 def magnitudes(text: str) -> set[str]:

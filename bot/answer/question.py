@@ -16,6 +16,7 @@ from bot.text.lexicon import (
     MONTH_PREFIX,
     QUANTITY_WORDS,
     RELATIVE_DAYS,
+    TIME_UNITS,
     UNAMBIGUOUS_MONTH,
     WEEKDAYS,
     YEAR,
@@ -55,7 +56,7 @@ _DATE_NUMBER_RE = re.compile(
     re.I,
 )
 _DURATION_RE = re.compile(
-    r"\b(?:decades?|years?|months?|weeks?|days?|hours?|since|until|for (?:a|an) \w+)\b", re.I
+    rf"\b(?:{alternation(TIME_UNITS)}s?|since|until|for (?:a|an) \w+)\b", re.I
 )
 _NAME_RE = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)+\b")
 _QUESTION_WORDS = frozenset(

@@ -30,6 +30,8 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 WEEKDAY_ABBREVIATIONS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: Days named relative to the article's date.
 RELATIVE_DAYS = ("yesterday", "today")
+#: Units a duration is counted in ("three months", "a 10-year plan").
+TIME_UNITS = ("hour", "day", "week", "month", "year", "decade")
 
 #: Number words with the value they stand for on their own ("three" = 3).
 NUMBER_WORDS: dict[str, int] = {
