@@ -37,16 +37,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.answer.facts import (
-    MAGNITUDE_STEM,
-    POLAR_ANSWER_RE,
-    Background,
-    ClaimFacts,
-    SpanFacts,
-    figure_backed,
-    figure_of,
-    name_in,
-)
+from bot.answer.facts import POLAR_ANSWER_RE, Background, ClaimFacts, SpanFacts, name_in
+from bot.answer.figures import MAGNITUDE_STEM, figure_backed, figure_of
 from bot.answer.swaps import swapped_names
 from bot.text.lexicon import MAGNITUDES, NUMBER_WORDS, SCALE_WORDS
 from bot.text.terms import stem

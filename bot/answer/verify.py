@@ -56,7 +56,7 @@ from datetime import date
 
 from bot.answer.claims import FILLER, Claim, is_refusal, relays_instruction, split_claims
 from bot.answer.evidence import Thresholds
-from bot.answer.facts import figures
+from bot.answer.figures import figures
 from bot.answer.query import Query
 from bot.answer.sanitize import sanitize
 from bot.answer.support import Encode, Evidence, Span, SupportFinder
