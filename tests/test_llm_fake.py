@@ -257,26 +257,29 @@ def test_stream_shows_only_verified_sentences_and_ends_as_ask_does(llm_bot, fake
     verbatim(final)
 
 
+def _workers_reply(body: dict) -> str:
+    return f"{WORKERS} [{source_with(body, '150 North Korean')}]."
+
+
+def _workers_dropped(llm_bot, fake, question: str, day) -> Answer:
+    """The workers sentence asked about ``day``: dropped whether asked or streamed."""
+    fake.script(_workers_reply, Reply(_workers_reply, pieces=5))
+    asked = llm_bot.ask(question, as_of=day)
+    streamed = [x for x in llm_bot.ask_stream(question, as_of=day) if isinstance(x, str)]
+    for text in (asked.text, "".join(streamed)):
+        assert WORKERS not in text
+    return asked
+
+
 def test_a_this_week_question_is_not_answered_from_another_weeks_article(llm_bot, fake):
     # the workers article is dated 2024-10-15: asked about that week its sentence stands,
     # asked about a week months later it answers nothing (streamed or not)
     from datetime import date
 
     question = "How many North Korean workers were dispatched to Donbas this week?"
-
-    def reply(body: dict) -> str:
-        return f"{WORKERS} [{source_with(body, '150 North Korean')}]."
-
-    fake.script(reply)
-    that_week = llm_bot.ask(question, as_of=date(2024, 10, 18))
-    assert WORKERS in that_week.text
-    fake.script(reply, Reply(reply, pieces=5))
-    later = llm_bot.ask(question, as_of=date(2025, 6, 1))
-    streamed = [
-        x for x in llm_bot.ask_stream(question, as_of=date(2025, 6, 1)) if isinstance(x, str)
-    ]
-    for text in (later.text, "".join(streamed)):
-        assert WORKERS not in text
+    fake.script(_workers_reply)
+    assert WORKERS in llm_bot.ask(question, as_of=date(2024, 10, 18)).text
+    later = _workers_dropped(llm_bot, fake, question, date(2025, 6, 1))
     assert any("another week" in v.reason for v in later.dropped)
 
 
@@ -286,19 +289,10 @@ def test_a_dated_question_is_not_answered_from_an_article_written_long_after_its
     # after the day reports what happened since
     from datetime import date
 
-    def reply(body: dict) -> str:
-        return f"{WORKERS} [{source_with(body, '150 North Korean')}]."
-
     for day in (date(2024, 12, 1), date(2024, 10, 10)):
-        fake.script(reply)
+        fake.script(_workers_reply)
         assert WORKERS in llm_bot.ask(WORKERS_Q, as_of=day).text, day
-    fake.script(reply, Reply(reply, pieces=5))
-    before = llm_bot.ask(WORKERS_Q, as_of=date(2024, 6, 1))
-    streamed = [
-        x for x in llm_bot.ask_stream(WORKERS_Q, as_of=date(2024, 6, 1)) if isinstance(x, str)
-    ]
-    for text in (before.text, "".join(streamed)):
-        assert WORKERS not in text
+    before = _workers_dropped(llm_bot, fake, WORKERS_Q, date(2024, 6, 1))
     assert any("written after the day" in v.reason for v in before.dropped)
 
 
