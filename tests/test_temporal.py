@@ -67,6 +67,8 @@ YEARS = [("2017", "Omoro", "a.txt"), ("2019", "Vattel", "b.txt"), ("2021", "Tron
 #: The learned selector's known failures here (README model card).
 LEARNED_FAILS = {
     "2019": "quotes another year's winner for the report dated in a written-out dateline",
+    "2021": "quotes the 2017 winner as a runner-up beside the 2021 one",
+    "2023": "quotes another year's winner when no report is from the year asked",
 }
 
 

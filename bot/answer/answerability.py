@@ -53,6 +53,7 @@ ANSWER_FEATURES: tuple[str, ...] = (
     "asks_number",
     "asks_person",
     "asks_date",
+    "asks_name",  # "which country…": a proper name
     "yes_no",
 )
 
@@ -99,6 +100,7 @@ def answer_features(
             float(kind in ("number", "duration")),
             float(kind == "person"),
             float(kind in ("date", "day", "month", "year")),
+            float(kind == "name"),
             float(asked.yes_no),
         ]
     )

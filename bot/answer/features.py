@@ -28,11 +28,13 @@ import numpy as np
 from bot.answer.candidates import Candidate, years_of
 from bot.answer.query import Query
 from bot.answer.question import (
+    CAPITALISED_RE,
     answer_type,
     asks_about_its_week,
     counted_noun,
     fits_type,
     is_yes_no,
+    proper_names,
     salient_terms,
 )
 from bot.answer.timeline import in_its_week, parse_day
@@ -96,8 +98,6 @@ SENTENCE_FEATURES: tuple[str, ...] = (
 #: The features read from MiniLM vectors; the rest are lexical, cheap to compute for every
 #: candidate before any sentence is embedded (``bot.answer.selector.shortlist``).
 SIMILARITY_FEATURES: tuple[str, ...] = ("sim", "sim_gap", "sim_prev", "sim_order", "chunk_sim")
-
-_CAPITALISED_RE = re.compile(r"\b[A-Z][\w'’-]*")
 
 
 def _context_year(year: str) -> re.Pattern[str]:
@@ -238,7 +238,7 @@ def _row(
     words = tokens(text)
     new_names = {
         m.lower()
-        for m in _CAPITALISED_RE.findall(text)
+        for m in CAPITALISED_RE.findall(text)
         if m.lower() not in asked.words and m.lower() not in STOPWORDS
     }
     new_figures = numbers(text) - asked.figures
@@ -331,4 +331,6 @@ def _new_of_type(kind: str | None, names: set[str], figures: set[str], text: str
         return bool(figures) or not numbers(text)  # a new figure, or a number word
     if kind == "person":
         return bool(names)
+    if kind == "name":
+        return any(w.lower() in names for w in proper_names(text))
     return True

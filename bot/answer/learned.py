@@ -70,17 +70,17 @@ class SelectorParams:
     #: the best combined dev objective (answerable accuracy, refusal of evidence-removed and
     #: of near-miss questions, equal weights) among threshold pairs (short, long) refusing
     #: at most 10% of the answerable questions of each dev corpus. Dev, undated, quiz
-    #: passages: 81.0% right, 8.9% over-refusal, 63.6% of evidence-removed refused.
-    refuse_below: float = 0.24
+    #: passages: 80.7% right, 8.9% over-refusal, 64.8% of evidence-removed refused.
+    refuse_below: float = 0.25
     #: … of long articles (their answerability runs lower). Dev, undated, weekly
-    #: articles: 77.3% right, 10.4% over-refusal, 51.7% refused.
-    refuse_below_long: float = 0.11
+    #: articles: 78.5% right, 8.9% over-refusal, 59.3% refused.
+    refuse_below_long: float = 0.14
     #: … for a question asked about a known day, short passages: 87.7% right, 9.2%
-    #: over-refusal, 90.3% refused.
-    refuse_below_dated: float = 0.45
-    #: … for a question asked about a known day, long articles: 83.1% right, 8.3%
-    #: over-refusal, 59.7% refused (its guards already refuse most of the 10%).
-    refuse_below_long_dated: float = 0.02
+    #: over-refusal, 89.4% refused.
+    refuse_below_dated: float = 0.34
+    #: … for a question asked about a known day, long articles: 82.5% right, 8.9%
+    #: over-refusal, 65.7% refused (its guards already refuse most of the 10%).
+    refuse_below_long_dated: float = 0.03
     #: Quote a runner-up whose probability is at least this share of the best's. At the
     #: threshold above on dev, the answer was among the quotes for 68.9% of answerable
     #: questions quoting only the best, 75.5% at 0.5, 78.7% at 0.3, 80.2% at 0.2, for
@@ -91,21 +91,20 @@ class SelectorParams:
     #: selector's score without its similarity features; the rest cannot be quoted.
     #: Chosen on dev by ``scripts/train_selector.py`` (recorded in ``selector.json``'s
     #: meta): the fewest whose dev objective is within ``MIN_GAIN`` of embedding all
-    #: (0.6374 vs 0.6394; 15: 0.6364). The best candidate is the same as when all are
-    #: embedded for 99.6% of dev questions.
-    embed_at_most: int = 20
+    #: (0.6606 vs 0.6607; 20: 0.6581).
+    embed_at_most: int = 25
     #: The verifier drops an LLM's sentences, however well backed, when P(the best
     #: sentence is right) is below this (``assess``; undated, short passages): the sources
     #: very likely hold no answer, and a model inventing one quotes an on-topic sentence.
     #: Chosen on dev by ``scripts/train_selector.py`` (``selector.json``'s meta), short
     #: and long apart: the highest doubting at most 2% of the answerable questions whose
-    #: answer was retrieved on each dev corpus: 1.9% at most, 29.3% of unanswerable ones.
-    doubt_below: float = 0.085
-    #: … of long articles (their answerability runs lower): 1.8% and 24.7%.
-    doubt_below_long: float = 0.045
-    #: … for a question asked about a known day, short passages: 1.2% and 34.3%.
-    doubt_below_dated: float = 0.015
-    #: … for a question asked about a known day, long articles: 1.7% and 26.7%.
+    #: answer was retrieved on each dev corpus: 1.9% at most, 30.4% of unanswerable ones.
+    doubt_below: float = 0.095
+    #: … of long articles (their answerability runs lower): 1.5% and 17.7%.
+    doubt_below_long: float = 0.03
+    #: … for a question asked about a known day, short passages: 1.7% and 41.2%.
+    doubt_below_dated: float = 0.02
+    #: … for a question asked about a known day, long articles: 1.4% and 31.2%.
     doubt_below_long_dated: float = 0.005
     max_sentences: int = 3  # best sentences quoted at most (each may bring a neighbour)
     part_sentences: int = 2  # sentences per part of a compound question

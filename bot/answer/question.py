@@ -22,7 +22,7 @@ from bot.text.lexicon import (
     YEAR,
     alternation,
 )
-from bot.text.terms import numbers, tokens
+from bot.text.terms import STOPWORDS, numbers, tokens
 
 #: The interrogative phrase that opens a question ("In which city…", "And how many…").
 _WH_RE = re.compile(
@@ -58,6 +58,11 @@ _DATE_NUMBER_RE = re.compile(
 _DURATION_RE = re.compile(
     rf"\b(?:{alternation(TIME_UNITS)}s?|since|until|for (?:a|an) \w+)\b", re.I
 )
+#: A name's first word that makes it a place or a people ("North Korean", "South Africa"),
+#: not a person.
+_COMPASS = frozenset(
+    "North South East West Northern Southern Eastern Western Central Middle".split()
+)
 _NAME_RE = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)+\b")
 _QUESTION_WORDS = frozenset(
     """
@@ -67,27 +72,112 @@ _QUESTION_WORDS = frozenset(
 )
 
 
+#: Nouns that, after "which"/"what", ask for a person ("Which journalist…", "which pop
+#: star…") or for a proper name ("Which country…", "what social media platform…"). General
+#: English, not fitted: one list each, matched on the noun or its singular.
+PERSON_NOUNS = frozenset(
+    """
+    person man woman star singer rapper popstar actor actress artist musician comedian
+    celebrity athlete player footballer golfer boxer quarterback politician president
+    minister leader official journalist reporter author writer director producer ceo
+    executive founder billionaire entrepreneur judge senator governor mayor lawmaker
+    candidate coach champion winner pope king queen prince princess chef scientist host
+    presenter ambassador spokesman spokeswoman chairman chairwoman envoy general commander
+    """.split()
+)
+NAME_NOUNS = frozenset(
+    """
+    country nation state city capital town county province region island continent company
+    firm giant brand airline automaker carmaker manufacturer network platform magazine
+    newspaper outlet broadcaster team club university college school band organization
+    organisation agency party league retailer bank app website channel airport hospital
+    """.split()
+)
+#: Words that end the noun phrase after "which"/"what" ("which team *did*…").
+_PHRASE_ENDS = frozenset(
+    """
+    is are was were do does did has have had will would could can should may might of in on
+    at for to by from with that who whose whom and or the a an its their his her this these
+    """.split()
+)
+#: "which"/"what" inside a question ("…in which African nation?"), not after a comma
+#: (", which also lends them…" opens a relative clause).
+_INNER_WH_RE = re.compile(r"(?<![,;])\s(?:which|what)\s+((?:[\w'’-]+\s*){1,4})", re.I)
+_NAME_OF_RE = re.compile(r"\bname of\s+(?:(?:the|a|an)\s+)?", re.I)
+_INNER_HOW_RE = re.compile(r"\bhow (?:many|much)\b", re.I)
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
 def answer_type(question: str) -> str | None:
-    """What the question's opening asks for: ``number``; ``duration``; ``date`` (or ``day``,
-    ``year``, ``month`` when it says which); ``person``; or None. Only the leading
-    interrogative counts: "…when North Korea stepped up its support" inside does not."""
-    m = _WH_RE.match(question)
-    if not m:
-        return None
-    wh, noun = m.group("wh").lower(), (m.group("noun") or "").lower()
+    """What the question asks for: ``number``; ``duration``; ``date`` (or ``day``, ``year``,
+    ``month`` when it says which); ``person``; ``name`` (a proper name: "which country");
+    or None. The interrogative that opens the question, or its last sentence, decides
+    ("…died this week. Where did he live?"); else a "how many" or "which <noun>" inside it
+    ("…saved approximately how many lives?", "…in which African nation?"). A "when"
+    inside ("…when North Korea stepped up its support") does not count."""
+    sentences = _SENTENCE_END_RE.split(question.strip())
+    for text in dict.fromkeys((question, sentences[-1])):
+        m = _WH_RE.match(text)
+        if m:
+            noun = text[m.start("noun") :] if m.group("noun") else ""
+            kind = _opening_type(m.group("wh").lower(), noun)
+            if kind or not _INNER_HOW_RE.search(text):
+                return kind
+    if _INNER_HOW_RE.search(question):
+        return "number"
+    for m in _INNER_WH_RE.finditer(question):
+        kind = _noun_type(m.group(1))
+        if kind:
+            return kind
+    return None
+
+
+def _opening_type(wh: str, noun_phrase: str) -> str | None:
     if wh == "how long":
         return "duration"
     if wh.startswith("how ") and wh != "how often":
         return "number"
     if wh == "when":
         return "date"
-    if wh in ("who", "whom", "whose") or noun == "name":
+    if wh in ("who", "whom", "whose"):
         return "person"
-    if noun in _NUMBER_NOUNS:
-        return "number"
-    if noun in _DATE_NOUNS:
-        return "date" if _DATE_NOUNS[noun] == "any" else _DATE_NOUNS[noun]
+    return _noun_type(noun_phrase) if noun_phrase else None
+
+
+def _noun_type(phrase: str) -> str | None:
+    """The type the noun phrase after "which"/"what" asks for ("major American city" ->
+    ``name``, as is "new corporate name"; "exact day" -> ``day``), read up to the word that
+    ends the phrase."""
+    words = re.findall(r"[\w'’-]+", phrase.lower())[:4]
+    for before, word in zip(["", *words], words):
+        if word in _PHRASE_ENDS:
+            break
+        word = re.sub(r"['’]s$", "", word)  # "which country's leaders" asks for a country
+        for form in dict.fromkeys((word, _singular(word))):
+            if (before, form) == ("public", "figure"):
+                return "person"
+            if form == "name":  # "the name of the general" names a person
+                rest = _NAME_OF_RE.split(phrase, 1)
+                return (_noun_type(rest[1]) if len(rest) > 1 else None) or "name"
+            if form in _NUMBER_NOUNS:
+                return "number"
+            if form in _DATE_NOUNS:
+                return "date" if _DATE_NOUNS[form] == "any" else _DATE_NOUNS[form]
+            if form in PERSON_NOUNS:
+                return "person"
+            if form in NAME_NOUNS:
+                return "name"
     return None
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "sses")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
 
 
 def fits_type(kind: str | None, text: str) -> bool:
@@ -105,8 +195,30 @@ def fits_type(kind: str | None, text: str) -> bool:
     if kind == "year":
         return bool(_YEAR_OR_LAST_YEAR_RE.search(text))
     if kind == "person":
-        return bool(_NAME_RE.search(text[1:]))
+        names = _NAME_RE.findall(_past_opening_stopword(text))
+        return any(n.split()[0].split("-")[0] not in _COMPASS for n in names)
+    if kind == "name":
+        return bool(proper_names(text))
     return True
+
+
+#: A capitalised word (a name's word, or a sentence's first).
+CAPITALISED_RE = re.compile(r"\b[A-Z][\w'’-]*")
+
+
+def proper_names(text: str) -> list[str]:
+    """Capitalised words that may be names: all but an opening stopword, which any sentence
+    capitalises ("Crocs is delivering…" counts "Crocs", "The company…" not "The"; an
+    opening "Scientists" counts too: without a dictionary it reads like a name)."""
+    return CAPITALISED_RE.findall(_past_opening_stopword(text))
+
+
+_OPENING_WORD_RE = re.compile(r"^[\s\"'“‘(\[]*([A-Z][\w'’-]*)")
+
+
+def _past_opening_stopword(text: str) -> str:
+    m = _OPENING_WORD_RE.match(text)
+    return text[m.end() :] if m and m.group(1).lower() in STOPWORDS else text
 
 
 _YES_NO_RE = re.compile(

@@ -24,6 +24,7 @@ _KINDS = {
     "month": "gives that month",
     "duration": "says how long that was",
     "place": "says where that was",
+    "name": "names it",
     "match": "answers that",
 }
 _PLAIN = tuple(

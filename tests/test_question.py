@@ -1,0 +1,67 @@
+"""Question analysis: what a question asks for, wherever its interrogative stands, and
+whether a sentence holds a name.
+
+Questions written here in the styles news quizzes and users ask them (a statement then a
+question, the interrogative mid-sentence), not taken from the eval cases or RealTime QA.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answer.question import answer_type, fits_type, proper_names
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        # the opening interrogative
+        ("Who chairs the harbour board?", "person"),
+        ("How many ferries were repaired?", "number"),
+        ("When did the library reopen?", "date"),
+        ("On what exact day did the strike end?", "day"),
+        ("How long did the closure last?", "duration"),
+        ("What did the mayor promise?", None),
+        ("What is the range of the new bus route?", None),
+        # "which"/"what" + a noun that asks for a person or a proper name
+        ("Which journalist broke the story?", "person"),
+        ("Which two local bands headlined the festival?", "name"),
+        ("Which country's leaders met in Oslo?", "name"),
+        ("What is the company's new corporate name?", "name"),
+        ("What is the name of the new vaccine?", "name"),
+        ("What is the name of the general leading the unit?", "person"),
+        ("Which public figure endorsed the plan?", "person"),
+        ("What percentage of voters turned out?", "number"),
+        ("Which type of bridge collapsed?", None),
+        # the interrogative inside the question, or in its last sentence
+        ("A ferry operator in what city cancelled every crossing?", "name"),
+        ("The festival was moved indoors. Who decided it?", "person"),
+        ("The council has cut its budget. How many libraries will close?", "number"),
+        ("The survey says residents save approximately how many hours a week?", "number"),
+        ("The mayor visited Pellworth, which gave him a medal?", None),
+        ("They asked when the bridge would reopen and the mayor said soon?", None),
+    ],
+)
+def test_answer_type_reads_the_interrogative_wherever_it_stands(question, kind):
+    assert answer_type(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Crocs is sending shoes to nurses.", ["Crocs"]),
+        ("The council voted on Monday.", ["Monday"]),
+        ("The bridge closed.", []),
+        ("“Ada Marsh will retire,” the library said.", ["Ada", "Marsh"]),
+        ("In Pellworth, it rained.", ["Pellworth"]),
+    ],
+)
+def test_proper_names_leave_out_an_opening_stopword(text, names):
+    assert proper_names(text) == names
+
+
+def test_a_name_or_person_at_the_opening_of_a_sentence_fits_its_type():
+    assert fits_type("person", "Ada Marsh retired in January.")
+    assert not fits_type("person", "The Senate voted on Monday.")
+    assert fits_type("name", "Crocs is sending shoes to nurses.")
+    assert not fits_type("name", "The bridge closed after the storm.")
