@@ -1,8 +1,10 @@
 """Question analysis: what a question asks for, and what it hinges on.
 
-``answer_type`` reads the leading interrogative ("how many" -> ``number``, "when" ->
-``date``, "who" -> ``person``…); ``fits_type`` says whether a sentence holds an answer of
-that type; ``salient_terms`` are the names and figures a question hinges on;
+``answer_type`` reads the interrogative ("how many" -> ``number``, "when" -> ``date``,
+"who" or "which singer" -> ``person``, "which country" -> ``name``…), wherever the
+question puts it; ``fits_type`` says whether a sentence holds an answer of that type
+(``proper_names``: the capitalised words that may be names); ``salient_terms`` are the
+names and figures a question hinges on;
 ``counted_noun`` is what a "how many" question counts; ``is_yes_no`` tells a question
 answered yes or no. Dates and number words come from
 ``bot.text.lexicon``. Text in, facts out: nothing here scores or selects sentences.
