@@ -114,7 +114,7 @@ def answer_type(question: str) -> str | None:
     """What the question asks for: ``number``; ``duration``; ``date`` (or ``day``, ``year``,
     ``month`` when it says which); ``person``; ``name`` (a proper name: "which country");
     or None. The interrogative that opens the question, or its last sentence, decides
-    ("…died this week. Where did he live?"); else a "how many" or "which <noun>" inside it
+    ("…began this week. How many candles…?"); else a "how many" or "which <noun>" inside it
     ("…saved approximately how many lives?", "…in which African nation?"). A "when"
     inside ("…when North Korea stepped up its support") does not count."""
     sentences = _SENTENCE_END_RE.split(question.strip())
