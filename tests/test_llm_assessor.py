@@ -143,3 +143,15 @@ def test_the_llm_answerer_is_verified_with_the_learned_selectors_opinion(
     answerer = Components(settings, embedding=embedding).answerer
     assessor = answerer.primary.verifier.assessor
     assert isinstance(assessor, LearnedAnswerer) if learned else assessor is None
+
+
+def test_a_compound_question_is_judged_part_by_part(assessor, chunks):
+    # As the offline answerer answers it: judged whole, the stadium half (in no article)
+    # drags P under the refusal threshold and nothing is vouched for; its council half
+    # is answered, so the sentence answering that half is vouched for.
+    question = "What did the council approve, and what did the mayor say about the stadium?"
+    found = assessor.assess(Query(question, question), chunks)
+    assert not found.doubt and found.vouched is not None
+    file, start = found.vouched
+    (sentence,) = [s for c in chunks if c.file == file for s in c.sentences if s.start == start]
+    assert "approve" in sentence.text and "stadium" not in sentence.text

@@ -55,6 +55,22 @@ class HasCandidate(Protocol):
 Chosen = TypeVar("Chosen", bound=HasCandidate)
 
 
+def part_queries(query: Query) -> list[Query]:
+    """A compound question's parts, each asked with the whole question as its context; a
+    simple question is its own one part."""
+    if len(query.parts) == 1:
+        return [query]
+    return [
+        Query(
+            text=part,
+            standalone=f"{part} ({query.standalone})",
+            context=query.context,
+            as_of=query.as_of,
+        )
+        for part in query.parts
+    ]
+
+
 def by_parts(
     query: Query,
     answer_part: Callable[[Query, int], tuple[list[Chosen], str]],
@@ -69,13 +85,7 @@ def by_parts(
         return answer_part(query, max_sentences)
     chosen: list[Chosen] = []
     reasons: list[str] = []
-    for part in query.parts:
-        sub = Query(
-            text=part,
-            standalone=f"{part} ({query.standalone})",
-            context=query.context,
-            as_of=query.as_of,
-        )
+    for sub in part_queries(query):
         got, why = answer_part(sub, part_sentences)
         keys = {c.candidate.key for c in chosen}
         chosen.extend(c for c in got if c.candidate.key not in keys)

@@ -41,6 +41,7 @@ from bot.answer.compose import (
     by_parts,
     compose,
     near_duplicate,
+    part_queries,
     same_words,
     with_context,
 )
@@ -81,11 +82,9 @@ class SelectorParams:
     #: … for a question asked about a known day, long articles: 82.5% right, 8.9%
     #: over-refusal, 65.7% refused (its guards already refuse most of the 10%).
     refuse_below_long_dated: float = 0.03
-    #: Quote a runner-up whose probability is at least this share of the best's. At the
-    #: threshold above on dev, the answer was among the quotes for 68.9% of answerable
-    #: questions quoting only the best, 75.5% at 0.5, 78.7% at 0.3, 80.2% at 0.2, for
-    #: 1.00, 1.29, 1.58, 1.84 quotes per answer: down to 0.3 a point costs 0.09 more
-    #: quotes per answer, past it 0.17 (the knee).
+    #: Quote a runner-up whose probability is at least this share of the best's: on dev (an
+    #: earlier fit) the answer was among the quotes for 68.9% of answerable questions with
+    #: the best alone, 78.7% at 0.3 (1.58 quotes per answer), 80.2% at 0.2 (1.84): the knee.
     runner_up: float = 0.3
     #: Embed (MiniLM) at most this many candidates per question, the best by the
     #: selector's score without its similarity features; the rest cannot be quoted.
@@ -243,11 +242,18 @@ class LearnedAnswerer:
     def assess(self, query: Query, chunks: Sequence[Chunk]) -> Assessment:
         """The second opinion a model's answer is verified with (``bot.protocols.Assessor``):
         doubt when even the best sentence is very unlikely to answer (below
-        ``SelectorParams.doubt_below``), and the sentence this answerer would quote."""
+        ``SelectorParams.doubt_below``), and the sentence this answerer would quote. A
+        compound question is judged as it is answered, part by part: the opinion of its
+        likeliest part (doubt only when every part is doubted)."""
         cands = candidates_of(chunks)
         if not cands:
             return Assessment(0.0, "no passage was retrieved")
-        judged = self.judge(query, cands, SentenceVectors(self._encode, cands))
+        vectors = SentenceVectors(self._encode, cands)
+        opinions = [self._opinion(q, cands, vectors) for q in part_queries(query)]
+        return max(opinions, key=lambda a: (not a.doubt, a.answerable))
+
+    def _opinion(self, query: Query, cands: list[Candidate], vecs: SentenceVectors) -> Assessment:
+        judged = self.judge(query, cands, vecs)
         long = is_long(judged.rows)
         p, at = judged.answerable, self.params.doubt_threshold(query, long)
         if p < at or not judged.probability.any():
