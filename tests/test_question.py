@@ -65,3 +65,50 @@ def test_a_name_or_person_at_the_opening_of_a_sentence_fits_its_type():
     assert not fits_type("person", "The Senate voted on Monday.")
     assert fits_type("name", "Crocs is sending shoes to nurses.")
     assert not fits_type("name", "The bridge closed after the storm.")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fits"),
+    [
+        ("The ferry service resumed in May.", True),
+        ("Repairs dragged on until mid-May.", True),
+        ("The council expects a decision by the end of May.", True),
+        ("The ferry may resume soon.", False),  # the verb
+        ("Theresa May opened the bridge.", False),  # a name, no month
+    ],
+)
+def test_may_is_a_month_where_the_word_before_it_says_so(sentence, fits):
+    """A "when"/"which month" answer of "in May" fits its type (it was ruled out: "May"
+    alone is also a verb and a surname)."""
+    assert fits_type("date", sentence) is fits
+    assert fits_type("month", sentence) is fits
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The plant closed two weeks ago.",
+        "The ferry returned earlier this month.",
+        "The vote took place last weekend.",
+        "The strike ended in the spring.",
+        "The club was founded in the 1990s.",
+    ],
+)
+def test_a_time_written_relative_to_the_article_answers_when(sentence):
+    """News dates events from its own date ("two weeks ago"); such a sentence answers a
+    "when" question (the answer shows the article's date beside it)."""
+    assert fits_type("date", sentence)
+
+
+def test_a_year_answer_may_be_relative_or_a_decade():
+    assert fits_type("year", "The law takes effect next year.")
+    assert fits_type("year", "The club was founded in the 1990s.")
+    assert not fits_type("year", "The strike ended in the spring.")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Half of the staff left.", "About a third of voters agreed.", "Nearly two-thirds agreed."],
+)
+def test_a_share_in_words_answers_how_many(sentence):
+    assert fits_type("number", sentence)

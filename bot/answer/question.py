@@ -15,9 +15,11 @@ from __future__ import annotations
 import re
 
 from bot.text.lexicon import (
+    MAY_AS_MONTH,
     MONTH_PREFIX,
     QUANTITY_WORDS,
     RELATIVE_DAYS,
+    SEASONS,
     TIME_UNITS,
     UNAMBIGUOUS_MONTH,
     WEEKDAYS,
@@ -39,9 +41,20 @@ _NUMBER_NOUNS = frozenset(
 )
 _DATE_NOUNS = {"date": "day", "day": "day", "year": "year", "month": "month", "time": "any"}
 _DAY_NAME = alternation([*WEEKDAYS, *RELATIVE_DAYS])
+#: A time named relative to the article's date, as news writes it: "last week", "earlier
+#: this month", "next year", "this morning", "two weeks ago", "in the spring".
+_RELATIVE_TIME = (
+    r"\b(?:last|next|this|past|earlier this|later this)\s+"
+    rf"(?:{alternation([*TIME_UNITS, *SEASONS, 'weekend', 'season', 'century'])}"
+    r"|morning|afternoon|evening)\b"
+    rf"|\b{alternation(TIME_UNITS)}s?\s+ago\b"
+    rf"|\b(?:in|during|by|until|since|over) the {alternation(SEASONS)}\b"
+)
+#: A decade: "the 1990s".
+_DECADE = r"\b(?:19|20)\d0s\b"
 _DATE_WORDS_RE = re.compile(
-    rf"\b{UNAMBIGUOUS_MONTH}\b|\bmay\s+\d|\d\s+may\b|\b{_DAY_NAME}\b|\b{YEAR}\b"
-    r"|\blast (?:week|month|year|summer|winter|spring|autumn|fall)\b",
+    rf"\b{UNAMBIGUOUS_MONTH}\b|\bmay\s+\d|\d\s+may\b|{MAY_AS_MONTH}|\b{_DAY_NAME}\b|\b{YEAR}\b"
+    rf"|{_RELATIVE_TIME}|{_DECADE}",
     re.I,
 )
 #: A date to the day: "9 February", "Jan. 8", "2025-01-09", "on Monday".
@@ -50,7 +63,9 @@ _DAY_RE = re.compile(
     rf"|\b{_DAY_NAME}\b",
     re.I,
 )
-_YEAR_OR_LAST_YEAR_RE = re.compile(rf"\b{YEAR}\b|\blast year\b", re.I)
+_YEAR_OR_LAST_YEAR_RE = re.compile(
+    rf"\b{YEAR}\b|\b(?:last|next|this|past) year\b|\ba year ago\b|{_DECADE}", re.I
+)
 #: Numbers that are part of a date or an identifier: they do not answer "how many".
 _DATE_NUMBER_RE = re.compile(
     rf"\b{MONTH_PREFIX}\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{MONTH_PREFIX}|\b{YEAR}\b"

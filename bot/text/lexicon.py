@@ -32,6 +32,7 @@ WEEKDAY_ABBREVIATIONS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 RELATIVE_DAYS = ("yesterday", "today")
 #: Units a duration is counted in ("three months", "a 10-year plan").
 TIME_UNITS = ("hour", "day", "week", "month", "year", "decade")
+SEASONS = ("spring", "summer", "autumn", "fall", "winter")
 
 #: Number words with the value they stand for on their own ("three" = 3).
 NUMBER_WORDS: dict[str, int] = {
@@ -58,8 +59,12 @@ MAGNITUDES: dict[str, tuple[int, int]] = {
     "millions": (1_000_000, 1_000_000_000),
     "billions": (1_000_000_000, 10**15),
 }
-#: Every word that says "a quantity": cardinals, scales and magnitudes.
-QUANTITY_WORDS = frozenset(NUMBER_WORDS) | frozenset(SCALE_WORDS) | frozenset(MAGNITUDES)
+#: Shares and multiples written as words ("half of the staff", "two-thirds", "twice").
+FRACTION_WORDS = frozenset({"half", "halves", "third", "thirds", "quarter", "quarters", "twice"})
+#: Every word that says "a quantity": cardinals, scales, magnitudes and fractions.
+QUANTITY_WORDS = (
+    frozenset(NUMBER_WORDS) | frozenset(SCALE_WORDS) | frozenset(MAGNITUDES) | FRACTION_WORDS
+)
 
 #: A year of the last two centuries, as a regex fragment.
 YEAR = r"(?:19|20)\d\d"
@@ -75,3 +80,10 @@ def alternation(words: frozenset[str] | set[str] | list[str] | tuple[str, ...]) 
 MONTH_PREFIX = alternation(sorted({m[:3] for m in MONTHS})) + "[a-z]*"
 #: Month words that name a month whatever surrounds them (not "may", not "mar").
 UNAMBIGUOUS_MONTH = alternation([m for m in MONTHS if m not in AMBIGUOUS_MONTHS])
+#: "May" read as the month by the word before it ("in May", "since May", "end of May",
+#: "mid-May"), capitalised as a month is ("it may rain", "in may be" are not dates). A
+#: regex fragment for patterns compiled with or without ``re.I``.
+MAY_AS_MONTH = (
+    r"\b(?i:in|since|by|until|till|from|through|during|last|next|early|late|mid|this|of)"
+    r"[\s-]+(?-i:May)\b"
+)
