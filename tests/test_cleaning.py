@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import SEEDS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.ingest.cleaning import clean
+from bot.ingest.corpus import article_from_text
 
 SEED_TEXTS = {p.name: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))}
 
@@ -169,3 +171,26 @@ def test_image_link_and_tag_only_lines_are_not_text():
     assert "pixel.png" not in text and "click here" not in text and "onerror" not in text
     assert "http://attacker.example/raw" not in text
     assert "A sentence with a [link](http://example.org) inside stays" in text
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "Harbour repairs finish early\ndate 2026-03-14\n\n",
+        "Harbour repairs finish early\nDate: 2026-03-14\n\n",
+        "Harbour repairs finish early\n\ndate 2026-03-14\n\n",
+        "Harbour repairs finish early\nUpdated 2026-03-14 09:30\n\n",
+    ],
+)
+def test_a_date_line_under_the_headline_is_not_quoted(head):
+    """A .txt article as users paste it (headline, a date line, the story): only
+    the story's sentences are quotable, and the date is the article's."""
+    story = "The harbour reopened on Monday after repairs. By Friday the fleet was back.\n"
+    article = article_from_text("a.txt", head + story)
+    quotable = [s.text for s in article.sentences if not article.is_headline(s)]
+    assert quotable == [
+        "The harbour reopened on Monday after repairs.",
+        "By Friday the fleet was back.",
+    ]
+    assert article.date == "2026-03-14"
+    assert article.title == "Harbour repairs finish early"

@@ -26,6 +26,7 @@ _DATE_WORDS = {
     *WEEKDAYS,
     *WEEKDAY_ABBREVIATIONS,
     "am", "pm", "at", "on", "updated", "published", "posted", "gmt", "utc", "est", "edt",
+    "date", "dated",
 }  # fmt: skip
 
 BOILERPLATE_LINE_RE = re.compile(
@@ -121,7 +122,8 @@ def _whole(line: Line) -> Range:
 
 
 def is_date_only(text: str) -> bool:
-    """A line made only of a date and/or time: ``15 October, 2024 Tuesday``, ``14:43``."""
+    """A line made only of a date and/or time: ``15 October, 2024 Tuesday``, ``14:43``,
+    ``Date: 2025-02-11``."""
     t = text.strip()
     if not t or len(t) > 60:
         return False
@@ -134,7 +136,10 @@ def is_date_only(text: str) -> bool:
     has_number = any(tok.isdigit() for tok in tokens)
     words_ok = all(tok.isdigit() or tok.lower() in _DATE_WORDS for tok in tokens)
     iso = re.fullmatch(r"\d{4}-\d{2}-\d{2}", t) is not None
-    return iso or (words_ok and has_number and (has_month or ":" in t or len(tokens) <= 2))
+    has_iso = re.search(r"\b\d{4}-\d{2}-\d{2}\b", t) is not None
+    return iso or (
+        words_ok and has_number and (has_month or has_iso or ":" in t or len(tokens) <= 2)
+    )
 
 
 def has_alnum(text: str) -> bool:

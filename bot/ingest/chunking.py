@@ -16,7 +16,7 @@ from bot.ingest.corpus import Article, Sentence
 from bot.types import Citation
 
 #: Bump when cleaning, sentence splitting or chunking changes: every file is re-chunked.
-CHUNKER_VERSION = "c5"
+CHUNKER_VERSION = "c6"
 TARGET_CHARS = 700
 OVERLAP_SENTENCES = 1
 
