@@ -92,12 +92,23 @@ def test_may_is_a_month_where_the_word_before_it_says_so(sentence, fits):
         "The vote took place last weekend.",
         "The strike ended in the spring.",
         "The club was founded in the 1990s.",
+        "The mayor conceded two hours after polls closed.",
+        "Polls closed at 8 p.m.",
+        "The storm hit overnight.",
     ],
 )
 def test_a_time_written_relative_to_the_article_answers_when(sentence):
-    """News dates events from its own date ("two weeks ago"); such a sentence answers a
-    "when" question (the answer shows the article's date beside it)."""
+    """News dates events from its own date ("two weeks ago") or from another event ("two
+    hours after polls closed"); such a sentence answers a "when" question (the answer
+    shows the article's date beside it)."""
     assert fits_type("date", sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence", ["The ratio was 3:1.", "Turnout was 61%.", "He scored 3 goals."]
+)
+def test_figures_that_are_not_times_do_not_answer_when(sentence):
+    assert not fits_type("date", sentence)
 
 
 def test_a_year_answer_may_be_relative_or_a_decade():

@@ -74,13 +74,13 @@ class SelectorParams:
     #: passages: 80.7% right, 8.9% over-refusal, 64.8% of evidence-removed refused.
     refuse_below: float = 0.25
     #: … of long articles (their answerability runs lower). Dev, undated, weekly
-    #: articles: 78.5% right, 8.9% over-refusal, 57.6% refused.
+    #: articles: 78.2% right, 9.2% over-refusal, 59.3% refused.
     refuse_below_long: float = 0.14
-    #: … for a question asked about a known day, short passages: 87.4% right, 9.5%
-    #: over-refusal, 90.3% refused.
-    refuse_below_dated: float = 0.39
+    #: … for a question asked about a known day, short passages: 88.0% right, 8.9%
+    #: over-refusal, 89.8% refused.
+    refuse_below_dated: float = 0.37
     #: … for a question asked about a known day, long articles: 82.8% right, 9.2%
-    #: over-refusal, 66.1% refused (its guards already refuse most of the 10%).
+    #: over-refusal, 65.7% refused (its guards already refuse most of the 10%).
     refuse_below_long_dated: float = 0.03
     #: Quote a runner-up whose probability is at least this share of the best's: on dev (an
     #: earlier fit) the answer was among the quotes for 68.9% of answerable questions with
@@ -90,20 +90,20 @@ class SelectorParams:
     #: selector's score without its similarity features; the rest cannot be quoted.
     #: Chosen on dev by ``scripts/train_selector.py`` (recorded in ``selector.json``'s
     #: meta): the fewest whose dev objective is within ``MIN_GAIN`` of embedding all
-    #: (0.6601 vs 0.6616; 20: 0.6580).
+    #: (0.6619 vs 0.6634; 20: 0.6595).
     embed_at_most: int = 25
     #: The verifier drops an LLM's sentences, however well backed, when P(the best
     #: sentence is right) is below this (``assess``; undated, short passages): the sources
     #: very likely hold no answer, and a model inventing one quotes an on-topic sentence.
     #: Chosen on dev by ``scripts/train_selector.py`` (``selector.json``'s meta), short
     #: and long apart: the highest doubting at most 2% of the answerable questions whose
-    #: answer was retrieved on each dev corpus: 1.9% at most, 32.3% of unanswerable ones.
+    #: answer was retrieved on each dev corpus: 1.9% at most, 31.5% of unanswerable ones.
     doubt_below: float = 0.1
-    #: … of long articles (their answerability runs lower): 1.8% and 25.6%.
+    #: … of long articles (their answerability runs lower): 1.8% and 25.0%.
     doubt_below_long: float = 0.04
-    #: … for a question asked about a known day, short passages: 1.9% and 40.3%.
+    #: … for a question asked about a known day, short passages: 1.4% and 40.3%.
     doubt_below_dated: float = 0.02
-    #: … for a question asked about a known day, long articles: 1.4% and 29.8%.
+    #: … for a question asked about a known day, long articles: 1.4% and 28.9%.
     doubt_below_long_dated: float = 0.005
     max_sentences: int = 3  # best sentences quoted at most (each may bring a neighbour)
     part_sentences: int = 2  # sentences per part of a compound question

@@ -41,13 +41,18 @@ _NUMBER_NOUNS = frozenset(
 )
 _DATE_NOUNS = {"date": "day", "day": "day", "year": "year", "month": "month", "time": "any"}
 _DAY_NAME = alternation([*WEEKDAYS, *RELATIVE_DAYS])
-#: A time named relative to the article's date, as news writes it: "last week", "earlier
-#: this month", "next year", "this morning", "two weeks ago", "in the spring".
+#: A time named relative to the article's date or to another event, as news writes it:
+#: "last week", "earlier this month", "next year", "this morning", "two weeks ago", "in
+#: the spring", "in recent days", "two hours after", "shortly before", "overnight", and a
+#: clock time ("at 8 p.m.", "at 14:30").
 _RELATIVE_TIME = (
     r"\b(?:last|next|this|past|earlier this|later this)\s+"
     rf"(?:{alternation([*TIME_UNITS, *SEASONS, 'weekend', 'season', 'century'])}"
     r"|morning|afternoon|evening)\b"
-    rf"|\b{alternation(TIME_UNITS)}s?\s+ago\b"
+    rf"|\b{alternation([*TIME_UNITS, 'minute'])}s?\s+(?:ago|after|before|later|earlier)\b"
+    rf"|\bin (?:recent|the coming|the next|the past) {alternation(TIME_UNITS)}s\b"
+    r"|\bshortly (?:after|before)\b|\b(?:tonight|overnight|midnight|noon)\b"
+    r"|\b\d{1,2}(?::\d\d)?\s?[ap]\.?m\b\.?|\b\d{1,2}:\d\d\b"
     rf"|\b(?:in|during|by|until|since|over) the {alternation(SEASONS)}\b"
 )
 #: A decade: "the 1990s".
