@@ -68,7 +68,8 @@ _DAY_RE = re.compile(
     rf"|\b{_DAY_NAME}\b",
     re.I,
 )
-_YEAR_OR_LAST_YEAR_RE = re.compile(
+#: A year, or one told from the article's date ("next year", "a year ago"), or a decade.
+_YEAR_WORDS_RE = re.compile(
     rf"\b{YEAR}\b|\b(?:last|next|this|past) year\b|\ba year ago\b|{_DECADE}", re.I
 )
 #: Numbers that are part of a date or an identifier: they do not answer "how many".
@@ -215,7 +216,7 @@ def fits_type(kind: str | None, text: str) -> bool:
     if kind == "day":
         return bool(_DAY_RE.search(text))
     if kind == "year":
-        return bool(_YEAR_OR_LAST_YEAR_RE.search(text))
+        return bool(_YEAR_WORDS_RE.search(text))
     if kind == "person":
         names = _NAME_RE.findall(_past_opening_stopword(text))
         return any(n.split()[0].split("-")[0] not in _COMPASS for n in names)
