@@ -32,6 +32,7 @@ WEEKDAY_ABBREVIATIONS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 RELATIVE_DAYS = ("yesterday", "today")
 #: Units a duration is counted in ("three months", "a 10-year plan").
 TIME_UNITS = ("hour", "day", "week", "month", "year", "decade")
+#: Seasons, as news dates by them ("in the spring", "last summer").
 SEASONS = ("spring", "summer", "autumn", "fall", "winter")
 
 #: Number words with the value they stand for on their own ("three" = 3).
