@@ -363,11 +363,17 @@ def measure_size(n: int, args: argparse.Namespace, qs: list[str]) -> dict[str, A
         work = out_dir / f"store-{n}-{vectors.split(':')[0]}"
         if args.rebuild:
             shutil.rmtree(work, ignore_errors=True)
-        if not (work / "complete").exists():
+        # The stamp names the chunker too: a store chunked by another version would be
+        # re-chunked and re-embedded in full by the "no-op" re-index below (an hour or more).
+        from bot.ingest.chunking import CHUNKER_VERSION
+
+        stamp = f"{info.digest} chunker {CHUNKER_VERSION}"
+        done = work / "complete"
+        if not done.exists() or done.read_text() != stamp:
             shutil.rmtree(work, ignore_errors=True)
             methods = ["ours"] + ([] if args.skip_peer else ["peer"])
             res["cached_build"] = run_workers(methods, corpus, work, 1, cache, vectors)
-            (work / "complete").write_text(info.digest)
+            done.write_text(stamp)
         else:
             res["cached_build"] = "reused"
     seeds, data, peer_dir = work / "ours" / "seeds", work / "ours" / "data", work / "peer" / "peer"
