@@ -83,6 +83,7 @@ FEATURE_CODE = (
     "bot/answer/query.py",
     "bot/text/terms.py",
     "bot/text/discourse.py",
+    "bot/text/opposites.py",
     "bot/text/lexicon.py",
 )
 

@@ -41,6 +41,7 @@ from bot.answer.facts import POLAR_ANSWER_RE, Background, ClaimFacts, SpanFacts,
 from bot.answer.figures import MAGNITUDE_STEM, figure_backed, figure_of
 from bot.answer.swaps import swapped_names
 from bot.text.lexicon import MAGNITUDES, NUMBER_WORDS, SCALE_WORDS
+from bot.text.opposites import OPPOSITES
 from bot.text.terms import stem
 
 #: Words either side of a terse answer's figure in which the span must say what the
@@ -92,44 +93,15 @@ class Thresholds:
     quote_similarity: float = 0.3
 
 
-#: Pairs of opposite word families (stemmed at import). A claim using one side where the
-#: span uses only the other is refused. The last flag marks families of function words
-#: ("for"/"against"), too common to judge over a whole span: they are compared clause by
-#: clause, in clauses about the claim's subject, and only where the claim takes a stance
-#: (``_STANCE``: "voted for", "argued against"; "a vaccine for RSV" is one "against" it).
-_CONTRASTS_WORDS = (
-    (
-        "accept accepted agree agreed approve approved allow allowed welcome welcomed confirm "
-        "confirmed admit admitted grant granted",
-        "decline declined refuse refused reject rejected veto vetoed deny denied ban banned "
-        "prohibit prohibited dismiss dismissed oppose opposed block blocked",
-        False,
-    ),
-    (
-        "increase increased rise rose risen surge surged grow grew grown jump jumped climb "
-        "climbed soar soared higher",
-        "decrease decreased fall fell fallen drop dropped shrink shrank plunge plunged fewer lower",
-        False,
-    ),
-    ("kill killed die died dead death deaths fatal", "injure injured wound wounded hurt", False),
-    (
-        "condemn condemned criticise criticised criticize criticized denounce denounced",
-        "defend defended praise praised",
-        False,
-    ),
-    ("win won victory", "lose lost defeat defeated", False),
-    ("free", "charge charged fee fees paid", False),
-    ("all entire entirely every fully completely", "some part partly partially several", False),
-    ("for", "against", True),
-)
+#: Opposite word families (``bot.text.opposites``): a claim using one side where the span
+#: uses only the other is refused. Families of function words ("for"/"against") are too
+#: common to judge over a whole span: they are compared clause by clause, in clauses about
+#: the claim's subject, and only where the claim takes a stance (``_STANCE``: "voted for",
+#: "argued against"; "a vaccine for RSV" is one "against" it).
 _STANCE = frozenset(
     stem(w)
     for w in "vote voted votes voting argue argued campaign campaigned lobby lobbied rule "
     "ruled testify testified speak spoke side sided decide decided cast stance".split()
-)
-_CONTRASTS = tuple(
-    (frozenset(stem(w) for w in a.split()), frozenset(stem(w) for w in b.split()), clausal)
-    for a, b, clausal in _CONTRASTS_WORDS
 )
 
 
@@ -181,7 +153,7 @@ def missing_facts(
     elif not claim.negated and any(c.contradicts(claim) for c in about):
         missing.append("the passage's negation")
     span_stems = frozenset().union(*(c.stems for c in span.clauses))
-    for a, b, clausal in _CONTRASTS:
+    for a, b, clausal in OPPOSITES:
         for mine, other in ((a, b), (b, a)):
             said = claim.stems & mine
             if not said or claim.stems & other or (clausal and not claim.stems & _STANCE):

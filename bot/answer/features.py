@@ -41,6 +41,7 @@ from bot.answer.timeline import in_its_week, parse_day
 from bot.ingest.chunking import Chunk
 from bot.text.discourse import opens_with_reference
 from bot.text.lexicon import YEAR_RE
+from bot.text.opposites import settling
 from bot.text.terms import STOPWORDS, numbers, stem, terms, tokens
 
 #: Term credit by where a question term is found: the sentence itself, the sentence before
@@ -84,7 +85,7 @@ SENTENCE_FEATURES: tuple[str, ...] = (
     "year_match",  # … and the sentence is about that year
     "rank",  # 1 / (1 + retrieval rank of the chunk)
     "length",  # log(number of words)
-    "predicate",  # yes/no question: share of its non-name terms in sentence or previous
+    "predicate",  # yes/no: share of its non-name terms settled in sentence or previous
     "opens_reference",  # the sentence opens by pointing back ("These include…")
     "cov_share",  # cov_own / passage_cov: how much of what its passage matches it holds
     "lead",  # the first sentence of its article (the headline's lead)
@@ -274,7 +275,8 @@ def _row(
     }
     row["cov_share"] = row["cov_own"] / row["passage_cov"] if row["passage_cov"] else 0.0
     if asked.yes_no:
-        row["predicate"] = _share({t: w[t] for t in asked.core if t in w}, near)
+        settled = {t for t in asked.core if t in w and settling(t) & near}
+        row["predicate"] = _share({t: w[t] for t in asked.core if t in w}, settled)
     return row, credit
 
 
