@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer.question import answer_type, fits_type, proper_names
+from bot.answer.question import answer_type, counted_noun, fits_type, person_names, proper_names
 
 
 @pytest.mark.parametrize(
@@ -123,3 +123,27 @@ def test_a_year_answer_may_be_relative_or_a_decade():
 )
 def test_a_share_in_words_answers_how_many(sentence):
     assert fits_type("number", sentence)
+
+
+@pytest.mark.parametrize(
+    ("question", "counted"),
+    [
+        ("How many fans watched the final?", ["fans"]),  # no auxiliary before the verb
+        ("How many hours a week do nurses work?", ["hours"]),
+        ("About how many inches of rain fell?", ["inches"]),
+        ("How many of the hostages were freed?", ["hostages"]),
+        ("How many US states ban the app?", ["states"]),
+        ("How many of the mayor's MPs rebelled?", ["mps"]),
+        ("How many bus drivers went on strike?", ["drivers"]),
+        ("How many staff did the bank cut?", ["staff"]),
+        ("How many people", ["people"]),
+        ("What did the mayor promise?", []),
+    ],
+)
+def test_how_many_counts_the_plural_before_its_verb(question, counted):
+    assert counted_noun(question) == counted
+
+
+def test_person_names_are_runs_of_capitalised_words_but_not_places():
+    assert person_names("Chief executive Priya Nandakumar spoke.") == ["Priya Nandakumar"]
+    assert person_names("North Korean troops moved.") == []

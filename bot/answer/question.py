@@ -218,11 +218,18 @@ def fits_type(kind: str | None, text: str) -> bool:
     if kind == "year":
         return bool(_YEAR_WORDS_RE.search(text))
     if kind == "person":
-        names = _NAME_RE.findall(_past_opening_stopword(text))
-        return any(n.split()[0].split("-")[0] not in _COMPASS for n in names)
+        return bool(person_names(text))
     if kind == "name":
         return bool(proper_names(text))
     return True
+
+
+def person_names(text: str) -> list[str]:
+    """Runs of two or more capitalised words that may name a person ("Priya Nandakumar";
+    not "North Korean"). Without a dictionary an organisation reads the same ("Northgate
+    Energy")."""
+    names = _NAME_RE.findall(_past_opening_stopword(text))
+    return [n for n in names if n.split()[0].split("-")[0] not in _COMPASS]
 
 
 #: A capitalised word (a name's word, or a sentence's first).
@@ -284,23 +291,49 @@ def salient_terms(question: str) -> list[str]:
     return list(dict.fromkeys(t for w in salient_words(question) for t in tokens(w)))
 
 
-_HOW_MANY_RE = re.compile(r"\bhow many\s+((?:[^\W\d_][\w'’-]*\s+){0,4})", re.I)
+_HOW_MANY_RE = re.compile(r"\bhow many\s+((?:[^\W\d_][\w'’-]*[\s,]*){0,8})", re.I)
 _AUX = frozenset(
     """
     are is was were have has had did do does will would could can should may might been be
     went came got took made said
     """.split()
 )
+#: Plurals without an -s, as "how many" counts them.
+_PLURALS = frozenset("people children men women police staff personnel cattle".split())
+#: Singular endings in -s ("bus", "virus", "analysis", "class").
+_SINGULAR_S = ("ss", "us", "is")
+
+
+def _plural(word: str) -> bool:
+    """``word`` reads as a plural noun ("tanks", "people", "MPs"; not "bus", not "US")."""
+    low = word.lower()
+    if low.endswith(("'s", "’s")):  # a possessive: "Johnson's MPs"
+        return False
+    if low in _PLURALS or (len(word) > 2 and word[-1] == "s" and word[:-1].isupper()):
+        return True
+    return (
+        len(low) > 3 and low.endswith("s") and not low.endswith(_SINGULAR_S) and not word.isupper()
+    )
 
 
 def counted_noun(question: str) -> list[str]:
-    """What "how many …" counts: "How many tanks did…" -> ["tanks"] (empty if unsaid)."""
+    """What "how many …" counts: the first plural among the words before its verb ("How
+    many fans watched…" -> ["fans"], "how many hours a year…" -> ["hours"], "how many US
+    states…" -> ["states"]), else the last word before an auxiliary ("How many staff
+    did…"); empty if unsaid."""
     m = _HOW_MANY_RE.search(question)
     if not m:
         return []
     words = []
-    for w in m.group(1).split():
-        if w.lower() in _AUX:
+    for w in re.findall(r"[^\W\d_][\w'’-]*", m.group(1)):
+        low = w.lower()
+        if low in _AUX:
             break
+        if low in STOPWORDS:
+            if words:
+                break
+            continue
+        if _plural(w):
+            return tokens(w)
         words.append(w)
     return tokens(words[-1]) if words else []
