@@ -1,6 +1,7 @@
-"""Answers written as news writes them: "in May", "two hours after polls closed", "two-thirds".
+"""Answers written as news writes them: "in May", "two hours after polls closed",
+"two-thirds", "in the 89th minute".
 
-The corpus is written here (nothing is tuned to it): two short reports pasted as users
+The corpus is written here (nothing is tuned to it): three short reports pasted as users
 paste them — a headline, a date line, the story. Each question's answer is told only in
 a way the asked type once failed to recognise, so the typed guard ruled the answering
 sentence out and the bot refused or quoted another sentence. Asked of both offline
@@ -21,6 +22,10 @@ REPORTS = {
     "Ana Ruiz won the mayoral election on Thursday with 52% of the vote, defeating the "
     "incumbent, Tom Becker. Turnout was 61%. Becker conceded two hours after polls "
     "closed.\n",
+    "final.txt": "Cup final report\n2026-05-17\n\n"
+    "Harlow Town won the county cup on Saturday, beating Ashby 2-1 in front of 3,200 fans. "
+    "Ashby's Dev Patel opened the scoring. Substitute Ollie Grant headed the winner in the "
+    "89th minute.\n",
 }
 
 
@@ -53,6 +58,7 @@ def ask(tmp_path_factory, encoder):
         ("When did the river flood the quay?", "flooded the quay in May"),
         ("When did Becker concede?", "conceded two hours after polls closed"),
         ("How much of the cost did the regional government pay?", "Two-thirds of the cost"),
+        ("When did Grant score?", "headed the winner in the 89th minute"),
     ],
 )
 def test_the_answer_told_as_news_tells_it_is_quoted(ask, selector, question, said):

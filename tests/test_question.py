@@ -147,3 +147,16 @@ def test_how_many_counts_the_plural_before_its_verb(question, counted):
 def test_person_names_are_runs_of_capitalised_words_but_not_places():
     assert person_names("Chief executive Priya Nandakumar spoke.") == ["Priya Nandakumar"]
     assert person_names("North Korean troops moved.") == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Grant headed the winner in the 89th minute.",
+        "They equalised early in the second half.",
+        "She took the lead in the final round.",
+        "He scored in stoppage time.",
+    ],
+)
+def test_a_time_within_a_match_answers_when(sentence):
+    assert fits_type("date", sentence)

@@ -43,8 +43,9 @@ _DATE_NOUNS = {"date": "day", "day": "day", "year": "year", "month": "month", "t
 _DAY_NAME = alternation([*WEEKDAYS, *RELATIVE_DAYS])
 #: A time named relative to the article's date or to another event, as news writes it:
 #: "last week", "earlier this month", "next year", "this morning", "two weeks ago", "in
-#: the spring", "in recent days", "two hours after", "shortly before", "overnight", and a
-#: clock time ("at 8 p.m.", "at 14:30").
+#: the spring", "in recent days", "two hours after", "shortly before", "overnight", a
+#: clock time ("at 8 p.m.", "at 14:30"), and a time within a match, a race or a period
+#: ("in the 89th minute", "in the second half", "in the final round", "in stoppage time").
 _RELATIVE_TIME = (
     r"\b(?:last|next|this|past|earlier this|later this)\s+"
     rf"(?:{alternation([*TIME_UNITS, *SEASONS, 'weekend', 'season', 'century'])}"
@@ -54,6 +55,9 @@ _RELATIVE_TIME = (
     r"|\bshortly (?:after|before)\b|\b(?:tonight|overnight|midnight|noon)\b"
     r"|\b\d{1,2}(?::\d\d)?\s?[ap]\.?m\b\.?|\b\d{1,2}:\d\d\b"
     rf"|\b(?:in|during|by|until|since|over) the {alternation(SEASONS)}\b"
+    r"|\bin the (?:\d{1,3}(?:st|nd|rd|th)|first|second|third|fourth|fifth|final|last|opening"
+    r"|closing) (?:minute|half|quarter|period|round|inning|innings|lap|set|stage)\b"
+    r"|\bin (?:stoppage|injury|extra|added) time\b|\b(?:at|before|after) half-?time\b"
 )
 #: A decade: "the 1990s".
 _DECADE = r"\b(?:19|20)\d0s\b"
