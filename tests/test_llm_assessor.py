@@ -155,3 +155,44 @@ def test_a_compound_question_is_judged_part_by_part(assessor, chunks):
     file, start = found.vouched
     (sentence,) = [s for c in chunks if c.file == file for s in c.sentences if s.start == start]
     assert "approve" in sentence.text and "stadium" not in sentence.text
+
+
+HARWELL = (
+    "Retailer warns on its future\n2026-01-06\n\n"
+    "Harwell Stores warned that a bankruptcy filing was possible. There is substantial "
+    "doubt about the company's ability to continue because of its worsening finances, the "
+    "home goods chain said in a regulatory filing on Thursday. Shares in the group fell 30%.\n"
+)
+CHAIN = "Which home goods chain said there is substantial doubt it can continue?"
+
+
+@pytest.fixture()
+def harwell(tmp_path, encode):
+    """A report written here, pasted as users paste it: the name in one sentence, what the
+    question asks of it in the next, which leans back ("…, the home goods chain said")."""
+    (tmp_path / "harwell.txt").write_text(HARWELL, encoding="utf-8")
+    files, _ = scan(tmp_path)
+    article = [c for src in files for c in chunk_article(load_article(src)[0])]
+    bm25 = Bm25Index.build(Bm25Doc(c.id, c.file, c.text) for c in article)
+    return article, LearnedAnswerer(encode, bm25.idf, lambda t: bm25.document_frequency(t) > 0)
+
+
+def test_a_terse_name_is_backed_by_the_sentence_and_the_one_leaning_on_it(encode, harwell):
+    article, _ = harwell
+    kept = verify(encode, None, "Harwell Stores [1]", article, CHAIN)
+    assert not kept.refused, kept.dropped
+    quotes = " ".join(c.quote for c in kept.citations)
+    assert "Harwell Stores warned" in quotes and "home goods chain said" in quotes
+
+
+def test_the_vouched_sentence_lends_the_one_it_leans_on(encode, harwell):
+    """With a score bar no span clears, only vouching can keep the answer: the vouched
+    sentence alone lacks the name, with the sentence it leans on it holds it."""
+    article, own = harwell
+    strict = replace(Thresholds(), min_score=0.99)
+    reply = "Harwell Stores [1]"
+    assert Verifier(encode, strict).verify(reply, article, question=CHAIN).refused
+    kept = Verifier(encode, strict, assessor=own).verify(reply, article, question=CHAIN)
+    assert not kept.refused, kept.dropped
+    assert "holds the sentence the offline answerer quotes" in kept.verdicts[0].reason
+    assert any("Harwell Stores warned" in c.quote for c in kept.citations)

@@ -64,6 +64,7 @@ from bot.answer.timeline import out_of_time
 from bot.ingest.chunking import Chunk
 from bot.markers import format_markers
 from bot.protocols import Assessor
+from bot.text.discourse import leans_back
 from bot.text.terms import terms
 from bot.types import REFUSAL, Assessment, Citation, SentenceVerdict
 
@@ -240,16 +241,25 @@ class Check:
 
     def _vouched(self, ctx: SupportFinder, i: int, chunk_ids: Sequence[int]) -> Evidence | None:
         """Claim ``i`` backed by the sentence the assessor would quote, when it is in one of
-        ``chunk_ids`` and holds all the claim adds (its hard checks passed)."""
+        ``chunk_ids`` and, alone or with the sentence before it leans on ("Bed Bath &
+        Beyond warned…" before "…, the home goods chain said"), holds all the claim adds
+        (its hard checks passed)."""
         vouched = self.assessment.vouched
         for j in chunk_ids if vouched else ():
             chunk = self.chunks[j]
             if chunk.file != vouched[0]:
                 continue
             for k, sentence in enumerate(chunk.sentences):
-                if sentence.start == vouched[1]:
-                    ev = ctx.evaluate(i, (Span(j, k, k),))
-                    return ev if not ev.judgement.missing else None
+                if sentence.start != vouched[1]:
+                    continue
+                spans = [Span(j, k, k)]
+                if k and leans_back(sentence.text):
+                    spans.append(Span(j, k - 1, k))
+                for span in spans:
+                    ev = ctx.evaluate(i, (span,))
+                    if not ev.judgement.missing:
+                        return ev
+                return None
         return None
 
     def _start(self) -> SupportFinder:

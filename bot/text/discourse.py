@@ -14,7 +14,9 @@ _PRONOUN_RE = re.compile(r"\b(?:he|she|they|it|his|her|their|its|him|them)\b", r
 _DEMONSTRATIVE_RE = re.compile(r"\b(?:this|these|those|such)\b", re.I)
 _SAID_RE = re.compile(
     r"\b(?:he|she|they|it)\s+(?:said|says|wrote|added|noted|told|stated|explained|warned)\b"
-    r"|[”\"],?\s+(?:the\s+)?(?:[A-Z][\w.-]*\s+){1,3}(?:said|says|wrote|added|noted|told)\b",
+    r"|[”\"],?\s+(?:the\s+)?(?:[A-Z][\w.-]*\s+){1,3}(?:said|says|wrote|added|noted|told)\b"
+    # "…, the home goods chain said": an attribution to a description, not a name
+    r"|,[”\"]?\s+the\s+(?:[a-z][\w-]*\s+){1,3}(?:said|says|wrote|added|noted|told)\b",
     re.I,
 )
 _NAME_WORD_RE = re.compile(r"(?<=\s)[A-Z][a-z]")
@@ -25,8 +27,8 @@ _REFERENCE_START_RE = re.compile(r"^[\"“‘']?(?:these|those|they|such)\b", re
 def leans_back(sentence: str) -> bool:
     """The sentence continues the one before it: a personal pronoun among its first words,
     a demonstrative ("for this purpose"), an attribution closing a quote ("…,” he said;
-    "…,” ISW noted"), a quote that only closes here, or no name of its own ("At least nine
-    people were injured")."""
+    "…,” ISW noted") or to a description ("…, the home goods chain said"), a quote that
+    only closes here, or no name of its own ("At least nine people were injured")."""
     head = " ".join(sentence.split()[:12])
     return bool(
         _PRONOUN_RE.search(head)
