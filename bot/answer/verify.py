@@ -37,8 +37,9 @@ called. For each sentence of the reply:
    opinion: when it finds the chunks very unlikely to answer the question at all, no
    sentence is kept, however well its source backs it (a model inventing an answer
    quotes an on-topic sentence); when it is confident of the sentence it would quote,
-   a sentence citing it that adds nothing the sentence lacks (hard checks passed) is
-   kept even if the wording is far from it ("Louisiana is in a legal battle over …").
+   a sentence citing it that adds nothing the sentence lacks — or, when that sentence
+   leans back, nothing the two lack (hard checks passed) — is kept even if the wording
+   is far from it ("Louisiana is in a legal battle over …").
 6. A question asked about a known day (``as_of``) is not answered from articles written
    more than a week after it (they report what happened since), and one that names its
    own week ("…this week?") only from articles of that week (``bot.answer.timeline``;
