@@ -41,7 +41,7 @@ from bot.answer.timeline import in_its_week, parse_day
 from bot.ingest.chunking import Chunk
 from bot.text.discourse import opens_with_reference
 from bot.text.lexicon import YEAR_RE
-from bot.text.opposites import settling
+from bot.text.opposites import counts_the_opposite, settling
 from bot.text.terms import STOPWORDS, numbers, stem, terms, tokens
 
 #: Term credit by where a question term is found: the sentence itself, the sentence before
@@ -71,7 +71,7 @@ SENTENCE_FEATURES: tuple[str, ...] = (
     "chunk_sim",  # the best sim among the sentences of its chunk
     "bigrams",  # share of the question's adjacent term pairs adjacent in the sentence
     "rarest",  # the question's rarest term is in the sentence or the one before
-    "typed",  # the question asks for a type (number, date, person…) and the sentence has one
+    "typed",  # the asked type (number, date, person…) is in it (a count: not of the opposite)
     "typed_new",  # … one the question does not already contain
     "untyped",  # the question asks for no particular type
     "new_names",  # log(1 + capitalised words the question does not contain)
@@ -244,6 +244,8 @@ def _row(
     }
     new_figures = numbers(text) - asked.figures
     typed = asked.kind is not None and fits_type(asked.kind, text)
+    if typed and asked.kind == "number" and counts_the_opposite(asked.core, own):
+        typed = False  # "nine people were injured" is no count of who died
     about = years_of(cand)
     near = own | prev_terms
     row = {

@@ -4,7 +4,9 @@ Verification (``bot.answer.evidence``) refuses a claim that uses one side of a p
 its passage uses only the other; the selector (``bot.answer.features``) lets a sentence
 using either side, or saying the amount did not change, settle a yes/no question asked
 with one of them ("Did profit increase?" is settled by "profit climbed", "Did shares
-fall?" by "shares rose", "Did it cut its dividend?" by "kept its dividend unchanged").
+fall?" by "shares rose", "Did it cut its dividend?" by "kept its dividend unchanged"),
+and keeps a sentence counting the opposite of what is asked from answering it ("How
+many people died?" is not answered by "nine people were injured").
 Plain data and lookups on stems: nothing here reads a sentence on its own.
 """
 
@@ -64,3 +66,20 @@ def settling(term: str) -> frozenset[str]:
     if term in _CHANGE:
         out |= UNCHANGED
     return frozenset(out)
+
+
+#: The families whose opposite is another count, not an answer: "How many died?" is not
+#: answered by "nine were injured", "How much did sales rise?" by "sales fell 8%". (Not
+#: "won"/"lost": "Dunmore lost 2-1 to Riverside" names the winner.)
+_COUNTED_APART = (OPPOSITES[1], OPPOSITES[2])
+
+
+def counts_the_opposite(asked: frozenset[str] | set[str], said: frozenset[str] | set[str]) -> bool:
+    """``said`` (a sentence's stems) uses one side of a family ``asked`` (a question's
+    stems) uses the other side of, and not the asked side: what it counts is the
+    opposite of what is asked."""
+    for a, b, _ in _COUNTED_APART:
+        for mine, other in ((a, b), (b, a)):
+            if asked & mine and not asked & other and said & other and not said & mine:
+                return True
+    return False
