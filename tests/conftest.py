@@ -150,6 +150,26 @@ def hand_bot(seeds_bot, encoder):
     return Bot(settings=settings, embedding=MiniLMEmbedding(encoder))
 
 
+def report_bots(root: Path, encoder, reports: dict[str, str], selectors=("learned",)) -> dict:
+    """Extractive bots over ``reports`` (file name -> text, written as users paste them)
+    under ``root``: indexed once, one ``Bot`` per offline selector named."""
+    from dataclasses import replace
+
+    from bot import Bot, Settings
+    from bot.index.embedding import MiniLMEmbedding
+
+    seeds = root / "seeds"
+    seeds.mkdir()
+    for name, text in reports.items():
+        (seeds / name).write_text(text, encoding="utf-8")
+    settings = Settings(seeds_dir=seeds, data_dir=root / "data", llm="extractive")
+    Bot(settings=settings, embedding=MiniLMEmbedding(encoder)).index()
+    return {
+        s: Bot(settings=replace(settings, selector=s), embedding=MiniLMEmbedding(encoder))
+        for s in selectors
+    }
+
+
 def learned_fails(reason: str) -> pytest.MarkDecorator:
     """A known failure of the learned selector (the default answerer; README model card,
     "Known failure modes"): strict, so a model that fixes it shows up as XPASS."""

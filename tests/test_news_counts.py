@@ -12,6 +12,7 @@ question fails on the code before.
 from __future__ import annotations
 
 import pytest
+from conftest import report_bots
 
 from bot.text.opposites import counts_the_opposite
 from bot.text.terms import terms
@@ -27,17 +28,8 @@ REPORT = (
 @pytest.fixture(scope="module")
 def ask(tmp_path_factory, encoder):
     """``ask(question)``: the learned selector's answer from the report above."""
-    from bot import Bot, Settings
-    from bot.index.embedding import MiniLMEmbedding
-
     root = tmp_path_factory.mktemp("news-counts")
-    seeds = root / "seeds"
-    seeds.mkdir()
-    (seeds / "storm.txt").write_text(REPORT, encoding="utf-8")
-    settings = Settings(seeds_dir=seeds, data_dir=root / "data", llm="extractive")
-    bot = Bot(settings=settings, embedding=MiniLMEmbedding(encoder))
-    bot.index()
-    return bot.ask
+    return report_bots(root, encoder, {"storm.txt": REPORT})["learned"].ask
 
 
 def test_the_injured_are_not_quoted_for_the_dead(ask):

@@ -11,6 +11,7 @@ answerers (the learned selector and the hand-set weights share the type check).
 from __future__ import annotations
 
 import pytest
+from conftest import report_bots
 
 REPORTS = {
     "harbour.txt": "Harbour repairs finish early\ndate 2026-03-14\n\n"
@@ -32,22 +33,7 @@ REPORTS = {
 @pytest.fixture(scope="module")
 def ask(tmp_path_factory, encoder):
     """``ask(selector, question)``: the answer from the reports above."""
-    from dataclasses import replace
-
-    from bot import Bot, Settings
-    from bot.index.embedding import MiniLMEmbedding
-
-    root = tmp_path_factory.mktemp("news-times")
-    seeds = root / "seeds"
-    seeds.mkdir()
-    for name, text in REPORTS.items():
-        (seeds / name).write_text(text, encoding="utf-8")
-    settings = Settings(seeds_dir=seeds, data_dir=root / "data", llm="extractive")
-    Bot(settings=settings, embedding=MiniLMEmbedding(encoder)).index()
-    bots = {
-        s: Bot(settings=replace(settings, selector=s), embedding=MiniLMEmbedding(encoder))
-        for s in ("learned", "hand")
-    }
+    bots = report_bots(tmp_path_factory.mktemp("news-times"), encoder, REPORTS, ("learned", "hand"))
     return lambda selector, question: bots[selector].ask(question)
 
 

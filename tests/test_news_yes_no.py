@@ -12,6 +12,7 @@ failed on the code before (refused); the others passed on a share of the other w
 from __future__ import annotations
 
 import pytest
+from conftest import report_bots
 
 REPORT = (
     "Harrow Books trading update\n2026-02-03\n\n"
@@ -25,17 +26,8 @@ REPORT = (
 @pytest.fixture(scope="module")
 def ask(tmp_path_factory, encoder):
     """``ask(question)``: the learned selector's answer from the report above."""
-    from bot import Bot, Settings
-    from bot.index.embedding import MiniLMEmbedding
-
     root = tmp_path_factory.mktemp("news-yes-no")
-    seeds = root / "seeds"
-    seeds.mkdir()
-    (seeds / "harrow.txt").write_text(REPORT, encoding="utf-8")
-    settings = Settings(seeds_dir=seeds, data_dir=root / "data", llm="extractive")
-    bot = Bot(settings=settings, embedding=MiniLMEmbedding(encoder))
-    bot.index()
-    return bot.ask
+    return report_bots(root, encoder, {"harrow.txt": REPORT})["learned"].ask
 
 
 @pytest.mark.parametrize(
