@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from bot.answer.amounts import FIGURE_KINDS
 from bot.answer.candidates import Candidate
 from bot.answer.features import Asked, SentenceRows, passage_stems
 
@@ -97,7 +98,7 @@ def answer_features(
             float(rows.column("same_week")[alive].mean()),
             names_unknown,
             names_unretrieved,
-            float(kind in ("number", "duration")),
+            float(kind in FIGURE_KINDS),
             float(kind == "person"),
             float(kind in ("date", "day", "month", "year")),
             float(kind == "name"),

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
+from bot.answer.amounts import FIGURE_KINDS
 from bot.answer.candidates import Candidate
 from bot.answer.query import Query
 from bot.answer.question import fits_type
@@ -110,7 +111,7 @@ def adds_figure(c: Candidate, chosen: Sequence[Candidate]) -> bool:
 def is_conflict(chosen: Sequence[Candidate], kind: str | None) -> bool:
     """Articles disagree on the asked quantity: a "how many/much/long" question answered by
     sentences from more than one file, each giving figures, not all the same ones."""
-    if kind not in ("number", "duration") or len({c.chunk.file for c in chosen}) < 2:
+    if kind not in FIGURE_KINDS or len({c.chunk.file for c in chosen}) < 2:
         return False
     figures = [frozenset(numbers(c.sentence.text)) for c in chosen]
     return all(figures) and len(set(figures)) > 1

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bot.answer.amounts import FIGURE_KINDS
 from bot.answer.candidates import Candidate, Scored, candidates_of, years_of
 from bot.answer.compose import (
     MAX_QUOTES,
@@ -232,7 +233,7 @@ class ExtractiveAnswerer:
         best = scored[0]
         chosen = [best]
         covered = dict(best.matched)
-        figure_answer = kind == "number" or fits_type("number", best.candidate.sentence.text)
+        figure_answer = kind in FIGURE_KINDS or fits_type("number", best.candidate.sentence.text)
         for s in scored[1:]:
             if len(chosen) >= max_sentences:
                 break

@@ -25,6 +25,7 @@ from itertools import pairwise
 
 import numpy as np
 
+from bot.answer.amounts import FIGURE_KINDS
 from bot.answer.candidates import Candidate, years_of
 from bot.answer.query import Query
 from bot.answer.question import (
@@ -331,7 +332,7 @@ def _fraction(wanted: frozenset[str], found: set[str]) -> float:
 
 def _new_of_type(kind: str | None, names: set[str], figures: set[str], text: str) -> bool:
     """The sentence holds an answer of the asked type that the question does not."""
-    if kind in ("number", "duration"):
+    if kind in FIGURE_KINDS:
         return bool(figures) or not numbers(text)  # a new figure, or a number word
     if kind == "person":
         return bool(names)

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bot.answer.amounts import FIGURE_KINDS
 from bot.answer.answerability import (
     LONG_PASSAGES,
     answer_features,
@@ -309,9 +310,7 @@ class LearnedAnswerer:
         order = [int(i) for i in np.argsort(-prob, kind="stable") if prob[i] > 0]
         best = order[0]
         chosen = [best]
-        figure = judged.asked.kind in ("number", "duration") or fits_type(
-            "number", cands[best].sentence.text
-        )
+        figure = judged.asked.kind in FIGURE_KINDS or fits_type("number", cands[best].sentence.text)
         for i in order[1:]:
             if len(chosen) >= max_sentences or prob[i] < self.params.runner_up * prob[best]:
                 break

@@ -14,9 +14,18 @@ from __future__ import annotations
 
 import re
 
+from bot.answer.amounts import (
+    MONEY_NOUNS,
+    figure_kind,
+    fits_age,
+    fits_duration,
+    fits_money,
+)
 from bot.text.lexicon import (
     MAY_AS_MONTH,
     MONTH_PREFIX,
+    NAME_NOUNS,
+    PERSON_NOUNS,
     QUANTITY_WORDS,
     RELATIVE_DAYS,
     SEASONS,
@@ -82,9 +91,6 @@ _DATE_NUMBER_RE = re.compile(
     r"|\b(?:resolution|article|section|chapter|no\.|flight|route|model|version|line)\s+\d+",
     re.I,
 )
-_DURATION_RE = re.compile(
-    rf"\b(?:{alternation(TIME_UNITS)}s?|since|until|for (?:a|an) \w+)\b", re.I
-)
 #: A name's first word that makes it a place or a people ("North Korean", "South Africa"),
 #: not a person.
 _COMPASS = frozenset(
@@ -99,27 +105,6 @@ _QUESTION_WORDS = frozenset(
 )
 
 
-#: Nouns that, after "which"/"what", ask for a person ("Which journalist…", "which pop
-#: star…") or for a proper name ("Which country…", "what social media platform…"). General
-#: English, not fitted: one list each, matched on the noun or its singular.
-PERSON_NOUNS = frozenset(
-    """
-    person man woman star singer rapper popstar actor actress artist musician comedian
-    celebrity athlete player footballer golfer boxer quarterback politician president
-    minister leader official journalist reporter author writer director producer ceo
-    executive founder billionaire entrepreneur judge senator governor mayor lawmaker
-    candidate coach champion winner pope king queen prince princess chef scientist host
-    presenter ambassador spokesman spokeswoman chairman chairwoman envoy general commander
-    """.split()
-)
-NAME_NOUNS = frozenset(
-    """
-    country nation state city capital town county province region island continent company
-    firm giant brand airline automaker carmaker manufacturer network platform magazine
-    newspaper outlet broadcaster team club university college school band organization
-    organisation agency party league retailer bank app website channel airport hospital
-    """.split()
-)
 #: Words that end the noun phrase after "which"/"what" ("which team *did*…").
 _PHRASE_ENDS = frozenset(
     """
@@ -136,9 +121,17 @@ _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
 def answer_type(question: str) -> str | None:
-    """What the question asks for: ``number``; ``duration``; ``date`` (or ``day``, ``year``,
+    """What the question asks for: ``number`` (narrowed to ``money`` or ``age`` when its
+    words say so: ``bot.answer.amounts``); ``duration``; ``date`` (or ``day``, ``year``,
     ``month`` when it says which); ``person``; ``name`` (a proper name: "which country");
-    or None. The interrogative that opens the question, or its last sentence, decides
+    or None (see ``_asked_type``)."""
+    kind = _asked_type(question)
+    return (figure_kind(question) or kind) if kind == "number" else kind
+
+
+def _asked_type(question: str) -> str | None:
+    """The kind ``answer_type`` narrows. The interrogative that opens the question, or its
+    last sentence, decides
     ("…began this week. How many candles…?"); else a "how many" or "which <noun>" inside it
     ("…saved approximately how many lives?", "…in which African nation?"). A "when"
     inside ("…when North Korea stepped up its support") does not count."""
@@ -186,6 +179,8 @@ def _noun_type(phrase: str) -> str | None:
             if form == "name":  # "the name of the general" names a person
                 rest = _NAME_OF_RE.split(phrase, 1)
                 return (_noun_type(rest[1]) if len(rest) > 1 else None) or "name"
+            if form in MONEY_NOUNS:
+                return "money"
             if form in _NUMBER_NOUNS:
                 return "number"
             if form in _DATE_NOUNS:
@@ -209,8 +204,12 @@ def _singular(word: str) -> str:
 
 def fits_type(kind: str | None, text: str) -> bool:
     """``text`` holds an answer of type ``kind`` (any text fits ``None``)."""
+    if kind == "money":
+        return fits_money(text)
+    if kind == "age":
+        return fits_age(text)
     if kind == "duration":
-        return fits_type("number", text) or bool(_DURATION_RE.search(text))
+        return fits_duration(text)
     if kind == "number":
         rest = _DATE_NUMBER_RE.sub(" ", text)
         words = re.findall(r"[A-Za-z]+(?!-)", rest)

@@ -23,6 +23,8 @@ _KINDS = {
     "year": "gives that year",
     "month": "gives that month",
     "duration": "says how long that was",
+    "money": "gives that sum",
+    "age": "gives that age",
     "place": "says where that was",
     "name": "names it",
     "match": "answers that",

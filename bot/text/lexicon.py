@@ -88,3 +88,25 @@ MAY_AS_MONTH = (
     r"\b(?i:in|since|by|until|till|from|through|during|last|next|early|late|mid|this|of)"
     r"[\s-]+(?-i:May)\b"
 )
+
+#: Nouns that, after "which"/"what", ask for a person ("Which journalist…", "which pop
+#: star…") or for a proper name ("Which country…", "what social media platform…"). General
+#: English, not fitted: one list each, matched on the noun or its singular.
+PERSON_NOUNS = frozenset(
+    """
+    person man woman star singer rapper popstar actor actress artist musician comedian
+    celebrity athlete player footballer golfer boxer quarterback politician president
+    minister leader official journalist reporter author writer director producer ceo
+    executive founder billionaire entrepreneur judge senator governor mayor lawmaker
+    candidate coach champion winner pope king queen prince princess chef scientist host
+    presenter ambassador spokesman spokeswoman chairman chairwoman envoy general commander
+    """.split()
+)
+NAME_NOUNS = frozenset(
+    """
+    country nation state city capital town county province region island continent company
+    firm giant brand airline automaker carmaker manufacturer network platform magazine
+    newspaper outlet broadcaster team club university college school band organization
+    organisation agency party league retailer bank app website channel airport hospital
+    """.split()
+)
