@@ -194,3 +194,27 @@ def test_a_date_line_under_the_headline_is_not_quoted(head):
     ]
     assert article.date == "2026-03-14"
     assert article.title == "Harbour repairs finish early"
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "Read more: Residents object to the new moorings\n",
+        "Related Topics: Harbour, Boats\n",
+        "(Reporting by Priya Raman; Editing by Nick Zieminski)\n",
+        "Associated Press writer Jenna Ruiz contributed to this report.\n",
+    ],
+)
+def test_credits_and_one_line_promos_are_not_quoted(tail):
+    """Wire and newspaper furniture under a story (reporting credits, a one-line promo) is
+    not article text; the story's own "By Friday…" sentence stays."""
+    story = (
+        "The harbour reopened on Monday after repairs, the port authority said.\n\n"
+        "By Friday the fleet was back.\n\n"
+    )
+    article = article_from_text("a.txt", "Harbour repairs finish early\n\n" + story + tail)
+    quotable = [s.text for s in article.sentences if not article.is_headline(s)]
+    assert quotable == [
+        "The harbour reopened on Monday after repairs, the port authority said.",
+        "By Friday the fleet was back.",
+    ]

@@ -28,8 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.errors import InputError
-from bot.ingest.boilerplate import RULES
-from bot.ingest.cleaning import Cleaned, clean
+from bot.ingest.cleaning import RULES, Cleaned, clean
 from bot.ingest.formats import Extracted, ExtractionError, extract, unsupported_reason
 from bot.ingest.metadata import detect_date, detect_outlet, detect_title
 from bot.text.sentences import split_sentences
