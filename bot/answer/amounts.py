@@ -4,8 +4,8 @@
 convicted", though that sentence holds a figure; "How old is Okafor?" is not answered by
 "Okafor scored twice", nor "How long…?" by "hundreds of troops". ``figure_kind`` narrows a
 figure question to ``money`` or ``age`` from its words; ``fits_money``, ``fits_age`` and
-``fits_duration`` say whether a text holds one. General
-English, not fitted: the word lists are what money and age questions say. Questions whose
+``fits_duration`` say whether a text holds one. General English, not fitted: the word
+lists are what money and age questions say. Questions whose
 figure could be money or not ("How much did the Fed raise rates?", "…has the price of pasta
 risen by how much?": 90%) stay plain figure questions. Text in, answers out.
 """
@@ -52,13 +52,12 @@ _AGE_RE = re.compile(
 )
 
 
-def figure_kind(question: str, noun: str | None = None) -> str | None:
+def figure_kind(question: str) -> str | None:
     """``money`` or ``age`` when a figure question asks for one ("how old…", "how much …
-    pay/spend/cost…", a money noun after "what"/"which"), else None."""
+    pay/spend/cost…"), else None. (A money noun after "what"/"which", "What fee…?", is read
+    by ``bot.answer.question`` with the other nouns.)"""
     if _HOW_OLD_RE.match(question):
         return "age"
-    if noun in MONEY_NOUNS:
-        return "money"
     if _HOW_MUCH_RE.search(question) and not _BY_HOW_MUCH_RE.search(question):
         words = set(re.findall(r"[a-z]+", question.lower()))
         if words & (_MONEY_VERBS | MONEY_NOUNS):

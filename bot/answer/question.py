@@ -131,10 +131,10 @@ def answer_type(question: str) -> str | None:
 
 def _asked_type(question: str) -> str | None:
     """The kind ``answer_type`` narrows. The interrogative that opens the question, or its
-    last sentence, decides
-    ("…began this week. How many candles…?"); else a "how many" or "which <noun>" inside it
-    ("…saved approximately how many lives?", "…in which African nation?"). A "when"
-    inside ("…when North Korea stepped up its support") does not count."""
+    last sentence, decides ("…began this week. How many candles…?"); else a "how many" or
+    "which <noun>" inside it ("…saved approximately how many lives?", "…in which African
+    nation?"). A "when" inside ("…when North Korea stepped up its support") does not
+    count."""
     sentences = _SENTENCE_END_RE.split(question.strip())
     for text in dict.fromkeys((question, sentences[-1])):
         m = _WH_RE.match(text)
