@@ -5,7 +5,8 @@ widgets and notices ("Share", "Source link", rating boxes), separators, bare URL
 markup-only lines, date-only lines, the dateline that opens the first paragraph
 ("RIVERTON —"), "Related"/"Read also" story lists, news tickers, menus, a masthead, and
 an author footer with the promos under it. ``RULES`` is the set
-``bot.ingest.cleaning.clean`` applies. Rules only point at ranges; they never rewrite
+``bot.ingest.cleaning.clean`` applies, with ``bot.ingest.credits`` (wire credits, one-line
+promos). Rules only point at ranges; they never rewrite
 text, and they know nothing of files, sentences or chunks.
 """
 

@@ -20,7 +20,7 @@ from bot.ingest.boilerplate import RULES as PAGE_RULES
 from bot.ingest.boilerplate import Range, Rule, has_alnum, split_lines
 from bot.ingest.credits import CREDIT_RULES
 
-#: Every rule ``clean`` applies: page furniture, then bylines, datelines and credits.
+#: Every rule ``clean`` applies: page furniture, then wire credits and one-line promos.
 RULES: tuple[Rule, ...] = (*PAGE_RULES, *CREDIT_RULES)
 
 #: ``date 2025-02-11`` style header fields at the very start of a file.
