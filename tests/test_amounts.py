@@ -22,6 +22,7 @@ from bot.answer.question import answer_type, fits_type
         ("How old is the club's new manager?", "age"),
         ("How much did sales fall last quarter?", "number"),  # a share or a count
         ("The price of pasta has risen by how much?", "number"),  # a change: 90%
+        ("How much of the cost did the government pay?", "number"),  # a share: two-thirds
         ("How much did the council set aside for roads?", "number"),  # no money word
         ("How many fans watched the final?", "number"),
         ("How long did the strike last?", "duration"),

@@ -7,7 +7,8 @@ figure question to ``money`` or ``age`` from its words; ``fits_money``, ``fits_a
 ``fits_duration`` say whether a text holds one. General English, not fitted: the word
 lists are what money and age questions say. Questions whose
 figure could be money or not ("How much did the Fed raise rates?", "…has the price of pasta
-risen by how much?": 90%) stay plain figure questions. Text in, answers out.
+risen by how much?": 90%, "How much of the cost did they pay?": two-thirds) stay plain
+figure questions. Text in, answers out.
 """
 
 from __future__ import annotations
@@ -35,8 +36,9 @@ MONEY_NOUNS = frozenset(
     """.split()
 )
 _HOW_MUCH_RE = re.compile(r"\bhow much\b", re.I)
-#: "…has risen by how much?" asks for a change, often a percentage, whatever it is of.
-_BY_HOW_MUCH_RE = re.compile(r"\bby how much\b", re.I)
+#: "…has risen by how much?" asks for a change, often a percentage, and "How much of the
+#: cost did they pay?" for a share ("two-thirds of the cost"), whatever they are of.
+_NOT_A_SUM_RE = re.compile(r"\bby how much\b|\bhow much of\b", re.I)
 _HOW_OLD_RE = re.compile(r"^\W*how old\b", re.I)
 _NUMBER = rf"(?:\d[\d,.]*|{alternation(list(NUMBER_WORDS))}|a|an)"
 _MONEY_RE = re.compile(
@@ -58,7 +60,7 @@ def figure_kind(question: str) -> str | None:
     by ``bot.answer.question`` with the other nouns.)"""
     if _HOW_OLD_RE.match(question):
         return "age"
-    if _HOW_MUCH_RE.search(question) and not _BY_HOW_MUCH_RE.search(question):
+    if _HOW_MUCH_RE.search(question) and not _NOT_A_SUM_RE.search(question):
         words = set(re.findall(r"[a-z]+", question.lower()))
         if words & (_MONEY_VERBS | MONEY_NOUNS):
             return "money"
