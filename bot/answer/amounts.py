@@ -1,14 +1,15 @@
-"""Amounts: figure questions that want a sum of money or an age, and text that gives one.
+"""Amounts: figure questions that want a sum of money, an age or a span of time, and text
+that gives one.
 
 "How much did Pettigrew spend on the racehorse?" is not answered by "Pettigrew, 54, was
 convicted", though that sentence holds a figure; "How old is Okafor?" is not answered by
 "Okafor scored twice", nor "How long…?" by "hundreds of troops". ``figure_kind`` narrows a
 figure question to ``money`` or ``age`` from its words; ``fits_money``, ``fits_age`` and
 ``fits_duration`` say whether a text holds one. General English, not fitted: the word
-lists are what money and age questions say. Questions whose
-figure could be money or not ("How much did the Fed raise rates?", "…has the price of pasta
-risen by how much?": 90%, "How much of the cost did they pay?": two-thirds) stay plain
-figure questions. Text in, answers out.
+lists are what money and age questions say. Questions whose figure could be money or not
+("How much did the Fed raise rates?", "…has the price of pasta risen by how much?": 90%,
+"How much of the cost did they pay?": two-thirds) stay plain figure questions. Text in,
+answers out.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from bot.text.lexicon import NUMBER_WORDS, TIME_UNITS, alternation
 #: Every kind of answer that is a figure (``bot.answer.question.answer_type``).
 FIGURE_KINDS = ("number", "duration", "money", "age")
 
-#: Words that make "how much …" a question about money ("How much did X pay…?"), and
-#: nouns after "what"/"which" that ask for a sum ("What fee…?", "What was its net income?").
+#: Words that make "how much …" a question about money ("How much did X pay…?"); the nouns
+#: also ask for a sum after "what"/"which" ("What fee…?", "…for what price?").
 _MONEY_VERBS = frozenset(
     """
     money cost costs costing pay pays paid paying spend spends spent spending worth earn
