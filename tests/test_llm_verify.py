@@ -380,6 +380,35 @@ def test_a_terse_answer_is_judged_as_the_claim_it_makes(verifier, chunks):
     assert wrong.refused  # a name the passages do not hold
 
 
+_BUDGET = (
+    "Council passes $412 million budget\n\n"
+    "The budget is $27 million larger than the current year's. Maria Lopez, the city's finance "
+    "director, told council members that rising health insurance costs for city employees "
+    "accounted for nearly half of the growth, with most of the rest going to police raises.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("reply", "question", "kept"),
+    [
+        ("Maria Lopez [1].", "Who is the finance director?", True),
+        ("Maria Lopez [1].", "Who is the city's police chief?", False),
+        ("Maria Lopez [1].", "Who is the finance director who resigned last year?", False),
+    ],
+)
+def test_a_terse_name_the_span_gives_beside_all_the_question_asks_is_kept(
+    verifier, reply, question, kept
+):
+    """A terse answer is the question's claim said of it: "Maria Lopez" answering "Who is
+    the finance director?" from a long sentence about health costs (MiniLM finds the two
+    little alike) is kept because "the city's finance director" stands beside the name; a
+    question asking more than the span says beside it ("…who resigned", "police chief") is
+    not answered by it."""
+    result = verify_article(verifier, reply, _BUDGET, question)
+    assert result.refused is not kept, (result.verdicts, result.dropped)
+    assert all(_BUDGET[c.start : c.end] == c.quote for c in result.citations)
+
+
 @pytest.mark.parametrize(
     ("question", "kept"),
     [

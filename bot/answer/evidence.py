@@ -42,7 +42,7 @@ from bot.answer.figures import MAGNITUDE_STEM, figure_backed, figure_of
 from bot.answer.swaps import swapped_names
 from bot.text.lexicon import MAGNITUDES, NUMBER_WORDS, SCALE_WORDS
 from bot.text.opposites import OPPOSITES
-from bot.text.terms import stem
+from bot.text.terms import stem, tokens
 
 #: Words either side of a terse answer's figure in which the span must say what the
 #: question asks (a clause is too narrow: "voted 7-2 on Monday, March 3, to approve").
@@ -200,10 +200,13 @@ def judge(
     score = th.w_cov * coverage + (1 - th.w_cov) * similarity
     extra = th.run_penalty if span.length > 1 else 0.0
     off = asked_share < th.min_asked  # the span does not bear on the question
+    # a terse answer whose span says, right beside it, all the question asks ("Maria Lopez,
+    # the city's finance director") is supported however little the rest is alike
+    said_beside = _terse(claim, asked) and _all_said_beside(claim, span, asked)
     passed = (
         not missing
         and coverage >= th.min_coverage + extra
-        and score >= th.min_score + extra
+        and (score >= th.min_score + extra or said_beside)
         and not off
         and said_share >= th.min_predicate
     )
@@ -242,6 +245,19 @@ def _says_what_was_asked(claim: ClaimFacts, span: SpanFacts, asked: Background) 
         if {stem(t) for t in near} & asked.predicate:
             return True
     return False
+
+
+def _all_said_beside(claim: ClaimFacts, span: SpanFacts, asked: Background) -> bool:
+    """Every word the question writes in lower case stands within ``ANSWER_WINDOW`` words of
+    the terse answer's new name or figure in the span (a question with no such word: no)."""
+    if not asked.predicate:
+        return False
+    wanted = {f.partition("-")[0] for f in claim.figures}
+    told = {t for n in claim.names if not name_in(n, asked.vocab) for t in tokens(n)}
+    seq = span.sequence
+    at = [k for k, tok in enumerate(seq) if tok in told or figure_of(tok) in wanted]
+    near = {stem(t) for k in at for t in seq[max(0, k - ANSWER_WINDOW) : k + ANSWER_WINDOW + 1]}
+    return bool(at) and asked.predicate <= near
 
 
 def _in_range(figure: str, low: int, high: int) -> bool:
