@@ -20,7 +20,8 @@ whether it passes the ``Thresholds``). The checks, in order:
   "declined", "killed" vs "injured", "charged" vs "free", "rose" vs "fell"; "voted for"
   vs "voted against" within a clause about the claim's subject) is refused;
 * overlap — term coverage and MiniLM cosine similarity must clear the calibrated
-  thresholds, and the span must hold something the sentence adds.
+  thresholds (a terse answer the span says all the question asks beside is spared the
+  similarity bar), and the span must hold something the sentence adds.
 
 A sentence is judged as the claim it makes in answer to the question, against the span in
 its article (``Background``): names and words the question supplies, and the article's
@@ -45,7 +46,8 @@ from bot.text.opposites import OPPOSITES
 from bot.text.terms import stem, tokens
 
 #: Words either side of a terse answer's figure in which the span must say what the
-#: question asks (a clause is too narrow: "voted 7-2 on Monday, March 3, to approve").
+#: question asks (a clause is too narrow: "voted 7-2 on Monday, March 3, to approve"), and
+#: of its name or figure in which saying all of it spares the similarity bar.
 ANSWER_WINDOW = 8
 #: No background: a claim judged against its span alone.
 NONE = Background()
