@@ -240,13 +240,7 @@ def _says_what_was_asked(claim: ClaimFacts, span: SpanFacts, asked: Background) 
     wanted = {f.partition("-")[0] for f in claim.figures}
     seq = span.sequence
     at = [k for k, tok in enumerate(seq) if figure_of(tok) in wanted]
-    if not at:
-        return True
-    for k in at:
-        near = seq[max(0, k - ANSWER_WINDOW) : k + ANSWER_WINDOW + 1]
-        if {stem(t) for t in near} & asked.predicate:
-            return True
-    return False
+    return not at or bool(_beside(seq, at) & asked.predicate)
 
 
 def _all_said_beside(claim: ClaimFacts, span: SpanFacts, asked: Background) -> bool:
@@ -258,8 +252,12 @@ def _all_said_beside(claim: ClaimFacts, span: SpanFacts, asked: Background) -> b
     told = {t for n in claim.names if not name_in(n, asked.vocab) for t in tokens(n)}
     seq = span.sequence
     at = [k for k, tok in enumerate(seq) if tok in told or figure_of(tok) in wanted]
-    near = {stem(t) for k in at for t in seq[max(0, k - ANSWER_WINDOW) : k + ANSWER_WINDOW + 1]}
-    return bool(at) and asked.predicate <= near
+    return bool(at) and asked.predicate <= _beside(seq, at)
+
+
+def _beside(seq: tuple[str, ...], at: list[int]) -> set[str]:
+    """The stems within ``ANSWER_WINDOW`` words of any of the positions ``at``."""
+    return {stem(t) for k in at for t in seq[max(0, k - ANSWER_WINDOW) : k + ANSWER_WINDOW + 1]}
 
 
 def _in_range(figure: str, low: int, high: int) -> bool:
