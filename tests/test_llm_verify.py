@@ -546,6 +546,16 @@ def test_yes_to_a_yes_no_question_asserts_the_question(verifier, chunks):
     assert not said.refused, said.dropped
 
 
+def test_yes_needs_no_word_that_only_asks_whether(verifier, chunks):
+    """"ever" asks whether at all: the span that says it happened settles the question."""
+    yes = verifier.verify(
+        "Yes, North Korean troops had been stationed in Russia's Kursk region since November [1].",
+        by_file(chunks, "003"),
+        question="Had North Korean troops ever been stationed in Russia's Kursk region?",
+    )
+    assert not yes.refused, yes.dropped
+
+
 def test_a_quoted_source_is_located_and_checked(verifier, chunks):
     pool = by_file(chunks, "001")
     n = next(i for i, c in enumerate(pool, 1) if "Alexander Matsegora, said" in c.text)

@@ -49,6 +49,10 @@ from bot.text.terms import stem, tokens
 #: question asks (a clause is too narrow: "voted 7-2 on Monday, March 3, to approve"), and
 #: of its name or figure in which saying all of it spares the similarity bar.
 ANSWER_WINDOW = 8
+#: Words a yes/no question adds that no span need state for "Yes, …" to hold: "Was the
+#: figure ever revised?" is settled by "the figure was revised from $12,000 to $14,500".
+#: ("still" is not among them: "Is he still in jail?" is not settled by "he was jailed".)
+POLAR_EMPTY = frozenset(stem(w) for w in "ever yet already actually really indeed".split())
 #: No background: a claim judged against its span alone.
 NONE = Background()
 
@@ -183,7 +187,11 @@ def judge(
         missing.append("what the question asks (" + ", ".join(sorted(asked.predicate)[:3]) + ")")
     if asked.polar and POLAR_ANSWER_RE.match(claim.text):
         # "Yes, …" asserts the question itself: the span must state all it asks
-        unsaid = [t for t in asked.predicate if t not in span.terms and t not in article.terms]
+        unsaid = [
+            t
+            for t in asked.predicate - POLAR_EMPTY
+            if t not in span.terms and t not in article.terms
+        ]
         missing += [f"the question's {t}" for t in sorted(unsaid)]
     # figures are checked above, digits or words; coverage is about the words
     units = {stem(f.partition("-")[2]) for f in claim.figures if "-" in f}  # "100 years"
