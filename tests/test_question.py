@@ -22,7 +22,7 @@ from bot.answer.question import answer_type, counted_noun, fits_type, person_nam
         ("On what exact day did the strike end?", "day"),
         ("How long did the closure last?", "duration"),
         ("What did the mayor promise?", None),
-        ("What is the range of the new bus route?", None),
+        ("What is the purpose of the new bus route?", None),
         # "which"/"what" + a noun that asks for a person or a proper name
         ("Which journalist broke the story?", "person"),
         ("Which two local bands headlined the festival?", "name"),
@@ -32,6 +32,9 @@ from bot.answer.question import answer_type, counted_noun, fits_type, person_nam
         ("What is the name of the general leading the unit?", "person"),
         ("Which public figure endorsed the plan?", "person"),
         ("What percentage of voters turned out?", "number"),
+        # a measure asks for a figure ("intermediate-range" is no range)
+        ("What is the range of the new missile?", "number"),
+        ("What was the population of the town in 1900?", "number"),
         ("Which type of bridge collapsed?", None),
         # the interrogative inside the question, or in its last sentence
         ("A ferry operator in what city cancelled every crossing?", "name"),

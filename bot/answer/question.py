@@ -45,8 +45,12 @@ _WH_RE = re.compile(
     r"|what|which|how)\b",
     re.I,
 )
+#: Nouns asking for a figure ("What is the range of the missile?", "…the population of…").
 _NUMBER_NOUNS = frozenset(
-    "number percentage share proportion amount figure size total count toll".split()
+    """
+    number percentage share proportion amount figure size total count toll range distance
+    height length depth width weight speed altitude temperature population capacity
+    """.split()
 )
 _DATE_NOUNS = {"date": "day", "day": "day", "year": "year", "month": "month", "time": "any"}
 _DAY_NAME = alternation([*WEEKDAYS, *RELATIVE_DAYS])
