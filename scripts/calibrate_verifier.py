@@ -46,8 +46,9 @@ from reverify import ChunkBook, assessor_for  # scripts/ is on sys.path
 
 from bot.answer.claims import split_claims
 from bot.answer.evidence import Thresholds
+from bot.answer.screening import precheck
 from bot.answer.support import SupportFinder
-from bot.answer.verify import MAX_RUN, Verifier, precheck
+from bot.answer.verify import MAX_RUN, Verifier
 from bot.index.encoder import MiniLM
 from bot.index.vectors import VectorCache
 from bot.ingest.chunking import Chunk, chunk_article

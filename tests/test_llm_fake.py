@@ -16,6 +16,7 @@ from conftest import SEEDS
 from fake_openai import Reply, source_with, source_without, sources
 
 from bot import REFUSAL, Answer, Bot, Status
+from bot.answer.screening import MISPLACED
 from bot.errors import LLMError
 
 WORKERS_Q = "How many North Korean workers were dispatched to Donbas?"
@@ -129,10 +130,12 @@ def test_hallucinated_number_is_dropped(llm_bot, fake):
     answer = llm_bot.ask(WORKERS_Q)
     assert "1,500" not in answer.text and "1500" not in answer.text
     assert [d.text for d in answer.dropped] == [
-        "Around 1,500 North Korean workers were dispatched to Donbas."
+        "Around 1,500 North Korean workers were dispatched to Donbas.",
+        "Russian officials have openly welcomed these contributions.",
     ]
     assert "1500" in answer.dropped[0].reason
-    assert answer.text.startswith("Russian officials have openly welcomed")
+    # backed, but no answer to "how many" once the number is gone
+    assert answer.dropped[1].reason.startswith(MISPLACED[1])
     verbatim(answer)
 
 

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from bot import REFUSAL
 from bot.answer.claims import ClaimReader, is_refusal, relays_instruction, split_claims
 from bot.answer.quotes import locate
+from bot.answer.screening import MISPLACED, other_object
 from bot.answer.verify import Verifier
 from bot.index.vectors import VectorCache
 from bot.ingest.chunking import chunk_article
@@ -336,7 +337,9 @@ def passage(chunks: list, start: int, end: int):
 def test_a_real_models_labelled_sentences_stay_within_the_calibrated_error(verifier):
     """Every sentence Qwen2.5-Coder-1.5B wrote for our eval cases, labelled by hand
     (evals/claims/qwen1.5b-seeds.jsonl), verified in its reply with its question over the
-    chunks its prompt showed: 64/68 supported and 3/23 unsupported are kept today."""
+    chunks its prompt showed: of those judged on their support (not dropped for where they
+    stand in the answer, ``bot.answer.screening``: five supported sentences answering
+    nothing), 60/63 supported and 3/23 unsupported are kept today."""
     by_case: dict[str, list[dict]] = {}
     for line in REAL_CLAIMS.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
@@ -355,7 +358,10 @@ def test_a_real_models_labelled_sentences_stay_within_the_calibrated_error(verif
             pool.append(passage(book[file], start, end))
         result = verifier.verify(rows[0]["reply"], pool, question=rows[0]["question"])
         kept = {v.text for v in result.verdicts if v.supported}
+        misplaced = {v.text for v in result.dropped if v.reason.startswith(MISPLACED)}
         for row in rows:
+            if row["sentence"] in misplaced:
+                continue
             n_right += row["supported"]
             kept_right += row["supported"] and row["sentence"] in kept
             kept_wrong += not row["supported"] and row["sentence"] in kept
@@ -748,3 +754,90 @@ def test_a_compound_sentence_is_backed_clause_by_clause(verifier):
     # a clause no report supports sinks the sentence
     wrong = "The 2018 prize fund was $9,000, while the 2022 prize fund was $18,000."
     assert verifier.verify(wrong, chunks, question=question).refused
+
+
+# --- where a supported sentence stands in the answer ----------------------------------------
+
+
+def test_a_first_sentence_without_what_was_asked_answers_nothing(verifier, chunks):
+    """Backed, but no answer: "What is the range…?" asks for a figure, and
+    "intermediate-range" is none; the same sentence answers "What kind of missile…?"."""
+    reply = (
+        "The range of the hypersonic missile North Korea tested is intermediate-range [1]."
+    )
+    pool = by_file(chunks, "004")
+    ranged = verifier.verify(reply, pool, question="What is the range of the missile tested?")
+    assert ranged.refused and ranged.dropped[0].reason.startswith(MISPLACED[1])
+    kind = verifier.verify(reply, pool, question="What kind of missile was tested?")
+    assert not kind.refused, kind.dropped
+
+
+def test_a_sentence_pointing_back_to_a_dropped_one_is_dropped(verifier, chunks):
+    """"This brings the total…" is backed by its source, where "this" is the sentence
+    before it; after a dropped sentence it points at nothing the reader sees. A pronoun the
+    question itself uses ("they") is the question's own, not the dropped sentence's."""
+    pool = by_file(chunks, "003")
+    question = "How many North Korean troops are in Russia?"
+    dangling = verifier.verify(
+        "Russia sent 9,000 soldiers to North Korea [1]. This brings the total number of North "
+        "Korean troops in Russia to around 11,000, according to South Korea's military [1].",
+        pool,
+        question=question,
+    )
+    assert dangling.refused
+    assert dangling.dropped[-1].reason.startswith(MISPLACED[0]), dangling.dropped
+    alone = verifier.verify(
+        "This brings the total number of North Korean troops in Russia to around 11,000, "
+        "according to South Korea's military [1].",
+        pool,
+        question=question,
+    )
+    assert not alone.refused, alone.dropped
+    own = verifier.verify(
+        "Yes, they are still fighting in Kursk [1]. However, they were withdrawn from the "
+        "front lines in January [1].",
+        pool,
+        question="Are they still on the front line in Russia's Kursk region?",
+    )
+    assert not own.refused and own.text.startswith("However"), own.dropped
+
+
+_CHESS = """Oyelaran takes Northfield title
+
+Marta Oyelaran won the Northfield Chess Open on Sunday, finishing the seven-round tournament
+with six and a half points. Oyelaran, a 24-year-old librarian from Eastbrook, drew with
+Henrik Dalmose in round six.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "kept"),
+    [
+        ("Who won the Northfield Chess Open?", True),
+        ("Who won the Eastbrook Rapid?", False),
+    ],
+)
+def test_a_sentence_giving_the_question_s_verb_another_name_answers_another_question(
+    verifier, question, kept
+):
+    """"Marta Oyelaran won the Northfield Chess Open" is backed by its source, but it says
+    who won another event than the one asked about."""
+    result = verify_article(
+        verifier, "Marta Oyelaran won the Northfield Chess Open on Sunday [1].", _CHESS, question
+    )
+    assert result.refused is not kept, (result.verdicts, result.dropped)
+
+
+@pytest.mark.parametrize(
+    ("claim", "question", "other"),
+    [
+        ("Oyelaran won the Northfield Chess Open.", "Who won the Eastbrook Rapid?", True),
+        ("Oyelaran won the Eastbrook Rapid.", "Who won the Eastbrook Rapid?", False),
+        ("Biden met Emmanuel Macron in Paris.", "Who did Biden meet in Paris?", False),
+        # one word is too often an acronym or a paraphrase ("the Games": the Olympics)
+        ("Biden asked the FTC to look into it.", "Did Biden ask the Federal Trade Commission?", False),
+        ("She missed the Games.", "Why did she miss the Tokyo Olympics?", False),
+    ],
+)
+def test_another_question_is_a_name_in_the_place_of_the_question_s(claim, question, other):
+    assert bool(other_object(claim, question)) is other

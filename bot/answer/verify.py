@@ -31,8 +31,12 @@ called. For each sentence of the reply:
    through).
 4. Sentences that read like a refusal, ask a question, pass on a source's instruction to
    its reader ("The article instructs you to …"), only restate the question, repeat
-   an earlier one, carry no checkable content, or were cut off are dropped. A reply that
-   opens with a refusal is a refusal; so is one with nothing supported left.
+   an earlier one, carry no checkable content, or were cut off are dropped; so are
+   sentences that cannot stand where they are (``bot.answer.screening``): a first answer
+   without what the question asks for (no figure for "What is the range…?"), one pointing
+   back to a dropped sentence ("This brings the total…"), one giving the question's verb
+   another name ("…won the Northfield Chess Open" for "Who won the Eastbrook Rapid?"). A
+   reply that opens with a refusal is a refusal; so is one with nothing supported left.
 5. With an ``Assessor`` (the offline selector, ``LearnedAnswerer.assess``) as a second
    opinion: when it finds the chunks very unlikely to answer the question at all, no
    sentence is kept, however well its source backs it (a model inventing an answer
@@ -55,11 +59,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from bot.answer.claims import FILLER, Claim, is_refusal, relays_instruction, split_claims
+from bot.answer.claims import Claim, is_refusal, split_claims
 from bot.answer.evidence import Thresholds
-from bot.answer.figures import figures
 from bot.answer.query import Query
+from bot.answer.question import answer_type
 from bot.answer.sanitize import sanitize
+from bot.answer.screening import out_of_place, precheck
 from bot.answer.support import Encode, Evidence, Span, SupportFinder
 from bot.answer.timeline import out_of_time
 from bot.ingest.chunking import Chunk
@@ -151,6 +156,8 @@ class Check:
         whys = (out_of_time(question, as_of, c.date) for c in self.chunks)
         self.out_of_time = {j: why for j, why in enumerate(whys) if why}
         self.asked = set(terms(question))
+        self.kind = answer_type(question)
+        self._after_drop = False  # the last sentence screened for placement was dropped
         self._finder: SupportFinder | None = None
         self._seen: list[set[str]] = []
         self.numbers: dict[tuple[str, int, int], int] = {}
@@ -182,6 +189,12 @@ class Check:
         if len(self.verdicts) >= MAX_SENTENCES:
             self.dropped.append(SentenceVerdict(claim.text, (), False, 0.0, "answer too long"))
             return ""
+        answered = any(v.supported for v in self.verdicts)
+        misplaced = out_of_place(claim, self.question, self.kind, answered, self._after_drop)
+        self._after_drop = True  # until it is kept
+        if misplaced:
+            self.dropped.append(SentenceVerdict(claim.text, (), False, 0.0, misplaced))
+            return ""
         finder = self._finder or self._start()
         i = finder.add(claim.text)
         evidence, reason = self._support(finder, i, claim)
@@ -199,6 +212,7 @@ class Check:
             self.parts.append(claim.text)  # kept, marked unsupported: never streamed
             self.verdicts.append(SentenceVerdict(claim.text, (), False, score, reason))
             return ""
+        self._after_drop = False
         ns = self._cite(evidence)
         self.parts.append(f"{claim.text} {format_markers(ns)}")
         self.verdicts.append(SentenceVerdict(claim.text, tuple(ns), True, score, reason))
@@ -322,24 +336,3 @@ class Check:
                 if self.numbers[key] not in ns:
                     ns.append(self.numbers[key])
         return ns
-
-
-def precheck(claim: Claim, seen: list[set[str]], asked: set[str], last: bool) -> str:
-    """Why a sentence is dropped before any evidence is looked at ("" to go on)."""
-    if is_refusal(claim.text):
-        return "reads as a refusal"
-    if claim.text.rstrip("\"'”’)").endswith("?"):
-        return "a question, not a claim"
-    if relays_instruction(claim.text):
-        return "passes on an instruction in a source, not a fact"
-    content = set(terms(claim.text))
-    if content <= FILLER:
-        return "no checkable content"  # "Yes.", "The answer is: 13"
-    if last and not claim.complete and not claim.cited:
-        return "unfinished sentence"
-    if asked and content - FILLER <= asked and not figures(claim.text):
-        return "only restates the question"
-    for earlier in seen:
-        if content and len(content & earlier) / len(content | earlier) >= 0.8:
-            return "repeats an earlier sentence"
-    return ""

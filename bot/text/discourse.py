@@ -43,3 +43,19 @@ def opens_with_reference(sentence: str) -> bool:
     """The strongest case of ``leans_back``: the first word itself points back ("These
     include…", "They…", "Such…"), so the sentence is a continuation, not a statement."""
     return bool(_REFERENCE_START_RE.match(sentence))
+
+
+def points_back(sentence: str, given: str = "") -> bool:
+    """The sentence needs the one before it to be read at all: it opens with a
+    demonstrative ("This brings…", "These include…", "Such…") or has a personal pronoun
+    among its first words that ``given`` (the question) does not use itself ("…of them";
+    "they" answering "Are they still…?" is the question's own). Narrower than
+    ``leans_back``, which also joins sentences that merely continue a story."""
+    head = " ".join(sentence.split()[:12])
+    if _OPENING_DEMONSTRATIVE_RE.match(sentence):
+        return True
+    own = {m.lower() for m in _PRONOUN_RE.findall(given)}
+    return any(m.lower() not in own for m in _PRONOUN_RE.findall(head))
+
+
+_OPENING_DEMONSTRATIVE_RE = re.compile(r"^[\"“‘']?(?:this|that|these|those|such)\b", re.I)
