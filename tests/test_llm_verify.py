@@ -841,3 +841,22 @@ def test_a_sentence_giving_the_question_s_verb_another_name_answers_another_ques
 )
 def test_another_question_is_a_name_in_the_place_of_the_question_s(claim, question, other):
     assert bool(other_object(claim, question)) is other
+
+
+_OUTAGE = """Outage hits carrier
+
+A nationwide AT&T outage left customers without service for hours on Tuesday.
+"""
+
+
+@pytest.mark.parametrize(("network", "kept"), [("AT&T", True), ("Verizon", False)])
+def test_an_ampersand_name_is_a_name_the_span_must_hold(verifier, network, kept):
+    """"AT&T …" once read as only "at" and "t" (stopwords): the sentence seemed to restate
+    the question, and any network's name would have passed unseen."""
+    result = verify_article(
+        verifier,
+        f"{network} had an outage that left customers without service for hours [1].",
+        _OUTAGE,
+        "Which network had an outage that left customers without service for hours?",
+    )
+    assert result.refused is not kept, (result.verdicts, result.dropped)

@@ -29,7 +29,7 @@ _POLAR_QUESTION_RE = re.compile(
 #: A sentence that answers yes or no before it says anything else.
 POLAR_ANSWER_RE = re.compile(r"^\W*(?:yes|no)\b", re.I)
 _QUOTE_RE = re.compile(r"[\"“”]([^\"“”]{3,300})[\"“”]")
-_CAP_WORD_RE = re.compile(r"(?<![\w'’])[A-Z][\w'’-]*")
+_CAP_WORD_RE = re.compile(r"(?<![\w'’&])[A-Z][\w'’&-]*")
 _LOWER_WORD_RE = re.compile(r"(?<![\w'’])[a-z][\w'’-]*")
 _DIRECTIONS = {
     "north": "north",

@@ -1,7 +1,7 @@
 """Terms: the one tokenizer shared by BM25, the extractive answerer and the verifier.
 
 ``tokens`` lowercases and splits text into words and numbers (``11,000`` -> ``11000``,
-``U.N.`` -> ``un``);
+``U.N.`` -> ``un``, ``AT&T`` -> ``at&t``);
 ``terms`` also drops stopwords, maps irregular verb forms to their base ("sent" -> "send")
 and applies the Snowball English stemmer, so "wounded", "wounds" and "wound" meet.
 ``numbers`` extracts normalised figures. Nothing here knows
@@ -16,9 +16,15 @@ from functools import lru_cache
 import Stemmer
 
 #: Bump when tokenization changes: cached BM25 indexes built with another version are rebuilt.
-TERMS_VERSION = "t2"
+TERMS_VERSION = "t3"
 
-_TOKEN_RE = re.compile(r"(?:[^\W\d_]\.){2,}|\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
+#: A dotted acronym (U.N.), a short name joined by an ampersand (AT&T, P&G, H&M: split,
+#: both halves would be stopwords or single letters, and the name would vanish), a number,
+#: a word.
+_TOKEN_RE = re.compile(
+    r"(?:[^\W\d_]\.){2,}|[^\W\d_]{1,4}&[^\W\d_]{1,4}(?![\w&])|\d+(?:[.,]\d+)*|[^\W\d_]+",
+    re.UNICODE,
+)
 _THOUSANDS_RE = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 
 STOPWORDS = frozenset(
