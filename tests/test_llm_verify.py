@@ -553,7 +553,7 @@ def test_yes_to_a_yes_no_question_asserts_the_question(verifier, chunks):
 
 
 def test_yes_needs_no_word_that_only_asks_whether(verifier, chunks):
-    """"ever" asks whether at all: the span that says it happened settles the question."""
+    """A word that only asks whether ("ever") is settled by a span saying it happened."""
     yes = verifier.verify(
         "Yes, North Korean troops had been stationed in Russia's Kursk region since November [1].",
         by_file(chunks, "003"),
@@ -762,9 +762,7 @@ def test_a_compound_sentence_is_backed_clause_by_clause(verifier):
 def test_a_first_sentence_without_what_was_asked_answers_nothing(verifier, chunks):
     """Backed, but no answer: "What is the range…?" asks for a figure, and
     "intermediate-range" is none; the same sentence answers "What kind of missile…?"."""
-    reply = (
-        "The range of the hypersonic missile North Korea tested is intermediate-range [1]."
-    )
+    reply = "The range of the hypersonic missile North Korea tested is intermediate-range [1]."
     pool = by_file(chunks, "004")
     ranged = verifier.verify(reply, pool, question="What is the range of the missile tested?")
     assert ranged.refused and ranged.dropped[0].reason.startswith(MISPLACED[1])
@@ -773,7 +771,7 @@ def test_a_first_sentence_without_what_was_asked_answers_nothing(verifier, chunk
 
 
 def test_a_sentence_pointing_back_to_a_dropped_one_is_dropped(verifier, chunks):
-    """"This brings the total…" is backed by its source, where "this" is the sentence
+    """The sentence "This brings the total…" is backed by its source, where "this" is the sentence
     before it; after a dropped sentence it points at nothing the reader sees. A pronoun the
     question itself uses ("they") is the question's own, not the dropped sentence's."""
     pool = by_file(chunks, "003")
@@ -820,8 +818,8 @@ Henrik Dalmose in round six.
 def test_a_sentence_giving_the_question_s_verb_another_name_answers_another_question(
     verifier, question, kept
 ):
-    """"Marta Oyelaran won the Northfield Chess Open" is backed by its source, but it says
-    who won another event than the one asked about."""
+    """The sentence "Marta Oyelaran won the Northfield Chess Open" is backed by its source,
+    but it says who won another event than the one asked about."""
     result = verify_article(
         verifier, "Marta Oyelaran won the Northfield Chess Open on Sunday [1].", _CHESS, question
     )
@@ -835,7 +833,11 @@ def test_a_sentence_giving_the_question_s_verb_another_name_answers_another_ques
         ("Oyelaran won the Eastbrook Rapid.", "Who won the Eastbrook Rapid?", False),
         ("Biden met Emmanuel Macron in Paris.", "Who did Biden meet in Paris?", False),
         # one word is too often an acronym or a paraphrase ("the Games": the Olympics)
-        ("Biden asked the FTC to look into it.", "Did Biden ask the Federal Trade Commission?", False),
+        (
+            "Biden asked the FTC to look into it.",
+            "Did Biden ask the Federal Trade Commission?",
+            False,
+        ),
         ("She missed the Games.", "Why did she miss the Tokyo Olympics?", False),
     ],
 )
@@ -851,7 +853,7 @@ A nationwide AT&T outage left customers without service for hours on Tuesday.
 
 @pytest.mark.parametrize(("network", "kept"), [("AT&T", True), ("Verizon", False)])
 def test_an_ampersand_name_is_a_name_the_span_must_hold(verifier, network, kept):
-    """"AT&T …" once read as only "at" and "t" (stopwords): the sentence seemed to restate
+    """The name "AT&T" once read as only "at" and "t" (stopwords): the sentence seemed to restate
     the question, and any network's name would have passed unseen."""
     result = verify_article(
         verifier,

@@ -22,6 +22,9 @@ _SAID_RE = re.compile(
 _NAME_WORD_RE = re.compile(r"(?<=\s)[A-Z][a-z]")
 #: "These include…", "They were…", "Such…": the first word points back.
 _REFERENCE_START_RE = re.compile(r"^[\"“‘']?(?:these|those|they|such)\b", re.I)
+#: "This brings…", "That is why…": the first word points at what the sentence before said
+#: (a pronoun is left to ``points_back``'s look at the question).
+_OPENING_DEMONSTRATIVE_RE = re.compile(r"^[\"“‘']?(?:this|that|these|those|such)\b", re.I)
 
 
 def leans_back(sentence: str) -> bool:
@@ -56,6 +59,3 @@ def points_back(sentence: str, given: str = "") -> bool:
         return True
     own = {m.lower() for m in _PRONOUN_RE.findall(given)}
     return any(m.lower() not in own for m in _PRONOUN_RE.findall(head))
-
-
-_OPENING_DEMONSTRATIVE_RE = re.compile(r"^[\"“‘']?(?:this|that|these|those|such)\b", re.I)
