@@ -25,7 +25,7 @@ from bot.answer.amounts import FIGURE_KINDS
 from bot.answer.claims import FILLER, Claim, is_refusal, relays_instruction
 from bot.answer.facts import name_in
 from bot.answer.figures import figures
-from bot.answer.question import fits_type, proper_names
+from bot.answer.question import answer_type, fits_type, proper_names
 from bot.text.discourse import points_back
 from bot.text.terms import STOPWORDS, stem, terms, tokens
 
@@ -65,19 +65,19 @@ def precheck(claim: Claim, seen: list[set[str]], asked: set[str], last: bool) ->
     return ""
 
 
-def out_of_place(
-    claim: Claim, question: str, kind: str | None, answered: bool, after_drop: bool
-) -> str:
+def out_of_place(claim: Claim, question: str, answered: bool, after_drop: bool) -> str:
     """Why a claim cannot stand where it is in the answer ("" if it can): before anything
-    is ``answered`` it must hold an answer of the ``kind`` the question asks for (a person
-    or a name: any name); ``after_drop`` (the sentence before it was dropped) it may not
+    is ``answered`` it must hold an answer of the kind the question asks for
+    (``answer_type``; a person or a name: any name); ``after_drop`` (the sentence before
+    it was dropped) it may not
     point back to it (``bot.text.discourse.points_back``: a pronoun the ``question`` uses
     is the question's own)."""
     if after_drop and points_back(claim.text, question):
         return f"{MISPLACED[0]}, which was dropped"
     if other := other_object(claim.text, question):
         return f"{MISPLACED[2]}: it {other}"
-    if answered or kind is None:
+    kind = None if answered else answer_type(question)
+    if kind is None:
         return ""
     fits = proper_names(claim.text) if kind in ("person", "name") else fits_type(kind, claim.text)
     return "" if fits else f"{MISPLACED[1]}: the question asks for {_LACKS.get(kind, kind)}"

@@ -62,7 +62,6 @@ from datetime import date
 from bot.answer.claims import Claim, is_refusal, split_claims
 from bot.answer.evidence import Thresholds
 from bot.answer.query import Query
-from bot.answer.question import answer_type
 from bot.answer.sanitize import sanitize
 from bot.answer.screening import out_of_place, precheck
 from bot.answer.support import Encode, Evidence, Span, SupportFinder
@@ -156,7 +155,6 @@ class Check:
         whys = (out_of_time(question, as_of, c.date) for c in self.chunks)
         self.out_of_time = {j: why for j, why in enumerate(whys) if why}
         self.asked = set(terms(question))
-        self.kind = answer_type(question)
         self._after_drop = False  # the last sentence screened for placement was dropped
         self._finder: SupportFinder | None = None
         self._seen: list[set[str]] = []
@@ -190,7 +188,7 @@ class Check:
             self.dropped.append(SentenceVerdict(claim.text, (), False, 0.0, "answer too long"))
             return ""
         answered = any(v.supported for v in self.verdicts)
-        misplaced = out_of_place(claim, self.question, self.kind, answered, self._after_drop)
+        misplaced = out_of_place(claim, self.question, answered, self._after_drop)
         self._after_drop = True  # until it is kept
         if misplaced:
             self.dropped.append(SentenceVerdict(claim.text, (), False, 0.0, misplaced))
