@@ -112,12 +112,18 @@ def indexed_files(data: Path) -> int:
     """How many file records a (possibly killed) index holds, read with Chroma directly."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
+    from chromadb.errors import ChromaError
 
     if not (data / "chroma").exists():
         return 0
-    client = chromadb.PersistentClient(
-        path=str(data / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
-    )
+    try:
+        client = chromadb.PersistentClient(
+            path=str(data / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
+        )
+    except ChromaError:
+        # the bot is creating the database at this moment and both apply its migrations
+        # ("table collections already exists"): nothing is indexed yet
+        return 0
     names = [c.name for c in client.list_collections() if c.name.endswith("-files")]
     return sum(client.get_collection(n).count() for n in names)
 
