@@ -97,6 +97,7 @@ CANDIDATE_GUARDS = (
     "counted",
     "figures",
     "year",
+    "year_nowhere",
     "names",
     "some_name",
     "unknown",

@@ -54,6 +54,14 @@ def _year(asked: Asked, rows: SentenceRows, unknown: float) -> np.ndarray:
     return rows.column("other_year") == 1.0
 
 
+def _year_nowhere(asked: Asked, rows: SentenceRows, unknown: float) -> np.ndarray:
+    """A year asked about ("who won in 2017?") that no retrieved sentence is about, by
+    naming it or by its article's date: nothing retrieved reports that year."""
+    if not asked.years:
+        return _none(rows)
+    return np.full(len(rows.matrix), not rows.column("year_match").any(), dtype=bool)
+
+
 def _names(asked: Asked, rows: SentenceRows, unknown: float) -> np.ndarray:
     """Every name and figure of the question must be in the passage (title included)."""
     return rows.column("salient_passage") < 1.0
@@ -92,6 +100,7 @@ GUARDS: dict[str, Guard] = {
     "counted": _counted,
     "figures": _figures,
     "year": _year,
+    "year_nowhere": _year_nowhere,
     "names": _names,
     "some_name": _some_name,
     "unknown": _unknown,
