@@ -9,7 +9,15 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer.question import answer_type, counted_noun, fits_type, person_names, proper_names
+from bot.answer.question import (
+    answer_type,
+    asks_for_a_source,
+    counted_noun,
+    fits_type,
+    person_names,
+    proper_names,
+    sources_only,
+)
 
 
 @pytest.mark.parametrize(
@@ -163,3 +171,29 @@ def test_person_names_are_runs_of_capitalised_words_but_not_places():
 )
 def test_a_time_within_a_match_answers_when(sentence):
     assert fits_type("date", sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "only_sources"),
+    [
+        ("According to Priya Nandakumar, the harbour master, 40 boats were moored.", True),
+        ("According to the deputy mayor Tomas Reyes, the bridge will reopen.", True),
+        ('"We were busy," said tournament director Paulina Greaves.', True),
+        ("Paulina Greaves, the director, said the hall was full.", True),
+        ("The hall was full, Paulina Greaves told reporters.", True),
+        # the name is what the report is about
+        ("Marta Oyelaran won the open, Paulina Greaves said.", False),
+        ("Police said John Smith was arrested on Monday.", False),
+        ("Former President Gil Arden announced that he had tested positive.", False),
+        ("Marta Oyelaran won the Northfield Chess Open on Sunday.", False),
+        ("No one was named.", False),
+    ],
+)
+def test_a_name_standing_as_a_reports_source_is_told_apart(sentence, only_sources):
+    assert sources_only(sentence) is only_sources
+
+
+def test_a_question_about_who_said_something_asks_for_a_source():
+    assert asks_for_a_source("Who warned that the bridge was unsafe?")
+    assert asks_for_a_source("According to whom will the bridge reopen?")
+    assert not asks_for_a_source("Who commands the harbour patrol?")

@@ -22,6 +22,7 @@ from bot.answer.features import (
     SIMILARITY_FEATURES,
     Asked,
     date_features,
+    lexical_features,
     sentence_features,
 )
 from bot.answer.learned import LearnedAnswerer, SelectorParams, SentenceVectors
@@ -91,6 +92,27 @@ def test_features_say_which_sentence_holds_a_new_figure(encoder):
     assert all(rows.column("typed_new")[i] == 0.0 for i in range(len(cands)) if i != figure)
     assert rows.column("sim_gap").max() == 0.0 and (rows.column("sim_gap") <= 0).all()
     assert rows.column("cov_own")[figure] == rows.column("cov_own").max()
+
+
+PATROL = (
+    " date 2023-04-11\n"
+    "According to Priya Nandakumar, the harbour master, the patrol now has 40 boats. "
+    "Captain Ines Varro commands the harbour patrol from the north pier.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "typed"),
+    [
+        ("Who commands the harbour patrol?", [0.0, 1.0]),  # Nandakumar is only the source
+        ("Who said the harbour patrol has 40 boats?", [1.0, 1.0]),  # … here the answer
+    ],
+)
+def test_a_name_that_is_only_a_reports_source_answers_who_only_who_said(question, typed):
+    cands = candidates_of(chunks_of("patrol.txt", PATROL))
+    rows = lexical_features(Asked.of(condense(question), lambda t: 1.0), cands)
+    assert [c.sentence.text[:9] for c in cands] == ["According", "Captain I"]
+    assert rows.column("typed").tolist() == typed
 
 
 def test_only_the_similarity_features_need_the_sentences_vectors(encoder):

@@ -32,11 +32,13 @@ from bot.answer.question import (
     CAPITALISED_RE,
     answer_type,
     asks_about_its_week,
+    asks_for_a_source,
     counted_noun,
     fits_type,
     is_yes_no,
     proper_names,
     salient_terms,
+    sources_only,
 )
 from bot.answer.timeline import in_its_week, parse_day
 from bot.ingest.chunking import Chunk
@@ -129,6 +131,7 @@ class Asked:
     rarest: str | None  # its term of highest IDF
     as_of: date | None = None  # the day it is asked about, when known
     its_week: bool = False  # it names its own week or day ("…this week?")
+    of_source: bool = False  # it asks who said, warned… something
 
     @classmethod
     def of(cls, query: Query, idf: Callable[[str], float]) -> Asked:
@@ -155,6 +158,7 @@ class Asked:
             rarest=max(focus, key=lambda t: (weights[t], t)) if focus else None,
             as_of=query.as_of,
             its_week=asks_about_its_week(text),
+            of_source=asks_for_a_source(text),
         )
 
 
@@ -247,6 +251,8 @@ def _row(
     typed = asked.kind is not None and fits_type(asked.kind, text)
     if typed and asked.kind == "number" and counts_the_opposite(asked.core, own):
         typed = False  # "nine people were injured" is no count of who died
+    if typed and asked.kind == "person" and not asked.of_source and sources_only(text):
+        typed = False  # "according to Shea, 12,000 soldiers…" names no general
     about = years_of(cand)
     near = own | prev_terms
     row = {
