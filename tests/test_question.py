@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import pytest
 
+from bot.answer.attribution import asks_for_a_source, sources_only
 from bot.answer.question import (
     answer_type,
-    asks_for_a_source,
     counted_noun,
     fits_type,
     person_names,
     proper_names,
-    sources_only,
 )
 
 

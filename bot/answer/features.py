@@ -26,19 +26,18 @@ from itertools import pairwise
 import numpy as np
 
 from bot.answer.amounts import FIGURE_KINDS
+from bot.answer.attribution import asks_for_a_source, sources_only
 from bot.answer.candidates import Candidate, years_of
 from bot.answer.query import Query
 from bot.answer.question import (
     CAPITALISED_RE,
     answer_type,
     asks_about_its_week,
-    asks_for_a_source,
     counted_noun,
     fits_type,
     is_yes_no,
     proper_names,
     salient_terms,
-    sources_only,
 )
 from bot.answer.timeline import in_its_week, parse_day
 from bot.ingest.chunking import Chunk

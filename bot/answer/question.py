@@ -28,9 +28,7 @@ from bot.text.lexicon import (
     PERSON_NOUNS,
     QUANTITY_WORDS,
     RELATIVE_DAYS,
-    REPORTING_VERBS,
     SEASONS,
-    SPEECH_VERBS,
     TIME_UNITS,
     UNAMBIGUOUS_MONTH,
     WEEKDAYS,
@@ -233,45 +231,21 @@ def fits_type(kind: str | None, text: str) -> bool:
     return True
 
 
-_SAYS = "|".join(sorted(REPORTING_VERBS))
-#: "according to [the deputy ambassador] NAME", "NAME[, the mayor,] said", "said NAME"
-_ACCORDING_RE = re.compile(r"\baccording to(?:\s+[\w.’'-]+){0,8}\s+$", re.IGNORECASE)
-_SAID_BEFORE_RE = re.compile(rf"\b(?:{_SAYS})(?:\s+[\w.’'-]+){{0,3}}\s+$", re.IGNORECASE)
-_CLAUSE_END_RE = re.compile(r"\s*(?:[,.;:!?\"”’)]|$)")
-_SOURCE_AFTER_RE = re.compile(rf"^(?:,[^,]{{1,80}},)?\s+(?:{_SAYS})\b", re.IGNORECASE)
-
-
-def asks_for_a_source(question: str) -> bool:
-    """The question asks who said, warned, announced… something ("Who has warned that…?")."""
-    return any(w in SPEECH_VERBS for w in tokens(question))
-
-
-def sources_only(text: str) -> bool:
-    """Every person's name in ``text`` stands as the source of what it reports ("According
-    to Dorothy Shea, 12,000 soldiers…", "…, Paulina Greaves said"): it names no one the
-    report is about. False when it names no person."""
-    skip = len(text) - len(_past_opening_stopword(text))
-    names = [m for m in _NAME_RE.finditer(text, skip) if _is_person(m.group(0))]
-    return bool(names) and all(_is_source(text, m.start(), m.end()) for m in names)
-
-
-def _is_source(text: str, start: int, end: int) -> bool:
-    before, after = text[:start], text[end:]
-    if _ACCORDING_RE.search(before) or _SOURCE_AFTER_RE.match(after):
-        return True
-    # "said Paulina Greaves." names the speaker; "said John Smith was arrested" its subject
-    return bool(_SAID_BEFORE_RE.search(before) and _CLAUSE_END_RE.match(after))
-
-
 def person_names(text: str) -> list[str]:
     """Runs of two or more capitalised words that may name a person ("Priya Nandakumar";
     not "North Korean"). Without a dictionary an organisation reads the same ("Northgate
     Energy")."""
-    return [n for n in _NAME_RE.findall(_past_opening_stopword(text)) if _is_person(n)]
+    return [text[a:b] for a, b in person_name_spans(text)]
 
 
-def _is_person(name: str) -> bool:
-    return name.split()[0].split("-")[0] not in _COMPASS
+def person_name_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``person_names`` stand in ``text``: (start, end) offsets."""
+    skip = len(text) - len(_past_opening_stopword(text))
+    return [
+        m.span()
+        for m in _NAME_RE.finditer(text, skip)
+        if m.group(0).split()[0].split("-")[0] not in _COMPASS
+    ]
 
 
 #: A capitalised word (a name's word, or a sentence's first).
