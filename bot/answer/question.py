@@ -233,19 +233,14 @@ def fits_type(kind: str | None, text: str) -> bool:
 
 def person_names(text: str) -> list[str]:
     """Runs of two or more capitalised words that may name a person ("Priya Nandakumar";
-    not "North Korean"). Without a dictionary an organisation reads the same ("Northgate
-    Energy")."""
+    not "North Korean"); without a dictionary a firm reads the same ("Northgate Energy")."""
     return [text[a:b] for a, b in person_name_spans(text)]
 
 
 def person_name_spans(text: str) -> list[tuple[int, int]]:
     """Where ``person_names`` stand in ``text``: (start, end) offsets."""
-    skip = len(text) - len(_past_opening_stopword(text))
-    return [
-        m.span()
-        for m in _NAME_RE.finditer(text, skip)
-        if m.group(0).split()[0].split("-")[0] not in _COMPASS
-    ]
+    found = _NAME_RE.finditer(text, len(text) - len(_past_opening_stopword(text)))
+    return [m.span() for m in found if m.group(0).split()[0].split("-")[0] not in _COMPASS]
 
 
 #: A capitalised word (a name's word, or a sentence's first).
