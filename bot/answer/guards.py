@@ -6,7 +6,8 @@ in no article, and marks candidates that cannot answer the question. Which guard
 is part of the fitted model (``selector.json``, "guards"): ``scripts/train_selector.py``
 measures every guard on RealTime QA dev, as a filter on top of the features, against the
 combined objective (answers right on answerable questions, refusals on both kinds of
-unanswerable ones), and keeps those that help. It decides nothing else.
+unanswerable ones), and keeps those that help. ``why_none_fits`` words the refusal when
+they rule out every candidate. It decides nothing else.
 """
 
 from __future__ import annotations
@@ -118,3 +119,10 @@ def ruled_out(
     for name in guards:
         out |= GUARDS[name](asked, rows, unknown)
     return out
+
+
+def why_none_fits(asked: Asked, rows: SentenceRows) -> str:
+    """The reason a refusal gives when the guards ruled out every candidate."""
+    if asked.years and not rows.column("year_match").any():
+        return f"no retrieved passage is about {', '.join(sorted(asked.years))}"
+    return f"no retrieved sentence gives a {asked.kind or 'match'}"

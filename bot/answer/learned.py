@@ -47,7 +47,7 @@ from bot.answer.compose import (
     with_context,
 )
 from bot.answer.features import Asked, SentenceRows, lexical_features, with_similarity
-from bot.answer.guards import ruled_out
+from bot.answer.guards import ruled_out, why_none_fits
 from bot.answer.query import Query
 from bot.answer.question import fits_type, salient_words
 from bot.answer.selector import SelectorModel, load_model, shortlist, sigmoid
@@ -283,7 +283,7 @@ class LearnedAnswerer:
         """The quotes answering one (simple) question, or none and the reason why."""
         judged = self.judge(query, cands, vectors)
         if not judged.probability.any():
-            return [], f"no retrieved sentence gives a {judged.asked.kind or 'match'}"
+            return [], why_none_fits(judged.asked, judged.rows)
         threshold = self.params.threshold(query, is_long(judged.rows))
         if judged.answerable < threshold:
             unknown = self._unknown_word(query, judged.asked)

@@ -35,6 +35,10 @@ _PLAIN = tuple(
         (r"no passage was retrieved", "None of the indexed articles is about this."),
         (r"no article mentions '(?P<x>[^']+)'", "None of the indexed articles mentions “{x}”."),
         (r"no retrieved sentence gives an? (?P<kind>\w+)", "{kind}"),
+        (
+            r"no retrieved passage is about (?P<x>[^;]+)",
+            "None of the indexed articles is about {x}.",
+        ),
         (r"weak evidence", "The closest passages found do not clearly answer this."),
         (r"the model said the sources do not answer", "The passages found do not answer this."),
         (r"the model's reply was empty", "The model gave no answer."),
