@@ -58,9 +58,11 @@ def _year(asked: Asked, rows: SentenceRows, unknown: float) -> np.ndarray:
 def _year_nowhere(asked: Asked, rows: SentenceRows, unknown: float) -> np.ndarray:
     """A year asked about ("who won in 2017?") that no retrieved sentence is about, by
     naming it or by its article's date: nothing retrieved reports that year."""
-    if not asked.years:
-        return _none(rows)
-    return np.full(len(rows.matrix), not rows.column("year_match").any(), dtype=bool)
+    return np.full(len(rows.matrix), _year_unreported(asked, rows), dtype=bool)
+
+
+def _year_unreported(asked: Asked, rows: SentenceRows) -> bool:
+    return bool(asked.years) and not rows.column("year_match").any()
 
 
 def _names(asked: Asked, rows: SentenceRows, unknown: float) -> np.ndarray:
@@ -121,8 +123,8 @@ def ruled_out(
     return out
 
 
-def why_none_fits(asked: Asked, rows: SentenceRows) -> str:
-    """The reason a refusal gives when the guards ruled out every candidate."""
-    if asked.years and not rows.column("year_match").any():
+def why_none_fits(asked: Asked, rows: SentenceRows, guards: Iterable[str]) -> str:
+    """The reason a refusal gives when ``guards`` ruled out every candidate."""
+    if "year_nowhere" in guards and _year_unreported(asked, rows):
         return f"no retrieved passage is about {', '.join(sorted(asked.years))}"
     return f"no retrieved sentence gives a {asked.kind or 'match'}"

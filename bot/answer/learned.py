@@ -283,7 +283,7 @@ class LearnedAnswerer:
         """The quotes answering one (simple) question, or none and the reason why."""
         judged = self.judge(query, cands, vectors)
         if not judged.probability.any():
-            return [], why_none_fits(judged.asked, judged.rows)
+            return [], why_none_fits(judged.asked, judged.rows, self.model.guards)
         threshold = self.params.threshold(query, is_long(judged.rows))
         if judged.answerable < threshold:
             unknown = self._unknown_word(query, judged.asked)
