@@ -102,21 +102,20 @@ PERSON_NOUNS = frozenset(
     presenter ambassador spokesman spokeswoman chairman chairwoman envoy general commander
     """.split()
 )
+#: Verbs that only attribute ("…, Greaves said"): a name beside one is the source of a
+#: report, not what it reports ("Obama announced that he tested positive" is about Obama,
+#: so "announced" is not one).
+REPORTING_VERBS = frozenset("say says said tell tells told add adds added explained wrote".split())
 #: Verbs of saying: a question using one asks who said something ("Who has warned…?").
-SPEECH_VERBS = frozenset(
+SPEECH_VERBS = REPORTING_VERBS | frozenset(
     """
-    say says said tell tells told add adds added warn warns warned announce announces
-    announced claim claims claimed describe describes described criticise criticised
-    criticize criticized praise praised accuse accused urge urged argue argued report
-    reported write wrote tweet tweeted post posted declare declared comment commented
-    reveal revealed confirm confirmed deny denied admit admitted insist insisted explain
-    explained according quoted
+    warn warns warned announce announces announced claim claims claimed describe describes
+    described criticise criticised criticize criticized praise praised accuse accused urge
+    urged argue argued report reported write tweet tweeted post posted declare declared
+    comment commented reveal revealed confirm confirmed deny denied admit admitted insist
+    insisted explain according quoted
     """.split()
 )
-#: The plainest of them, which only attribute ("…, Greaves said"): a name beside one is
-#: the source of a report, not what it reports ("Obama announced that he tested
-#: positive" is about Obama, so "announced" is not one).
-REPORTING_VERBS = frozenset("say says said tell tells told add adds added explained wrote".split())
 NAME_NOUNS = frozenset(
     """
     country nation state city capital town county province region island continent company
