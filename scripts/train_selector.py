@@ -39,7 +39,12 @@ Reads what ``scripts/selector_data.py`` collected (``evals/out/selector/*.pkl``)
    ``MAX_DOUBT_LOSS`` of the answerable questions (the answer in a retrieved sentence)
    of each dev corpus are doubted.
 
-    PYTHONPATH=. .venv/bin/python scripts/train_selector.py [--write]
+With ``--keep-sentence`` steps 1 and 4 are skipped: the shipped sentence model, its
+feature set, L2 and guards are kept and the answerability model is refitted on this
+collection (how a new answerability feature is measured against the shipped model without
+the sentence refit's run-to-run noise, README model card).
+
+    PYTHONPATH=. .venv/bin/python scripts/train_selector.py [--keep-sentence] [--write]
 """
 
 from __future__ import annotations
@@ -139,16 +144,57 @@ def fit_answerable(sentence, folds, guards, train, dev) -> tuple[Logistic, dict,
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--write", action="store_true", help=f"write {MODEL_FILE}")
+    parser.add_argument(
+        "--keep-sentence",
+        action="store_true",
+        help="keep the shipped sentence model, its features, L2 and guards; refit the "
+        "answerability model and choose what follows it (steps 2, 3, 5, 6)",
+    )
     args = parser.parse_args(argv)
     from threadpoolctl import threadpool_limits
 
     # One thread: boosting sums its histograms in parallel, and a different summing order
     # on a busy machine gave different trees from the same seed.
     with threadpool_limits(limits=1):
-        return _train(args.write)
+        return _train(args.write, args.keep_sentence)
 
 
-def _train(write_model: bool) -> int:
+def choose_sentence(train_s: list[Item], dev_s: dict[str, list[Item]]) -> tuple[str, float]:
+    """Step 1: the feature set and L2 whose sentence model has the best dev top-1."""
+    found = {}
+    for fname, unused in FEATURE_SETS.items():
+        for l2 in L2_GRID:
+            model = fit_conditional(train_s, l2, unused)
+            found[fname, l2] = float(np.mean([top1(model, d, BASE_GUARDS) for d in dev_s.values()]))
+            print(f"{fname} L2 {l2}: dev top-1 {found[fname, l2]:.3f}")
+    return max(found, key=lambda k: (found[k], k[1]))
+
+
+def shipped_sentence() -> tuple[str, float, Logistic, tuple[str, ...]]:
+    """The shipped file's sentence model with its feature set, L2 and guards (``--keep-
+    sentence``: a sentence refit moves with each collection's retrieval, README)."""
+    shipped = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    sentence = Logistic.from_dict(shipped["sentence"], SENTENCE_FEATURES)
+    meta = shipped["meta"]
+    return meta["features"], meta["l2"], sentence, tuple(shipped["guards"])
+
+
+def shipped_answerable(sentence: Logistic, guards: tuple[str, ...], dev: dict) -> None:
+    """Print the shipped answerability model's dev objective on this collection, its
+    thresholds chosen as step 3 chooses them: the bar a refit must clear."""
+    try:
+        shipped = SelectorModel.from_dict(json.loads(MODEL_FILE.read_text(encoding="utf-8")))
+    except ValueError as e:  # the code now computes other answerability features
+        print(f"shipped answerability model not comparable: {e}")
+        return
+    found = {
+        m: {c: outcomes(sentence, shipped.answerable, i, guards, RUNNER_UP) for c, i in d.items()}
+        for m, d in dev.items()
+    }
+    report("shipped", guards, *choose_thresholds(found))
+
+
+def _train(write_model: bool, keep_sentence: bool) -> int:
     vectors = DiskVectors(OUT / "vectors.npz")
     names = {n for sets in (SENTENCE_SETS, ANSWER_SETS) for v in sets.values() for n in v}
     raw = {n: load(n, vectors) for n in sorted(names)}
@@ -164,20 +210,17 @@ def _train(write_model: bool) -> int:
     dev_s = {m: pick(SENTENCE_SETS["dev"], m) for m in ("with", "without")}
     dev_a = {m: {n: variant(raw[n], m) for n in ANSWER_SETS["dev"]} for m in ("with", "without")}
 
-    found = {}
-    for fname, unused in FEATURE_SETS.items():
-        for l2 in L2_GRID:
-            model = fit_conditional(train_s, l2, unused)
-            found[fname, l2] = float(np.mean([top1(model, d, BASE_GUARDS) for d in dev_s.values()]))
-            print(f"{fname} L2 {l2}: dev top-1 {found[fname, l2]:.3f}")
-    fname, l2 = max(found, key=lambda k: (found[k], k[1]))
-    unused = FEATURE_SETS[fname]
-    sentence = fit_conditional(train_s, l2, unused)
-    folds = Folds.fit(train_s, l2, unused)
-    guards = BASE_GUARDS
+    if keep_sentence:
+        fname, l2, sentence, guards = shipped_sentence()
+    else:
+        fname, l2 = choose_sentence(train_s, dev_s)
+        sentence, guards = fit_conditional(train_s, l2, FEATURE_SETS[fname]), BASE_GUARDS
+    folds = Folds.fit(train_s, l2, FEATURE_SETS[fname])
     answerable, t, score, dev = fit_answerable(sentence, folds, guards, train_a, dev_a)
     report(fname, guards, t, score, dev)
-    while True:  # greedy: the guard that helps most, while one helps
+    if keep_sentence:
+        shipped_answerable(sentence, guards, dev_a)
+    while not keep_sentence:  # greedy: the guard that helps most, while one helps
         tried = {}
         for g in CANDIDATE_GUARDS:
             if g not in guards:
