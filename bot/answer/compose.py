@@ -13,6 +13,7 @@ the choosers' tests for a runner-up. It chooses nothing itself.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
@@ -56,15 +57,21 @@ class HasCandidate(Protocol):
 Chosen = TypeVar("Chosen", bound=HasCandidate)
 
 
+#: A part whose subject is a pronoun ("…, and what did he say about…?") is read with the
+#: whole question, which names who "he" is.
+_PART_REFERS_RE = re.compile(
+    r"^(?:\S+\s+){1,3}(?:he|she|they|it|him|them|his|her|their|its)\b", re.IGNORECASE
+)
+
+
 def part_queries(query: Query) -> list[Query]:
-    """A compound question's parts, each asked with the whole question as its context; a
-    simple question is its own one part."""
+    """A compound question's parts, each standing alone; a simple question is its own one part."""
     if len(query.parts) == 1:
         return [query]
     return [
         Query(
             text=part,
-            standalone=f"{part} ({query.standalone})",
+            standalone=f"{part} ({query.standalone})" if _PART_REFERS_RE.match(part) else part,
             context=query.context,
             as_of=query.as_of,
         )
@@ -79,9 +86,9 @@ def by_parts(
     part_sentences: int,
 ) -> tuple[list[Chosen], str]:
     """``answer_part(query, max_sentences)`` for a simple question; a compound one answered
-    part by part (each part asked with the whole question as its context, at most
-    ``part_sentences`` each), the choices merged without repeats and the parts' refusal
-    reasons joined by "; "."""
+    part by part (each part asked alone, ``part_queries``, at most ``part_sentences``
+    each), the choices merged without repeats and the parts' refusal reasons joined by
+    "; "."""
     if len(query.parts) == 1:
         return answer_part(query, max_sentences)
     chosen: list[Chosen] = []
