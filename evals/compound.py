@@ -1,0 +1,98 @@
+"""Compound questions from a case file: two answerable cases asked as one question.
+
+"Which film won the most Oscars, and which state was hit by the storm?" is how users ask
+two things at once; RealTime QA asks one at a time. This joins pairs of a converted
+split's answerable cases (``python -m evals.realtimeqa``) into one ``multi`` case each,
+over the same corpus: the first question without its question mark, ", and ", the second
+with its first letter lowered. A pair passes when both answers are quoted. Only
+one-sentence questions opening with an interrogative are paired (a quiz's statement-then-
+question cannot follow ", and"); the pairing is shuffled with a seed. Undated: the two
+questions may come from different weeks.
+
+    python -m evals.compound CASES.jsonl [--out DIR] [--seed N]
+
+It reads and writes case files only; it imports nothing from ``bot``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+DEFAULT_SEED = 7
+_OPENING_RE = re.compile(r"(?:what|which|who|how|when|where)\b", re.IGNORECASE)
+_INNER_STOP_RE = re.compile(r"[.!?]\s")
+
+
+def joinable(case: dict[str, Any]) -> bool:
+    """An answerable case whose question is one sentence opening with an interrogative."""
+    q = case["question"].strip()
+    return (
+        not case.get("must_refuse")
+        and bool(_OPENING_RE.match(q))
+        and q.endswith("?")
+        and q.count("?") == 1
+        and not _INNER_STOP_RE.search(q)
+    )
+
+
+def join(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
+    """One ``multi`` case asking both questions; its facts are both cases' facts."""
+    a, b = first["question"].strip(), second["question"].strip()
+    return {
+        "id": f"{first['id']}+{second['id']}",
+        "question": f"{a.rstrip('?')}, and {b[0].lower()}{b[1:]}",
+        "corpus": first["corpus"],
+        "kind": "multi",
+        "gold_facts": first["gold_facts"] + second["gold_facts"],
+        "gold_files": first["gold_files"] + second["gold_files"],
+        "gold_evidence": first.get("gold_evidence", []) + second.get("gold_evidence", []),
+        "must_refuse": False,
+        "notes": f"{first['id']} and {second['id']} asked as one question",
+    }
+
+
+def compound(cases: Sequence[dict[str, Any]], seed: int = DEFAULT_SEED) -> list[dict[str, Any]]:
+    """Pairs of the joinable ``cases`` (each used once, shuffled with ``seed``), joined."""
+    pool = [c for c in cases if joinable(c) and c["corpus"] == cases[0]["corpus"]]
+    random.Random(seed).shuffle(pool)
+    return [join(a, b) for a, b in zip(pool[0::2], pool[1::2])]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("cases", type=Path, help="a case file of one corpus (.jsonl)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="writes DIR/<name>-compound.jsonl (default: beside CASES, so its corpora/ is found)",
+    )
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    args = parser.parse_args(argv)
+    try:
+        lines = args.cases.read_text(encoding="utf-8").splitlines()
+        cases = [json.loads(line) for line in lines if line.strip()]
+    except (OSError, ValueError) as e:
+        print(f"error: cannot read {args.cases}: {e}", file=sys.stderr)
+        return 2
+    joined = compound(cases, args.seed) if cases else []
+    if not joined:
+        print(f"error: {args.cases} has fewer than two joinable cases", file=sys.stderr)
+        return 2
+    out = args.out or args.cases.parent
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{args.cases.stem}-compound.jsonl"
+    path.write_text("".join(json.dumps(c) + "\n" for c in joined), encoding="utf-8")
+    print(f"{len(joined)} compound cases from {len(cases)} -> {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
