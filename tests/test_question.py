@@ -210,6 +210,11 @@ def test_a_question_about_who_said_something_asks_for_a_source():
             "Which firm won the ferry contract, and when will the new terminal open?",
             ["Which firm won the ferry contract", "when will the new terminal open?"],
         ),
+        # a possessive of the part's own subject refers to nothing in the other part
+        (
+            "Which city scrapped its ferry plan, and when will the new terminal open?",
+            ["Which city scrapped its ferry plan", "when will the new terminal open?"],
+        ),
         # a part whose subject is a pronoun keeps the whole question, which says who
         (
             "How long has Okafor led the port authority, and what did she say about harbour tolls?",

@@ -58,9 +58,12 @@ Chosen = TypeVar("Chosen", bound=HasCandidate)
 
 
 #: A part whose subject is a pronoun ("…, and what did he say about…?") is read with the
-#: whole question, which names who "he" is.
+#: whole question, which names who "he" is; a possessive of the part's own subject
+#: ("which city scrapped its plan") is no such reference.
 _PART_REFERS_RE = re.compile(
-    r"^(?:\S+\s+){1,3}(?:he|she|they|it|him|them|his|her|their|its)\b", re.IGNORECASE
+    r"^(?:\S+\s+){0,2}(?:did|does|do|has|have|had|is|are|was|were|will|would|can|could)"
+    r"\s+(?:he|she|they|it|his|her|their|its)\b",
+    re.IGNORECASE,
 )
 
 
