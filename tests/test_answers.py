@@ -91,6 +91,36 @@ def test_answers_cite_the_right_file(bots, selector, question, file, fact):
         assert file in {c.file for c in answer.citations}
 
 
+@pytest.mark.parametrize("selector", ["learned", "hand"])
+@pytest.mark.parametrize(
+    "wrapped,plain",
+    [
+        # "Do you know which…?" was read as a yes/no question and refused; "Tell me how…"
+        # as no question at all (RealTime QA dev 2023 questions so wrapped: correct 0.57,
+        # a third of the answerable refused; unwrapped, as asked plainly: 0.84)
+        (
+            "Do you know how many North Korean workers were dispatched to Donbas?",
+            "How many North Korean workers were dispatched to Donbas?",
+        ),
+        (
+            "Can you tell me which cities North Korean professors will teach in?",
+            "Which cities will North Korean professors teach in?",
+        ),
+        (
+            "Tell me who Moscow's ambassador to Pyongyang is.",
+            "Who is Moscow's ambassador to Pyongyang?",
+        ),
+    ],
+)
+def test_a_question_wrapped_in_a_request_is_answered_as_the_question(
+    bots, selector, wrapped, plain
+):
+    asked, direct = bots[selector].ask(wrapped), bots[selector].ask(plain)
+    assert not asked.refused, asked.reason
+    assert asked.question == wrapped  # the user's words are kept; only the reading changes
+    assert {c.quote for c in asked.citations} & {c.quote for c in direct.citations}
+
+
 @pytest.mark.parametrize(
     "selector",
     [

@@ -11,7 +11,7 @@ import pytest
 
 from bot.answer.attribution import asks_for_a_source, sources_only
 from bot.answer.compose import part_queries
-from bot.answer.query import condense
+from bot.answer.query import condense, unwrap_request
 from bot.answer.question import (
     answer_type,
     counted_noun,
@@ -228,3 +228,26 @@ def test_a_question_about_who_said_something_asks_for_a_source():
 )
 def test_compound_question_parts_stand_alone(question: str, parts: list[str]) -> None:
     assert [q.standalone for q in part_queries(condense(question))] == parts
+
+
+@pytest.mark.parametrize(
+    ("asked", "read"),
+    [
+        (
+            "Can you tell me which firm won the ferry contract?",
+            "Which firm won the ferry contract?",
+        ),
+        ("Do you know who chairs the harbour board?", "Who chairs the harbour board?"),
+        ("I'd like to know how many berths the marina has.", "How many berths the marina has?"),
+        ("Tell me when the library reopens", "When the library reopens?"),
+        ("please, could you tell me what the council decided?", "What the council decided?"),
+        # not a wrapped wh-question: left as asked
+        ("Do you know if the council approved the budget?", None),
+        ("Tell me about the ferry strike.", None),
+        ("Who do you know at the harbour board?", None),
+    ],
+)
+def test_a_request_is_read_as_the_question_inside_it(asked: str, read: str | None) -> None:
+    assert unwrap_request(asked) == (read or asked)
+    query = condense(asked)
+    assert query.text == asked and query.meaning == (read or asked)

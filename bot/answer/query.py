@@ -6,8 +6,11 @@ pronoun, or almost no content words and no name) and borrows the previous user q
 its terms join the retrieval query and count, at a lower weight, when answers are scored.
 A follow-up asking about "the year after that" (or before) of a previous question naming
 one year is read as asking about that year ("…in 2022?"), and the borrowed context moves
-to it too. Stand-alone questions pass through untouched. ``split_parts`` splits a compound question
-("How did X…, and what did Y…?") so each part can be retrieved for. An LLM-based rewrite
+to it too. A question wrapped in a request ("Can you tell me which…", "Do you know who…")
+is read as the question inside it (``unwrap_request``; the user's words stay the
+``Query``'s text). Other stand-alone questions pass through untouched. ``split_parts``
+splits a compound question ("How did X…, and what did Y…?") so each part can be
+retrieved for. An LLM-based rewrite
 (the condense prompt) can replace ``condense`` on the LLM path; this one needs no model.
 """
 
@@ -47,7 +50,8 @@ class Query:
     standalone: str  # what retrieval searches for
     context: str = ""  # the earlier question borrowed for a follow-up, if any
     as_of: date | None = None  # the day it is asked about ("this week"), when the caller knows
-    resolved: str = ""  # ``text`` with a relative year made absolute ("…in 2022?"), if any
+    resolved: str = ""  # ``text`` as read: unwrapped from a request ("Can you tell me who…"),
+    # a relative year made absolute ("…in 2022?"); "" when it reads as asked
 
     @property
     def meaning(self) -> str:
@@ -57,7 +61,7 @@ class Query:
     @property
     def parts(self) -> list[str]:
         """The sub-questions of a compound question ("How did X…, and what did Y…?")."""
-        return split_parts(self.text)
+        return split_parts(self.meaning)
 
     @property
     def focus_terms(self) -> list[str]:
@@ -192,8 +196,32 @@ def _shift_year(question: str, previous: str) -> tuple[str, str] | None:
     return None
 
 
+#: A request wrapped around a question: "Can you tell me who…", "Do you know which…",
+#: "I'd like to know how…", "Tell me what…". The question is what follows.
+_REQUEST_RE = re.compile(
+    r"^(?:please\s*,?\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell|show)\s+me"
+    r"|do\s+you\s+(?:happen\s+to\s+)?know|does\s+anyone\s+know|(?:please\s+)?tell\s+me"
+    r"|i(?:'d|’d|\s+would)\s+like\s+to\s+know|i\s+(?:want|need)\s+to\s+know"
+    r"|i(?:'m|’m|\s+am)\s+wondering|i\s+wonder(?:ed)?|any\s+idea)"
+    r"\s*,?\s+(?=(?:what|which|who|whom|whose|when|where|why|how)\b)",
+    re.IGNORECASE,
+)
+
+
+def unwrap_request(question: str) -> str:
+    """The question inside a request ("Can you tell me which firm won the contract?" →
+    "Which firm won the contract?"); any other question unchanged. A request read as
+    written is a yes/no question ("Do you know…?") or none ("Tell me…")."""
+    m = _REQUEST_RE.match(question)
+    if not m:
+        return question
+    rest = question[m.end() :].rstrip(" .!?")
+    return f"{rest[:1].upper()}{rest[1:]}?"
+
+
 def condense(question: str, history: Sequence[Mapping[str, str]] | None = None) -> Query:
-    """The standalone form of ``question`` given the earlier turns."""
+    """The standalone form of ``question`` given the earlier turns (read unwrapped from a
+    request, ``unwrap_request``)."""
     previous = next(
         (
             m["content"].strip()
@@ -202,10 +230,12 @@ def condense(question: str, history: Sequence[Mapping[str, str]] | None = None) 
         ),
         "",
     )
-    if not previous or not is_followup(question):
-        return Query(text=question, standalone=question)
-    shifted = _shift_year(question, previous)
+    asked = unwrap_request(question)
+    as_read = asked if asked != question else ""
+    if not previous or not is_followup(asked):
+        return Query(text=question, standalone=asked, resolved=as_read)
+    shifted = _shift_year(asked, previous)
     if shifted:
         resolved, previous = shifted
         return Query(question, f"{resolved} (context: {previous})", previous, resolved=resolved)
-    return Query(text=question, standalone=f"{question} (context: {previous})", context=previous)
+    return Query(question, f"{asked} (context: {previous})", previous, resolved=as_read)

@@ -1,4 +1,4 @@
-"""Compound eval cases: two answerable questions joined into one case the loader accepts."""
+"""Eval case variants: questions joined in pairs, questions asked as requests."""
 
 from __future__ import annotations
 
@@ -65,3 +65,22 @@ def test_too_few_questions_is_one_line_and_exit_2(tmp_path: Path, capsys) -> Non
     assert main([str(src)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error:") and err.count("\n") == 1
+
+
+def test_requests_wrap_one_sentence_questions_and_keep_their_labels(tmp_path: Path) -> None:
+    from evals.requests import REQUESTS, as_requests
+    from evals.requests import main as requests_main
+
+    asked = as_requests(CASES, seed=1)
+    assert [c["id"] for c in asked] == ["q-1", "q-2", "q-4", "q-5"]  # not the statement
+    for case, original in zip(asked, [CASES[0], CASES[1], CASES[3], CASES[4]]):
+        assert case["question"].startswith(REQUESTS)
+        assert original["question"][1:].rstrip("?") in case["question"]
+        assert case["gold_facts"] == original["gold_facts"]
+        assert case["must_refuse"] == original["must_refuse"]
+    src = tmp_path / "weekly.jsonl"
+    src.write_text("".join(json.dumps(c) + "\n" for c in CASES), encoding="utf-8")
+    assert requests_main([str(src), "--plain"]) == 0
+    assert len(load_cases([tmp_path / "weekly-requests.jsonl"])) == 4
+    plain = load_cases([tmp_path / "weekly-plain.jsonl"])
+    assert [c.question for c in plain] == [CASES[i]["question"] for i in (0, 1, 3, 4)]

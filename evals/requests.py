@@ -1,0 +1,89 @@
+"""Questions asked as requests: a case file's one-sentence questions wrapped in
+"Can you tell me…", "Do you know…", "Tell me…" or "I'd like to know…".
+
+Users ask that way; RealTime QA never does. Each one-sentence question opening with an
+interrogative (answerable or not) is wrapped in one of four requests (chosen with a seed);
+"Tell me…" and "I'd like to know…" end with a full stop, as such requests are written.
+Facts, files and refusals stay the case's own, so the result compares with the same
+cases asked plainly (``--plain`` writes those too). Undated, as users ask.
+
+    python -m evals.requests CASES.jsonl [--out DIR] [--seed N] [--plain]
+
+It reads and writes case files only; it imports nothing from ``bot``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+DEFAULT_SEED = 3
+REQUESTS = ("Can you tell me ", "Do you know ", "I'd like to know ", "Tell me ")
+_STATEMENT = frozenset({"I'd like to know ", "Tell me "})
+_OPENING_RE = re.compile(r"(?:what|which|who|how|when|where)\b", re.IGNORECASE)
+_INNER_STOP_RE = re.compile(r"[.!?]\s")
+
+
+def wrappable(case: dict[str, Any]) -> bool:
+    """One sentence opening with an interrogative."""
+    q = case["question"].strip()
+    return bool(_OPENING_RE.match(q)) and not _INNER_STOP_RE.search(q)
+
+
+def plain(case: dict[str, Any]) -> dict[str, Any]:
+    """The case undated, as users ask."""
+    out = dict(case)
+    out.pop("as_of", None)
+    return out
+
+
+def wrapped(case: dict[str, Any], request: str) -> dict[str, Any]:
+    """The case asked inside ``request``."""
+    q = case["question"].strip()
+    q = f"{request}{q[0].lower()}{q[1:]}"
+    if request in _STATEMENT:
+        q = f"{q.rstrip('?')}."
+    return {**plain(case), "question": q}
+
+
+def as_requests(cases: Sequence[dict[str, Any]], seed: int = DEFAULT_SEED) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    return [wrapped(c, rng.choice(REQUESTS)) for c in cases if wrappable(c)]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("cases", type=Path, help="a case file (.jsonl)")
+    parser.add_argument("--out", type=Path, default=None, help="default: beside CASES")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--plain", action="store_true", help="also write the same cases plainly")
+    args = parser.parse_args(argv)
+    try:
+        lines = args.cases.read_text(encoding="utf-8").splitlines()
+        cases = [json.loads(line) for line in lines if line.strip()]
+    except (OSError, ValueError) as e:
+        print(f"error: cannot read {args.cases}: {e}", file=sys.stderr)
+        return 2
+    asked = as_requests(cases, args.seed)
+    if not asked:
+        print(f"error: {args.cases} has no one-sentence wh-question", file=sys.stderr)
+        return 2
+    out = args.out or args.cases.parent
+    out.mkdir(parents=True, exist_ok=True)
+    written = {f"{args.cases.stem}-requests.jsonl": asked}
+    if args.plain:
+        written[f"{args.cases.stem}-plain.jsonl"] = [plain(c) for c in cases if wrappable(c)]
+    for name, rows in written.items():
+        (out / name).write_text("".join(json.dumps(c) + "\n" for c in rows), encoding="utf-8")
+        print(f"{len(rows)} cases -> {out / name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
