@@ -1,4 +1,4 @@
-"""Eval case variants: questions joined in pairs, questions asked as requests."""
+"""Eval case variants: questions joined in pairs, questions phrased as users type them."""
 
 from __future__ import annotations
 
@@ -67,9 +67,9 @@ def test_too_few_questions_is_one_line_and_exit_2(tmp_path: Path, capsys) -> Non
     assert err.startswith("error:") and err.count("\n") == 1
 
 
-def test_requests_wrap_one_sentence_questions_and_keep_their_labels(tmp_path: Path) -> None:
-    from evals.requests import REQUESTS, as_requests
-    from evals.requests import main as requests_main
+def test_phrasings_wrap_one_sentence_questions_and_keep_their_labels(tmp_path: Path) -> None:
+    from evals.phrasings import REQUESTS, as_requests
+    from evals.phrasings import main as phrasings_main
 
     asked = as_requests(CASES, seed=1)
     assert [c["id"] for c in asked] == ["q-1", "q-2", "q-4", "q-5"]  # not the statement
@@ -80,7 +80,10 @@ def test_requests_wrap_one_sentence_questions_and_keep_their_labels(tmp_path: Pa
         assert case["must_refuse"] == original["must_refuse"]
     src = tmp_path / "weekly.jsonl"
     src.write_text("".join(json.dumps(c) + "\n" for c in CASES), encoding="utf-8")
-    assert requests_main([str(src), "--plain"]) == 0
-    assert len(load_cases([tmp_path / "weekly-requests.jsonl"])) == 4
+    assert phrasings_main([str(src)]) == 0
+    for form in ("requests", "greeting", "sources", "bare"):
+        assert len(load_cases([tmp_path / f"weekly-{form}.jsonl"])) == 4
     plain = load_cases([tmp_path / "weekly-plain.jsonl"])
     assert [c.question for c in plain] == [CASES[i]["question"] for i in (0, 1, 3, 4)]
+    bare = load_cases([tmp_path / "weekly-bare.jsonl"])
+    assert [c.question + "?" for c in bare] == [c.question for c in plain]

@@ -1,13 +1,18 @@
-"""Questions asked as requests: a case file's one-sentence questions wrapped in
-"Can you tell me…", "Do you know…", "Tell me…" or "I'd like to know…".
+"""A case file's questions phrased as users type them, not as a quiz prints them.
 
-Users ask that way; RealTime QA never does. Each one-sentence question opening with an
-interrogative (answerable or not) is wrapped in one of four requests (chosen with a seed);
-"Tell me…" and "I'd like to know…" end with a full stop, as such requests are written.
-Facts, files and refusals stay the case's own, so the result compares with the same
-cases asked plainly (``--plain`` writes those too). Undated, as users ask.
+Each one-sentence question opening with an interrogative (answerable or not) is written
+in one of these forms, one file each (``<name>-<form>.jsonl``):
 
-    python -m evals.requests CASES.jsonl [--out DIR] [--seed N] [--plain]
+* ``requests``: wrapped in "Can you tell me…", "Do you know…", "Tell me…" or "I'd like
+  to know…" (one per question, chosen with a seed; the last two end with a full stop);
+* ``greeting``: after "Hi, quick question: ";
+* ``sources``: ending ", according to the articles?";
+* ``bare``: without its question mark;
+* ``plain``: as printed, to compare with.
+
+Facts, files and refusals stay the case's own. Undated, as users ask.
+
+    python -m evals.phrasings CASES.jsonl [--out DIR] [--seed N]
 
 It reads and writes case files only; it imports nothing from ``bot``.
 """
@@ -57,12 +62,30 @@ def as_requests(cases: Sequence[dict[str, Any]], seed: int = DEFAULT_SEED) -> li
     return [wrapped(c, rng.choice(REQUESTS)) for c in cases if wrappable(c)]
 
 
+def _rephrased(case: dict[str, Any], question: str) -> dict[str, Any]:
+    return {**plain(case), "question": question}
+
+
+def forms(cases: Sequence[dict[str, Any]], seed: int = DEFAULT_SEED) -> dict[str, list]:
+    """Every form of the wrappable ``cases``, by name."""
+    kept = [c for c in cases if wrappable(c)]
+    q = lambda c: c["question"].strip()  # noqa: E731
+    return {
+        "requests": as_requests(cases, seed),
+        "greeting": [
+            _rephrased(c, f"Hi, quick question: {q(c)[0].lower()}{q(c)[1:]}") for c in kept
+        ],
+        "sources": [_rephrased(c, f"{q(c).rstrip('?')}, according to the articles?") for c in kept],
+        "bare": [_rephrased(c, q(c).rstrip("?").rstrip()) for c in kept],
+        "plain": [plain(c) for c in kept],
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("cases", type=Path, help="a case file (.jsonl)")
     parser.add_argument("--out", type=Path, default=None, help="default: beside CASES")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument("--plain", action="store_true", help="also write the same cases plainly")
     args = parser.parse_args(argv)
     try:
         lines = args.cases.read_text(encoding="utf-8").splitlines()
@@ -70,18 +93,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OSError, ValueError) as e:
         print(f"error: cannot read {args.cases}: {e}", file=sys.stderr)
         return 2
-    asked = as_requests(cases, args.seed)
-    if not asked:
+    written = forms(cases, args.seed)
+    if not written["plain"]:
         print(f"error: {args.cases} has no one-sentence wh-question", file=sys.stderr)
         return 2
     out = args.out or args.cases.parent
     out.mkdir(parents=True, exist_ok=True)
-    written = {f"{args.cases.stem}-requests.jsonl": asked}
-    if args.plain:
-        written[f"{args.cases.stem}-plain.jsonl"] = [plain(c) for c in cases if wrappable(c)]
-    for name, rows in written.items():
-        (out / name).write_text("".join(json.dumps(c) + "\n" for c in rows), encoding="utf-8")
-        print(f"{len(rows)} cases -> {out / name}")
+    for form, rows in written.items():
+        path = out / f"{args.cases.stem}-{form}.jsonl"
+        path.write_text("".join(json.dumps(c) + "\n" for c in rows), encoding="utf-8")
+        print(f"{len(rows)} cases -> {path}")
     return 0
 
 
