@@ -1,8 +1,9 @@
 """Follow-ups: turn a question plus chat history into a standalone ``Query``.
 
 "And how many were wounded?" after "How many North Korean soldiers were killed?" carries no
-subject of its own. ``condense`` detects such follow-ups (a leading "and/what about", a
-pronoun, or almost no content words and no name) and borrows the previous user question as context:
+subject of its own. ``condense`` detects such follow-ups (a leading "what about", a
+pronoun or "that …" pointing back, a leading "and" in a few words, or almost no content
+words and no name) and borrows the previous user question as context:
 its terms join the retrieval query and count, at a lower weight, when answers are scored.
 A follow-up asking about "the year after that" (or before) of a previous question naming
 one year is read as asking about that year ("…in 2022?"), and the borrowed context moves
@@ -25,18 +26,20 @@ from datetime import date, datetime
 
 from bot.answer.question import salient_terms
 from bot.errors import InputError
+from bot.text.discourse import asks_back
 from bot.text.lexicon import YEAR, YEAR_RE
 from bot.text.terms import terms
 
-_FOLLOWUP_START_RE = re.compile(
-    r"^\s*(?:and|but|also|so|then|what about|how about|what else|and what|why is that|why)\b",
+#: Openers that point back whatever follows: "What about…", "How about…", "Why is that?"
+_BACK_OPENER_RE = re.compile(
+    r"^\s*(?:(?:and|but)\s+)?(?:what about|how about|what else|why is that|why not)\b",
     re.IGNORECASE,
 )
-_ANAPHORA = frozenset(
-    """
-    they them their theirs it its he him his she her those these that this there ones such
-    """.split()
-)
+#: Openers that continue the conversation: a follow-up unless the rest names its subject.
+_CONTINUES_RE = re.compile(r"^\s*(?:and|but|also|so|then|why)\b", re.IGNORECASE)
+#: … which takes at least this many content terms ("And which country reopened to tourists
+#: after three years of restrictions?" is a question of its own; "And in 2023?" is not).
+OWN_SUBJECT_TERMS = 4
 _ROLES = ("user", "assistant", "system")
 _FRAMING = frozenset(
     terms("compare comparison contrast describe explain list mention change differ difference")
@@ -156,14 +159,20 @@ def validate_history(history: object) -> list[dict[str, str]]:
 
 
 def is_followup(question: str) -> bool:
-    """It leans on the conversation: it opens like a continuation ("And…", "What about…"),
-    refers back ("they", "that"), or is too short to stand alone — unless it names what it
-    is about ("What is the capital of France?" is a new question, "Who won?" is not)."""
-    words = re.findall(r"[^\W\d_]+", question.lower())
+    """It leans on the conversation: it opens pointing back ("What about…"), points back
+    ("What did he say…?", "that meeting", ``discourse.asks_back``), is too short to stand
+    alone ("Who won?"; "What is the capital of France?" names what it is about), or
+    continues ("And…", "But…") in a few words. "Which country announced
+    it would reopen this week?" is a new question: its "it" and "this week" point nowhere
+    back (read as follow-ups, a conversation's new questions borrowed the last one's words:
+    RealTime QA dev questions asked after another, right 0.76 against 0.84 alone)."""
+    named = bool(salient_terms(question))
+    n_terms = len(terms(question))
     return bool(
-        _FOLLOWUP_START_RE.match(question)
-        or any(w in _ANAPHORA for w in words)
-        or (len(terms(question)) <= 2 and not salient_terms(question))
+        _BACK_OPENER_RE.match(question)
+        or asks_back(question)
+        or (n_terms <= 2 and not named)
+        or (_CONTINUES_RE.match(question) and n_terms < OWN_SUBJECT_TERMS)
     )
 
 

@@ -3,7 +3,9 @@
 "It was the first visit since 2019", "…,” he said", "These include tanks": such sentences
 only make sense with the sentence before them. The extractive answerer quotes the earlier
 sentence along with them; the verifier lets them join it as one span of evidence. One rule
-for both, here. Text in, a yes or no out.
+for both, here. ``asks_back`` asks the same of a question in a conversation ("What did he
+say…?" leans on the turn before; "Which country said it would…?" does not). Text in, a
+yes or no out.
 """
 
 from __future__ import annotations
@@ -59,3 +61,39 @@ def points_back(sentence: str, given: str = "") -> bool:
         return True
     own = {m.lower() for m in _PRONOUN_RE.findall(given)}
     return any(m.lower() not in own for m in _PRONOUN_RE.findall(head))
+
+
+_AUXILIARY = (
+    "is are was were do does did has have had will would can could should may might "
+    "what which who whom whose when where why how and but so also then"
+).split()
+_PREPOSITIONS = frozenset("of about for to from with against on at by".split())
+_TIME_NOUNS = frozenset(
+    "day days week weekend month year morning afternoon evening night time season".split()
+)
+_WORD_RE = re.compile(r"[\w’'-]+")
+
+
+def asks_back(question: str) -> bool:
+    """The question points at something said earlier in the conversation: a pronoun as its
+    subject or object ("What did he say…?", "Was it higher…?", "How many of them…?"),
+    "that"/"those" before a noun among its first words or before a time ("that meeting",
+    "that year"), or "that"/"there" closing it ("…after that?"). A pronoun the question's
+    own words explain ("Which country announced it would reopen…?", "…said its users…")
+    and "this week" do not point back."""
+    words = _WORD_RE.findall(question.lower())
+    for i, word in enumerate(words):
+        before = words[i - 1] if i else ""
+        after = words[i + 1] if i + 1 < len(words) else ""
+        if _PRONOUN_RE.fullmatch(word):
+            if i == 0 or before in _AUXILIARY:
+                return True
+            if before in _PREPOSITIONS and not _NAME_WORD_RE.search(question):
+                return True
+        elif word in ("that", "those") and (
+            after in _TIME_NOUNS or (i < 4 and after and after not in _AUXILIARY)
+        ):
+            return True
+        if word in ("that", "there", "such") and i == len(words) - 1 and i:
+            return True
+    return False
