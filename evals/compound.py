@@ -9,7 +9,12 @@ one-sentence questions opening with an interrogative are paired (a quiz's statem
 question cannot follow ", and"); the pairing is shuffled with a seed. Undated: the two
 questions may come from different weeks.
 
-    python -m evals.compound CASES.jsonl [--out DIR] [--seed N]
+With ``--conversation`` the same pairs are also written as two turns: the second question
+asked after the first (``<name>-after.jsonl``) and opened with "And …"
+(``<name>-and.jsonl``), each a case of the second question with the first as its
+``history``: a new question in a conversation should be answered as if asked alone.
+
+    python -m evals.compound CASES.jsonl [--out DIR] [--seed N] [--conversation]
 
 It reads and writes case files only; it imports nothing from ``bot``.
 """
@@ -58,11 +63,32 @@ def join(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def compound(cases: Sequence[dict[str, Any]], seed: int = DEFAULT_SEED) -> list[dict[str, Any]]:
-    """Pairs of the joinable ``cases`` (each used once, shuffled with ``seed``), joined."""
+def pairs(cases: Sequence[dict[str, Any]], seed: int = DEFAULT_SEED) -> list[tuple[dict, dict]]:
+    """The joinable ``cases`` in pairs (each used once, shuffled with ``seed``)."""
     pool = [c for c in cases if joinable(c) and c["corpus"] == cases[0]["corpus"]]
     random.Random(seed).shuffle(pool)
-    return [join(a, b) for a, b in zip(pool[0::2], pool[1::2])]
+    return list(zip(pool[0::2], pool[1::2]))
+
+
+def compound(cases: Sequence[dict[str, Any]], seed: int = DEFAULT_SEED) -> list[dict[str, Any]]:
+    """Pairs of the joinable ``cases``, joined."""
+    return [join(a, b) for a, b in pairs(cases, seed)]
+
+
+def asked_after(first: dict[str, Any], second: dict[str, Any], opener: str = "") -> dict:
+    """``second`` asked after ``first`` in a conversation (``opener``: "And " or "")."""
+    q = second["question"].strip()
+    out = {k: v for k, v in second.items() if k != "as_of"}
+    return {
+        **out,
+        "id": f"{second['id']}-after" + ("-and" if opener else ""),
+        "question": f"{opener}{q[0].lower()}{q[1:]}" if opener else q,
+        "history": [
+            {"role": "user", "content": first["question"]},
+            {"role": "assistant", "content": "(the answer to that question)"},
+        ],
+        "notes": f"{second['id']} asked after {first['id']}",
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -75,6 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="writes DIR/<name>-compound.jsonl (default: beside CASES, so its corpora/ is found)",
     )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--conversation", action="store_true", help="also write -after, -and")
     args = parser.parse_args(argv)
     try:
         lines = args.cases.read_text(encoding="utf-8").splitlines()
@@ -88,9 +115,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     out = args.out or args.cases.parent
     out.mkdir(parents=True, exist_ok=True)
-    path = out / f"{args.cases.stem}-compound.jsonl"
-    path.write_text("".join(json.dumps(c) + "\n" for c in joined), encoding="utf-8")
-    print(f"{len(joined)} compound cases from {len(cases)} -> {path}")
+    written = {"compound": joined}
+    if args.conversation:
+        both = pairs(cases, args.seed)
+        written["after"] = [asked_after(a, b) for a, b in both]
+        written["and"] = [asked_after(a, b, "And ") for a, b in both]
+    for form, rows in written.items():
+        path = out / f"{args.cases.stem}-{form}.jsonl"
+        path.write_text("".join(json.dumps(c) + "\n" for c in rows), encoding="utf-8")
+        print(f"{len(rows)} {form} cases from {len(cases)} -> {path}")
     return 0
 
 

@@ -49,6 +49,10 @@ def test_a_joined_case_asks_both_and_wants_both_answers() -> None:
     assert {first, second} == {"q-1", "q-2"}
 
 
+def by_id(case_id: str) -> str:
+    return next(c["question"] for c in CASES if c["id"] == case_id)
+
+
 def test_the_written_file_loads_as_cases(tmp_path: Path, capsys) -> None:
     src = tmp_path / "cases" / "weekly.jsonl"
     src.parent.mkdir()
@@ -57,6 +61,13 @@ def test_the_written_file_loads_as_cases(tmp_path: Path, capsys) -> None:
     loaded = load_cases([src.parent / "weekly-compound.jsonl"])
     assert [c.kind for c in loaded] == ["multi"]
     assert "1 compound cases from 5" in capsys.readouterr().out
+    assert main([str(src), "--conversation"]) == 0
+    (after,) = load_cases([src.parent / "weekly-after.jsonl"])
+    (opened,) = load_cases([src.parent / "weekly-and.jsonl"])
+    (joined,) = load_cases([src.parent / "weekly-compound.jsonl"])
+    first, second = joined.id.split("+")
+    assert after.id.startswith(second) and after.history[0]["content"] == by_id(first)
+    assert after.question == by_id(second) and opened.question.startswith("And ")
 
 
 def test_too_few_questions_is_one_line_and_exit_2(tmp_path: Path, capsys) -> None:
