@@ -35,16 +35,22 @@ _OPENING_RE = re.compile(r"(?:what|which|who|how|when|where)\b", re.IGNORECASE)
 _INNER_STOP_RE = re.compile(r"[.!?]\s")
 
 
+def one_wh_sentence(question: str) -> bool:
+    """One sentence opening with an interrogative (a quiz's statement-then-question is not)."""
+    q = question.strip()
+    return bool(_OPENING_RE.match(q)) and not _INNER_STOP_RE.search(q)
+
+
+def read_cases(path: Path) -> list[dict[str, Any]]:
+    """The case file's rows (``OSError``/``ValueError`` when unreadable)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
 def joinable(case: dict[str, Any]) -> bool:
     """An answerable case whose question is one sentence opening with an interrogative."""
     q = case["question"].strip()
-    return (
-        not case.get("must_refuse")
-        and bool(_OPENING_RE.match(q))
-        and q.endswith("?")
-        and q.count("?") == 1
-        and not _INNER_STOP_RE.search(q)
-    )
+    return not case.get("must_refuse") and one_wh_sentence(q) and q.endswith("?")
 
 
 def join(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
@@ -104,8 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--conversation", action="store_true", help="also write -after, -and")
     args = parser.parse_args(argv)
     try:
-        lines = args.cases.read_text(encoding="utf-8").splitlines()
-        cases = [json.loads(line) for line in lines if line.strip()]
+        cases = read_cases(args.cases)
     except (OSError, ValueError) as e:
         print(f"error: cannot read {args.cases}: {e}", file=sys.stderr)
         return 2

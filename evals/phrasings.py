@@ -22,23 +22,21 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from evals.compound import one_wh_sentence, read_cases
+
 DEFAULT_SEED = 3
 REQUESTS = ("Can you tell me ", "Do you know ", "I'd like to know ", "Tell me ")
 _STATEMENT = frozenset({"I'd like to know ", "Tell me "})
-_OPENING_RE = re.compile(r"(?:what|which|who|how|when|where)\b", re.IGNORECASE)
-_INNER_STOP_RE = re.compile(r"[.!?]\s")
 
 
 def wrappable(case: dict[str, Any]) -> bool:
     """One sentence opening with an interrogative."""
-    q = case["question"].strip()
-    return bool(_OPENING_RE.match(q)) and not _INNER_STOP_RE.search(q)
+    return one_wh_sentence(case["question"])
 
 
 def plain(case: dict[str, Any]) -> dict[str, Any]:
@@ -88,8 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     args = parser.parse_args(argv)
     try:
-        lines = args.cases.read_text(encoding="utf-8").splitlines()
-        cases = [json.loads(line) for line in lines if line.strip()]
+        cases = read_cases(args.cases)
     except (OSError, ValueError) as e:
         print(f"error: cannot read {args.cases}: {e}", file=sys.stderr)
         return 2
