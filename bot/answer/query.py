@@ -35,7 +35,7 @@ _BACK_OPENER_RE = re.compile(
     r"^\s*(?:(?:and|but)\s+)?(?:what about|how about|what else|why is that|why not)\b",
     re.IGNORECASE,
 )
-#: Openers that continue the conversation: a follow-up unless the rest names its subject.
+#: Openers that continue the conversation: a follow-up when what follows is short.
 _CONTINUES_RE = re.compile(r"^\s*(?:and|but|also|so|then|why)\b", re.IGNORECASE)
 #: … which takes at least this many content terms ("And which country reopened to tourists
 #: after three years of restrictions?" is a question of its own; "And in 2023?" is not).
