@@ -26,7 +26,7 @@ import json
 import random
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,39 @@ def read_cases(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in lines if line.strip()]
 
 
+def write_forms(
+    source: Path,
+    out: Path | None,
+    make: Callable[[list[dict[str, Any]]], dict[str, list[dict[str, Any]]]],
+    lacking: str,
+) -> int:
+    """The command line's work: read ``source``, write each form ``make`` returns as
+    ``<stem>-<form>.jsonl`` in ``out`` (default beside ``source``, so its corpora/ is
+    found); the exit status (2, with one line, when unreadable or a form is empty)."""
+    try:
+        cases = read_cases(source)
+    except (OSError, ValueError) as e:
+        print(f"error: cannot read {source}: {e}", file=sys.stderr)
+        return 2
+    written = make(cases)
+    if not all(written.values()):
+        print(f"error: {source} has {lacking}", file=sys.stderr)
+        return 2
+    out = out or source.parent
+    out.mkdir(parents=True, exist_ok=True)
+    for form, rows in written.items():
+        path = out / f"{source.stem}-{form}.jsonl"
+        path.write_text("".join(json.dumps(c) + "\n" for c in rows), encoding="utf-8")
+        print(f"{len(rows)} {form} cases from {len(cases)} -> {path}")
+    return 0
+
+
+def lowered(question: str) -> str:
+    """``question`` with its first letter lowered, to follow other words."""
+    q = question.strip()
+    return f"{q[:1].lower()}{q[1:]}"
+
+
 def joinable(case: dict[str, Any]) -> bool:
     """An answerable case whose question is one sentence opening with an interrogative."""
     q = case["question"].strip()
@@ -58,7 +91,7 @@ def join(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
     a, b = first["question"].strip(), second["question"].strip()
     return {
         "id": f"{first['id']}+{second['id']}",
-        "question": f"{a.rstrip('?')}, and {b[0].lower()}{b[1:]}",
+        "question": f"{a.rstrip('?')}, and {lowered(b)}",
         "corpus": first["corpus"],
         "kind": "multi",
         "gold_facts": first["gold_facts"] + second["gold_facts"],
@@ -88,7 +121,7 @@ def asked_after(first: dict[str, Any], second: dict[str, Any], opener: str = "")
     return {
         **out,
         "id": f"{second['id']}-after" + ("-and" if opener else ""),
-        "question": f"{opener}{q[0].lower()}{q[1:]}" if opener else q,
+        "question": f"{opener}{lowered(q)}" if opener else q,
         "history": [
             {"role": "user", "content": first["question"]},
             {"role": "assistant", "content": "(the answer to that question)"},
@@ -109,27 +142,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--conversation", action="store_true", help="also write -after, -and")
     args = parser.parse_args(argv)
-    try:
-        cases = read_cases(args.cases)
-    except (OSError, ValueError) as e:
-        print(f"error: cannot read {args.cases}: {e}", file=sys.stderr)
-        return 2
-    joined = compound(cases, args.seed) if cases else []
-    if not joined:
-        print(f"error: {args.cases} has fewer than two joinable cases", file=sys.stderr)
-        return 2
-    out = args.out or args.cases.parent
-    out.mkdir(parents=True, exist_ok=True)
-    written = {"compound": joined}
-    if args.conversation:
-        both = pairs(cases, args.seed)
-        written["after"] = [asked_after(a, b) for a, b in both]
-        written["and"] = [asked_after(a, b, "And ") for a, b in both]
-    for form, rows in written.items():
-        path = out / f"{args.cases.stem}-{form}.jsonl"
-        path.write_text("".join(json.dumps(c) + "\n" for c in rows), encoding="utf-8")
-        print(f"{len(rows)} {form} cases from {len(cases)} -> {path}")
-    return 0
+
+    def make(cases: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+        written = {"compound": compound(cases, args.seed)}
+        if args.conversation:
+            both = pairs(cases, args.seed)
+            written["after"] = [asked_after(a, b) for a, b in both]
+            written["and"] = [asked_after(a, b, "And ") for a, b in both]
+        return written
+
+    return write_forms(args.cases, args.out, make, "fewer than two joinable cases")
 
 
 if __name__ == "__main__":

@@ -20,14 +20,13 @@ It reads and writes case files only; it imports nothing from ``bot``.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from evals.compound import one_wh_sentence, read_cases
+from evals.compound import lowered, one_wh_sentence, write_forms
 
 DEFAULT_SEED = 3
 REQUESTS = ("Can you tell me ", "Do you know ", "I'd like to know ", "Tell me ")
@@ -48,11 +47,8 @@ def plain(case: dict[str, Any]) -> dict[str, Any]:
 
 def wrapped(case: dict[str, Any], request: str) -> dict[str, Any]:
     """The case asked inside ``request``."""
-    q = case["question"].strip()
-    q = f"{request}{q[0].lower()}{q[1:]}"
-    if request in _STATEMENT:
-        q = f"{q.rstrip('?')}."
-    return {**plain(case), "question": q}
+    q = f"{request}{lowered(case['question'])}"
+    return _rephrased(case, f"{q.rstrip('?')}." if request in _STATEMENT else q)
 
 
 def as_requests(cases: Sequence[dict[str, Any]], seed: int = DEFAULT_SEED) -> list[dict[str, Any]]:
@@ -70,9 +66,7 @@ def forms(cases: Sequence[dict[str, Any]], seed: int = DEFAULT_SEED) -> dict[str
     q = lambda c: c["question"].strip()  # noqa: E731
     return {
         "requests": as_requests(cases, seed),
-        "greeting": [
-            _rephrased(c, f"Hi, quick question: {q(c)[0].lower()}{q(c)[1:]}") for c in kept
-        ],
+        "greeting": [_rephrased(c, f"Hi, quick question: {lowered(q(c))}") for c in kept],
         "sources": [_rephrased(c, f"{q(c).rstrip('?')}, according to the articles?") for c in kept],
         "bare": [_rephrased(c, q(c).rstrip("?").rstrip()) for c in kept],
         "plain": [plain(c) for c in kept],
@@ -85,22 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="default: beside CASES")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     args = parser.parse_args(argv)
-    try:
-        cases = read_cases(args.cases)
-    except (OSError, ValueError) as e:
-        print(f"error: cannot read {args.cases}: {e}", file=sys.stderr)
-        return 2
-    written = forms(cases, args.seed)
-    if not written["plain"]:
-        print(f"error: {args.cases} has no one-sentence wh-question", file=sys.stderr)
-        return 2
-    out = args.out or args.cases.parent
-    out.mkdir(parents=True, exist_ok=True)
-    for form, rows in written.items():
-        path = out / f"{args.cases.stem}-{form}.jsonl"
-        path.write_text("".join(json.dumps(c) + "\n" for c in rows), encoding="utf-8")
-        print(f"{len(rows)} cases -> {path}")
-    return 0
+    make = lambda cases: forms(cases, args.seed)  # noqa: E731
+    return write_forms(args.cases, args.out, make, "no one-sentence wh-question")
 
 
 if __name__ == "__main__":
