@@ -79,8 +79,10 @@ class Query:
         return [t for t in terms(self.context) if t not in focus]
 
 
+#: The interrogatives a question opens with.
+_WH = r"(?:what|which|who|whom|whose|when|where|why|how)"
 _PART_SPLIT_RE = re.compile(
-    r"\?\s+(?=\S)|[,;]\s+and\s+(?=(?:what|how|who|whom|whose|when|where|which|why|did|does|do|is|are|was|were|has|have)\b)",
+    rf"\?\s+(?=\S)|[,;]\s+and\s+(?=(?:{_WH}|did|does|do|is|are|was|were|has|have)\b)",
     re.IGNORECASE,
 )
 
@@ -220,7 +222,7 @@ _REQUEST_RE = re.compile(
     r"|do\s+you\s+(?:happen\s+to\s+)?know|does\s+anyone\s+know|(?:please\s+)?tell\s+me"
     r"|i(?:'d|’d|\s+would)\s+like\s+to\s+know|i\s+(?:want|need)\s+to\s+know"
     r"|i(?:'m|’m|\s+am)\s+wondering|i\s+wonder(?:ed)?|any\s+idea)"
-    r"\s*,?\s+(?=(?:what|which|who|whom|whose|when|where|why|how)\b)",
+    rf"\s*,?\s+(?={_WH}\b)",
     re.IGNORECASE,
 )
 #: Where the answer should come from, said in the question: "According to the articles,
@@ -235,7 +237,7 @@ _SOURCE_TAIL_RE = re.compile(
 )
 
 
-_WH_OPENING_RE = re.compile(r"(?:what|which|who|whom|whose|when|where|why|how)\b", re.I)
+_WH_OPENING_RE = re.compile(rf"{_WH}\b", re.I)
 
 
 def plain_question(question: str) -> str:
