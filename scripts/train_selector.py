@@ -170,25 +170,24 @@ def choose_sentence(train_s: list[Item], dev_s: dict[str, list[Item]]) -> tuple[
     return max(found, key=lambda k: (found[k], k[1]))
 
 
-def shipped_sentence() -> tuple[str, float, Logistic, tuple[str, ...]]:
+def shipped_sentence(shipped: dict) -> tuple[str, float, Logistic, tuple[str, ...]]:
     """The shipped file's sentence model with its feature set, L2 and guards (``--keep-
     sentence``: a sentence refit moves with each collection's retrieval, README)."""
-    shipped = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     sentence = Logistic.from_dict(shipped["sentence"], SENTENCE_FEATURES)
     meta = shipped["meta"]
     return meta["features"], meta["l2"], sentence, tuple(shipped["guards"])
 
 
-def shipped_answerable(sentence: Logistic, guards: tuple[str, ...], dev: dict) -> None:
+def shipped_answerable(shipped: dict, sentence: Logistic, guards: tuple[str, ...], dev) -> None:
     """Print the shipped answerability model's dev objective on this collection, its
     thresholds chosen as step 3 chooses them: the bar a refit must clear."""
     try:
-        shipped = SelectorModel.from_dict(json.loads(MODEL_FILE.read_text(encoding="utf-8")))
+        answerable = SelectorModel.from_dict(shipped).answerable
     except ValueError as e:  # the code now computes other answerability features
         print(f"shipped answerability model not comparable: {e}")
         return
     found = {
-        m: {c: outcomes(sentence, shipped.answerable, i, guards, RUNNER_UP) for c, i in d.items()}
+        m: {c: outcomes(sentence, answerable, i, guards, RUNNER_UP) for c, i in d.items()}
         for m, d in dev.items()
     }
     report("shipped", guards, *choose_thresholds(found))
@@ -210,8 +209,9 @@ def _train(write_model: bool, keep_sentence: bool) -> int:
     dev_s = {m: pick(SENTENCE_SETS["dev"], m) for m in ("with", "without")}
     dev_a = {m: {n: variant(raw[n], m) for n in ANSWER_SETS["dev"]} for m in ("with", "without")}
 
+    shipped = json.loads(MODEL_FILE.read_text(encoding="utf-8")) if keep_sentence else {}
     if keep_sentence:
-        fname, l2, sentence, guards = shipped_sentence()
+        fname, l2, sentence, guards = shipped_sentence(shipped)
     else:
         fname, l2 = choose_sentence(train_s, dev_s)
         sentence, guards = fit_conditional(train_s, l2, FEATURE_SETS[fname]), BASE_GUARDS
@@ -219,7 +219,7 @@ def _train(write_model: bool, keep_sentence: bool) -> int:
     answerable, t, score, dev = fit_answerable(sentence, folds, guards, train_a, dev_a)
     report(fname, guards, t, score, dev)
     if keep_sentence:
-        shipped_answerable(sentence, guards, dev_a)
+        shipped_answerable(shipped, sentence, guards, dev_a)
     while not keep_sentence:  # greedy: the guard that helps most, while one helps
         tried = {}
         for g in CANDIDATE_GUARDS:
