@@ -10,7 +10,8 @@ one year is read as asking about that year ("…in 2022?"), and the borrowed con
 to it too. A question wrapped in a greeting, a request or a mention of the sources ("Hi,
 can you tell me which…", "Do you know who…, according to the articles?") is read as the
 plain question inside it (``plain_question``; the user's words stay the ``Query``'s
-text). Other stand-alone questions pass through untouched. ``split_parts``
+text); a new question opening with "And", "But", "So" or "Also" is read without it.
+Other stand-alone questions pass through untouched. ``split_parts``
 splits a compound question ("How did X…, and what did Y…?") so each part can be
 retrieved for. An LLM-based rewrite
 (the condense prompt) can replace ``condense`` on the LLM path; this one needs no model.
@@ -259,6 +260,16 @@ def plain_question(question: str) -> str:
     return f"{text[:1].upper()}{text[1:]}"
 
 
+def _without_opener(question: str) -> str:
+    """A question standing on its own without the "And"/"But"/"So"/"Also" a chat turn
+    opens with: the conjunction joins nothing and moves the question's embedding."""
+    m = _CONTINUES_RE.match(question)
+    if not m or m.group(0).strip().lower() == "why":
+        return question
+    rest = question[m.end() :].lstrip(" ,")
+    return f"{rest[:1].upper()}{rest[1:]}" if len(terms(rest)) >= 2 else question
+
+
 def condense(question: str, history: Sequence[Mapping[str, str]] | None = None) -> Query:
     """The standalone form of ``question`` given the earlier turns (read as the plain
     question, ``plain_question``)."""
@@ -271,9 +282,10 @@ def condense(question: str, history: Sequence[Mapping[str, str]] | None = None) 
         "",
     )
     asked = plain_question(question)
-    as_read = asked if asked != question else ""
     if not previous or not is_followup(asked):
-        return Query(text=question, standalone=asked, resolved=as_read)
+        asked = _without_opener(asked)
+        return Query(question, asked, resolved=asked if asked != question else "")
+    as_read = asked if asked != question else ""
     shifted = _shift_year(asked, previous)
     if shifted:
         resolved, previous = shifted
