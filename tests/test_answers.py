@@ -196,6 +196,13 @@ def test_to_dict_is_json(seeds_bot):
         ("Which country announced it would reopen to tourists this week?", False),
         ("Which social media platform said its users can apply for a settlement?", False),
         ("And which airline began weighing passengers before boarding this week?", False),
+        # "which NOUN …" names who its "his"/"its"/"him" are (dev pairs asked after another:
+        # 10 of 133 were read as follow-ups so; held-out test 2024 "after" 0.65 → 0.69 = alone)
+        ("Which harbour pilot resigned from his post this week?", False),
+        ("And which ferry operator cut fares for its members?", False),
+        ("Which mayor announced that he would not run again?", False),
+        ("Which team does he play for?", True),
+        ("Which newspaper published that interview?", True),
     ],
 )
 def test_a_short_question_that_names_its_subject_is_not_a_follow_up(question, followup):

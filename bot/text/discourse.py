@@ -63,10 +63,21 @@ def points_back(sentence: str, given: str = "") -> bool:
     return any(m.lower() not in own for m in _PRONOUN_RE.findall(head))
 
 
-_AUXILIARY = (
-    "is are was were do does did has have had will would can could should may might "
-    "what which who whom whose when where why how and but so also then"
-).split()
+_VERB_AUXILIARY = frozenset(
+    "is are was were do does did has have had will would can could should may might".split()
+)
+_AUXILIARY = _VERB_AUXILIARY | frozenset(
+    "what which who whom whose when where why how and but so also then".split()
+)
+_SUBJECTS = frozenset("he she they it".split())
+_PRONOUNS = frozenset("he she they it his her their its him them we you i".split())
+#: "Which NFL star…", "What species…": the question names its own subject, which its
+#: later "his", "its", "him" refer to.
+_WH_NOUN_RE = re.compile(
+    r"^\W*(?:(?:and|but|so|also|then)\s+)?(?:which|what)\s+(?!(?:is|are|was|were|do|does|did|has|have|had|will|would|can"
+    r"|could|should|may|might|he|she|they|it|that|this|those|these)\b)[\w’'-]+",
+    re.I,
+)
 _PREPOSITIONS = frozenset("of about for to from with against on at by".split())
 _TIME_NOUNS = frozenset(
     "day days week weekend month year morning afternoon evening night time season".split()
@@ -79,20 +90,28 @@ def asks_back(question: str) -> bool:
     subject or object ("What did he say…?", "Was it higher…?", "How many of them…?"),
     "that"/"those" before a noun among its first words or before a time ("that meeting",
     "that year"), or "that"/"there" closing it ("…after that?"). A pronoun the question's
-    own words explain ("Which country announced it would reopen…?", "…said its users…")
-    and "this week" do not point back."""
+    own words explain ("Which country announced it would reopen…?", "…said its users…"),
+    any but a subject after an auxiliary in a question naming its own subject ("Which star
+    requested a trade from his…?", not "Which team does he play for?"), "that" before a
+    pronoun ("…announced that he…") and "this week" do not point back."""
     words = _WORD_RE.findall(question.lower())
+    own_noun = _WH_NOUN_RE.match(question) is not None
     for i, word in enumerate(words):
         before = words[i - 1] if i else ""
         after = words[i + 1] if i + 1 < len(words) else ""
         if _PRONOUN_RE.fullmatch(word):
+            if own_noun:  # "Which star requested a trade from his…": his is the star's
+                if word in _SUBJECTS and before in _VERB_AUXILIARY:
+                    return True  # "Which team does he play for?"
+                continue
             if i == 0 or before in _AUXILIARY:
                 return True
             if before in _PREPOSITIONS and not _NAME_WORD_RE.search(question):
                 return True
         elif word in ("that", "those") and (
-            after in _TIME_NOUNS or (i < 4 and after and after not in _AUXILIARY)
-        ):
+            after in _TIME_NOUNS
+            or (i < 4 and after and after not in _AUXILIARY and after not in _PRONOUNS)
+        ):  # "that meeting", not "…announced that he…"
             return True
         if word in ("that", "there", "such") and i == len(words) - 1 and i:
             return True
