@@ -331,7 +331,9 @@ def write(result: Build, out: Path) -> tuple[Path, Path]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals.realtimeqa", description=__doc__)
-    parser.add_argument("--data", type=Path, required=True, help="questions.jsonl")
+    parser.add_argument(
+        "--data", type=Path, required=True, help="questions.jsonl, or the folder holding it"
+    )
     parser.add_argument("--split", choices=sorted(SPLITS), required=True)
     parser.add_argument("--out", type=Path, required=True, help="writes corpora/ and cases/ here")
     parser.add_argument("--answerable", type=int, default=None, help="sample size (default all)")
@@ -345,8 +347,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     sizes = (args.answerable or 0, args.unanswerable, args.near_miss)
     if min(sizes) < 0:
         parser.error("sample sizes must be >= 0")
+    data = args.data / "questions.jsonl" if args.data.is_dir() else args.data
+    try:
+        questions = load_questions(data)
+    except OSError as exc:
+        parser.error(f"cannot read {data}: {exc.strerror}")
+    except KeyError as exc:
+        parser.error(f"{data}: a question lacks the field {exc}")
+    except (ValueError, TypeError, AttributeError) as exc:
+        parser.error(f"{data} is not RealTime QA's JSON lines: {exc}")
     result = build(
-        load_questions(args.data),
+        questions,
         args.split,
         args.answerable,
         args.unanswerable,

@@ -319,3 +319,22 @@ def test_cli_output_loads_as_cases_with_gold_spans(tmp_path, capsys):
     cases = load_cases([out / "cases" / "rtqa-dev.jsonl"])
     assert [c.kind for c in cases].count("near_miss") == 2
     assert all(c.as_of is None for c in cases)
+
+
+def test_cli_reads_the_dataset_folder_and_refuses_unusable_data_in_one_line(tmp_path, capsys):
+    write_jsonl(tmp_path, dev_rows(4))
+    out = tmp_path / "out"
+    args = ["--split", "dev", "--out", str(out), "--unanswerable", "0"]
+    assert rtqa.main(["--data", str(tmp_path), *args]) == 0  # the folder holding questions.jsonl
+    assert "4 answerable" in capsys.readouterr().out
+    bad = tmp_path / "bad.jsonl"
+    for text, says in [("not json\n", "is not RealTime QA's JSON lines"), ('{"q": 1}\n', "'id'")]:
+        bad.write_text(text, encoding="utf-8")
+        with pytest.raises(SystemExit) as exit_:
+            rtqa.main(["--data", str(bad), *args])
+        assert exit_.value.code == 2
+        err = capsys.readouterr().err
+        assert says in err and "Traceback" not in err
+    with pytest.raises(SystemExit):
+        rtqa.main(["--data", str(tmp_path / "missing.jsonl"), *args])
+    assert "No such file" in capsys.readouterr().err
