@@ -23,3 +23,22 @@ def test_tokens(text, expected):
 
 def test_an_ampersand_name_is_a_term():
     assert "at&t" in terms("Which network had an outage? AT&T did.")
+
+
+@pytest.mark.parametrize(
+    ("british", "american"),
+    [
+        ("North Korean labourers", "North Korean laborers"),
+        ("the defence programme", "the defense program"),
+        ("a harbour centre", "a harbor center"),
+        ("organised travellers", "organized travelers"),
+    ],
+)
+def test_british_and_american_spellings_are_one_term(british, american):
+    assert terms(british) == terms(american)
+
+
+def test_words_american_english_writes_too_are_left_as_written():
+    # breame lists these as British; read as "busses", "gage", "filter" they would part
+    # from the American texts that write them the same way
+    assert terms("buses gauge philtre") == ["buse", "gaug", "philtr"]

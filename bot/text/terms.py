@@ -3,7 +3,9 @@
 ``tokens`` lowercases and splits text into words and numbers (``11,000`` -> ``11000``,
 ``U.N.`` -> ``un``, ``AT&T`` -> ``at&t``);
 ``terms`` also drops stopwords, maps irregular verb forms to their base ("sent" -> "send")
-and applies the Snowball English stemmer, so "wounded", "wounds" and "wound" meet.
+reads British spellings as American ("labourers" -> "laborers", "defence" -> "defense":
+questions and articles are written on both sides of the Atlantic) and applies the
+Snowball English stemmer, so "wounded", "wounds" and "wound" meet.
 ``numbers`` extracts normalised figures. Nothing here knows
 about chunks or indexes.
 """
@@ -14,9 +16,10 @@ import re
 from functools import lru_cache
 
 import Stemmer
+from breame.data.spelling_constants import BRITISH_ENGLISH_SPELLINGS
 
 #: Bump when tokenization changes: cached BM25 indexes built with another version are rebuilt.
-TERMS_VERSION = "t3"
+TERMS_VERSION = "t4"
 
 #: A dotted acronym (U.N.), a short name joined by an ampersand (AT&T, P&G, H&M: split,
 #: both halves would be stopwords or single letters, and the name would vanish), a number,
@@ -66,6 +69,16 @@ _IRREGULAR = {
 }  # fmt: skip
 
 
+#: Words breame lists as British that American English writes too, or whose American
+#: "spelling" is another word ("buses", "gauge", "philtre" -> "filter"): left as written.
+_BOTH_SIDES = frozenset(
+    "buses busing gases minibuses gauge gauged gauges gauging philtre philtres "
+    "pummelled pummelling tranquilly".split()
+)
+#: British spelling -> American (breame's list of 1,730 words).
+_AMERICAN = {b: a for b, a in BRITISH_ENGLISH_SPELLINGS.items() if b not in _BOTH_SIDES}
+
+
 def normalize_number(token: str) -> str:
     """``11,000`` -> ``11000``; ``3.5`` stays; ``1,5`` (decimal comma) stays."""
     return token.replace(",", "") if _THOUSANDS_RE.match(token) else token
@@ -88,6 +101,7 @@ def tokens(text: str) -> list[str]:
 def stem(word: str) -> str:
     if word[0].isdigit():
         return word
+    word = _AMERICAN.get(word, word)
     return _stemmer.stemWord(_IRREGULAR.get(word, word))
 
 
