@@ -203,6 +203,8 @@ def test_to_dict_is_json(seeds_bot):
         ("Which mayor announced that he would not run again?", False),
         ("Which team does he play for?", True),
         ("Which newspaper published that interview?", True),
+        ("What is the council giving the club in return?", True),  # in return for what?
+        ("Did the ferry company raise its fares too?", True),
     ],
 )
 def test_a_short_question_that_names_its_subject_is_not_a_follow_up(question, followup):
