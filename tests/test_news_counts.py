@@ -56,3 +56,23 @@ def test_the_injured_are_quoted_for_the_injured(ask):
 )
 def test_counts_the_opposite(question, sentence, opposite):
     assert counts_the_opposite(set(terms(question)), set(terms(sentence))) is opposite
+
+
+FERRY = (
+    "Harlow ferry sets a record\n2026-01-12\n\n"
+    "The Harlow ferry service opened a second route in March, the operator said. "
+    "Ridership on the Harlow ferry surged to 48,000 passengers in 2025. "
+    "That's a threefold increase compared with 2024. "
+    "The operator plans a third route next year.\n"
+)
+
+
+def test_a_sentence_saying_what_the_quoted_one_amounts_to_is_quoted_with_it(tmp_path, encoder):
+    """ "That's a threefold increase…" carries on from the figure before it: the answer to
+    "by what factor" is in it, so it joins the quote (``discourse.continues``); before,
+    only "These include…"/"They…"/"Such…" openers did."""
+    ask = report_bots(tmp_path, encoder, {"ferry.txt": FERRY})["learned"].ask
+    answer = ask("By what factor did ridership on the Harlow ferry grow in 2025?")
+    quotes = [c.quote for c in answer.citations]
+    assert "That's a threefold increase compared with 2024." in quotes, answer.text
+    assert not any("third route" in q for q in quotes)

@@ -2,7 +2,8 @@
 
 Shared by both sentence choosers (``bot.answer.extractive``, hand-set weights, and
 ``bot.answer.learned``, the learned selector). ``with_context`` adds the sentence a chosen
-one leans on and a "These include…" continuation; when the chosen sentences give
+one leans on and a continuation holding the asked type ("These include…", "That's a
+12-fold increase…"); when the chosen sentences give
 different figures for the asked quantity from different articles (``is_conflict``) they
 are ordered newest article first and each is shown after its article's date ("2024-07-08:
 …"), so conflicting reports are visible and dated, not silently resolved. ``compose``
@@ -22,7 +23,7 @@ from bot.answer.amounts import FIGURE_KINDS
 from bot.answer.candidates import Candidate
 from bot.answer.query import Query
 from bot.answer.question import fits_type
-from bot.text.discourse import opens_with_reference
+from bot.text.discourse import continues
 from bot.text.terms import numbers, terms
 from bot.types import Answer
 
@@ -131,7 +132,8 @@ def with_context(
     chosen: Sequence[Candidate], leans_back: Sequence[bool], kind: str | None
 ) -> list[Quote]:
     """The chosen sentences (newest article first, dated, when they conflict), each with
-    the sentence before it when it leans on it, and a "These include…" continuation;
+    the sentence before it when it leans on it, and a continuation ("These include…",
+    "That's a 12-fold increase…", ``discourse.continues``) holding the asked type;
     at most ``MAX_QUOTES``."""
     order = list(range(len(chosen)))
     conflict = is_conflict(chosen, kind)
@@ -145,11 +147,7 @@ def with_context(
         nxt = cand.neighbour(1)
         block = [prev] if prev is not None else []
         block.append(cand)
-        if (
-            nxt is not None
-            and opens_with_reference(nxt.sentence.text)
-            and fits_type(kind, nxt.sentence.text)
-        ):
+        if nxt is not None and continues(nxt.sentence.text) and fits_type(kind, nxt.sentence.text):
             block.append(nxt)
         for k, c in enumerate(block):
             if c.key not in taken and len(out) < MAX_QUOTES:

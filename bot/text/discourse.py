@@ -50,6 +50,19 @@ def opens_with_reference(sentence: str) -> bool:
     return bool(_REFERENCE_START_RE.match(sentence))
 
 
+#: "That's a 12-fold increase…", "This is the highest…", "That marks…": says what the
+#: sentence before it amounts to.
+_SUMS_UP_RE = re.compile(
+    r"^[\"“‘']?(?:that|this)(?:['’]s|\s+(?:is|was|means|meant|marks|marked|would\s+be))\b", re.I
+)
+
+
+def continues(sentence: str) -> bool:
+    """The sentence carries on from the one before: ``opens_with_reference``, or it says
+    what that one amounts to ("That's a 12-fold increase compared to 2023")."""
+    return opens_with_reference(sentence) or bool(_SUMS_UP_RE.match(sentence))
+
+
 def points_back(sentence: str, given: str = "") -> bool:
     """The sentence needs the one before it to be read at all: it opens with a
     demonstrative ("This brings…", "These include…", "Such…") or has a personal pronoun
