@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -30,6 +31,14 @@ if TYPE_CHECKING:
 from bot.index.codec import chunk_from_record, chunk_metadata
 from bot.index.ledger import FileRecord
 from bot.ingest.chunking import Chunk
+
+#: Another process writing the collection can leave its vector segment not yet on disk
+#: for a moment ("Error creating hnsw segment reader: Nothing found on disk"; seen in
+#: tests/test_crash.py asking while `bot index` runs). ``nearest`` waits and asks again
+#: this many times, UNFLUSHED_WAIT s longer each time, then answers without the dense half.
+UNFLUSHED_RETRIES = 3
+UNFLUSHED_WAIT = 0.2
+_UNFLUSHED_RE = re.compile(r"hnsw segment reader|Nothing found on disk", re.I)
 
 _MARKER = "bot-data.json"
 _GENERATION_KEY = "ledger_generation"
@@ -229,11 +238,19 @@ class ChunkStore:
         Chroma returns fewer than ``k`` (or none) when the collection is smaller, so no
         ``count()`` first (a full count is a table scan: ~8 ms at 100k chunks).
         """
-        got = self._chunks.query(
-            query_embeddings=[np.asarray(vector, dtype=np.float32)],
-            n_results=k,
-            include=["distances"],
-        )
+        query = np.asarray(vector, dtype=np.float32)
+        for attempt in range(UNFLUSHED_RETRIES + 1):
+            try:
+                got = self._chunks.query(
+                    query_embeddings=[query], n_results=k, include=["distances"]
+                )
+                break
+            except Exception as exc:  # chromadb.errors.InternalError, not importable lazily
+                if not _UNFLUSHED_RE.search(str(exc)):
+                    raise
+                if attempt == UNFLUSHED_RETRIES:
+                    return []  # the lexical half still answers; the next ask finds it flushed
+                time.sleep(UNFLUSHED_WAIT * (attempt + 1))
         return [(cid, 1.0 - float(d)) for cid, d in zip(got["ids"][0], got["distances"][0])]
 
     def get_chunks(self, ids: Sequence[str]) -> dict[str, Chunk]:
