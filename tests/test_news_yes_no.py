@@ -48,3 +48,12 @@ def test_a_yes_no_question_is_settled_by_the_sentence_in_other_words(ask, questi
 def test_a_yes_no_question_nothing_settles_is_not_answered_with_the_topic(ask):
     answer = ask("Did Harrow Books open new shops over Christmas?")
     assert answer.refused or not any("climbed 8%" in c.quote for c in answer.citations)
+
+
+def test_a_yes_no_question_about_a_name_no_article_holds_is_refused(ask):
+    """ "Did Waterstones…?" is about Waterstones: Harrow's sentences on the same predicate
+    do not settle it (the learned selector quoted "Its shares rose 4%" before)."""
+    answer = ask("Did Waterstones shares rise after the update?")
+    assert answer.refused, answer.text
+    assert "Waterstones" in answer.reason
+    assert not ask("Did Harrow Books shares rise after the update?").refused

@@ -29,8 +29,15 @@ PREDICATE_SHARE = 0.5
 
 def _yes_no(asked: Asked, rows: SentenceRows, unknown: float) -> np.ndarray:
     """A yes/no question is settled only by a sentence covering its predicate ("Did North
-    Korea accept money…?" is not settled by a sentence that only names North Korea)."""
-    if asked.yes_no and asked.core:
+    Korea accept money…?" is not settled by a sentence that only names North Korea), and
+    by none when a name or figure it asks about is in no article ("Did China send
+    troops…?" is not settled by "Russian troops are being sent…" when no article names
+    China: the question is about China)."""
+    if not asked.yes_no:
+        return _none(rows)
+    if unknown > 0:
+        return np.ones(len(rows.matrix), dtype=bool)
+    if asked.core:
         return rows.column("predicate") < PREDICATE_SHARE
     return _none(rows)
 

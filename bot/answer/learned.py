@@ -282,13 +282,14 @@ class LearnedAnswerer:
     ) -> tuple[list[Quote], str]:
         """The quotes answering one (simple) question, or none and the reason why."""
         judged = self.judge(query, cands, vectors)
-        if not judged.probability.any():
-            return [], why_none_fits(judged.asked, judged.rows, self.model.guards)
+        none_fits = not judged.probability.any()
         threshold = self.params.threshold(query, is_long(judged.rows))
-        if judged.answerable < threshold:
+        if none_fits or judged.answerable < threshold:
             unknown = self._unknown_word(query, judged.asked)
-            if unknown:
+            if unknown and (judged.asked.yes_no or not none_fits):
                 return [], f"no article mentions {unknown!r}"
+            if none_fits:
+                return [], why_none_fits(judged.asked, judged.rows, self.model.guards)
             return [], f"weak evidence (P {judged.answerable:.2f} < {threshold:.2f})"
         picked = self._select(judged, cands, max_sentences)
         own, borrowed = judged.rows.column("cov_own"), judged.rows.borrowed
