@@ -76,7 +76,7 @@ def test_wheel_ships_prompts_and_renders_them(tmp_path):
     assert install.returncode == 0, install.stderr[-2000:]
     deps = tmp_path / "deps"
     deps.mkdir()
-    for name in ("jinja2", "markupsafe", "Stemmer"):
+    for name in ("jinja2", "markupsafe", "Stemmer", "breame"):
         for path in _module_paths(name):
             (deps / path.name).symlink_to(path)
     away = tmp_path / "elsewhere"
