@@ -135,6 +135,15 @@ def test_author_footer_ends_the_article_near_the_end():
     assert "Kasparov" not in body("004_c7e5022738f6770f.txt")
 
 
+def test_an_author_footer_alone_on_the_last_line_ends_the_article():
+    """Hypothesis found it (CI, 2026-12-03): an "Author: …" paragraph closing the text on
+    its own made the promo check read the line after it, which does not exist."""
+    article = "The council approved the bridge budget on Monday after a long debate. " * 6
+    cleaned = clean(article + "\n\nAuthor: Olena Goncharova").body
+    assert cleaned.startswith("The council approved") and "Author:" not in cleaned
+    assert_exact_map(article + "\n\nAuthor: Olena Goncharova")
+
+
 def test_a_promo_glued_above_the_author_footer_goes_a_wrapped_paragraph_stays():
     article = "The council approved the bridge budget on Monday after a long debate.\n\n" * 6
     promo = (

@@ -301,12 +301,13 @@ def author_footer(lines: list[Line]) -> Iterator[Range]:
             top = i
             while top > 0 and lines[top - 1].stripped:
                 top -= 1
-            head, after = lines[top].stripped, lines[top + 1].stripped
+            head = lines[top].stripped
             glued = (
                 i - 5 <= top < i - 1  # a short block: hard-wrapped paragraphs are not promos
                 and len(head.split()) <= 16
                 and not head.endswith((*_SENTENCE_END, ",", ";", ":"))
-                and after[:1].isupper()  # the teaser starts a sentence; a wrapped line does not
+                # the teaser starts a sentence; a wrapped line does not (top < i - 1: it exists)
+                and lines[top + 1].stripped[:1].isupper()
             )
             yield (lines[top].start if glued else line.start, end)
             return
