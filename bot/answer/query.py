@@ -28,7 +28,7 @@ from datetime import date, datetime
 from bot.answer.question import salient_terms
 from bot.errors import InputError
 from bot.text.discourse import asks_back
-from bot.text.lexicon import YEAR, YEAR_RE
+from bot.text.lexicon import WH_WORDS, YEAR, YEAR_RE
 from bot.text.terms import terms
 
 #: Openers that point back whatever follows: "What about…", "How about…", "Why is that?"
@@ -81,7 +81,7 @@ class Query:
 
 
 #: The interrogatives a question opens with.
-_WH = r"(?:what|which|who|whom|whose|when|where|why|how)"
+_WH = rf"(?:{'|'.join(WH_WORDS)})"
 _PART_SPLIT_RE = re.compile(
     rf"\?\s+(?=\S)|[,;]\s+and\s+(?=(?:{_WH}|did|does|do|is|are|was|were|has|have)\b)",
     re.IGNORECASE,

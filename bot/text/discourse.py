@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import re
 
-_PRONOUN_RE = re.compile(r"\b(?:he|she|they|it|his|her|their|its|him|them)\b", re.I)
+from bot.text.lexicon import WH_WORDS
+
+_SUBJECTS = ("he", "she", "they", "it")
+_PERSONAL = (*_SUBJECTS, "his", "her", "their", "its", "him", "them")
+_PRONOUN_RE = re.compile(rf"\b(?:{'|'.join(_PERSONAL)})\b", re.I)
 _DEMONSTRATIVE_RE = re.compile(r"\b(?:this|these|those|such)\b", re.I)
 _SAID_RE = re.compile(
-    r"\b(?:he|she|they|it)\s+(?:said|says|wrote|added|noted|told|stated|explained|warned)\b"
+    rf"\b(?:{'|'.join(_SUBJECTS)})\s+(?:said|says|wrote|added|noted|told|stated|explained|warned)\b"
     r"|[”\"],?\s+(?:the\s+)?(?:[A-Z][\w.-]*\s+){1,3}(?:said|says|wrote|added|noted|told)\b"
     # "…, the home goods chain said": an attribution to a description, not a name
     r"|,[”\"]?\s+the\s+(?:[a-z][\w-]*\s+){1,3}(?:said|says|wrote|added|noted|told)\b",
@@ -79,16 +83,15 @@ def points_back(sentence: str, given: str = "") -> bool:
 _VERB_AUXILIARY = frozenset(
     "is are was were do does did has have had will would can could should may might".split()
 )
-_AUXILIARY = _VERB_AUXILIARY | frozenset(
-    "what which who whom whose when where why how and but so also then".split()
-)
-_SUBJECTS = frozenset("he she they it".split())
-_PRONOUNS = frozenset("he she they it his her their its him them we you i".split())
+_CONJUNCTIONS = ("and", "but", "so", "also", "then")
+_AUXILIARY = _VERB_AUXILIARY | {*WH_WORDS, *_CONJUNCTIONS}
+_PRONOUNS = frozenset((*_PERSONAL, "we", "you", "i"))
 #: "Which NFL star…", "What species…": the question names its own subject, which its
 #: later "his", "its", "him" refer to.
+_NOT_A_NOUN = sorted(_VERB_AUXILIARY | {*_SUBJECTS, "that", "this", "those", "these"})
 _WH_NOUN_RE = re.compile(
-    r"^\W*(?:(?:and|but|so|also|then)\s+)?(?:which|what)\s+(?!(?:is|are|was|were|do|does|did|has|have|had|will|would|can"
-    r"|could|should|may|might|he|she|they|it|that|this|those|these)\b)[\w’'-]+",
+    rf"^\W*(?:(?:{'|'.join(_CONJUNCTIONS)})\s+)?(?:which|what)\s+"
+    rf"(?!(?:{'|'.join(_NOT_A_NOUN)})\b)[\w’'-]+",
     re.I,
 )
 #: "…in return?", "…instead?", "…too?": what it is in return for, instead of, or as well

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+#: The interrogatives a wh-question opens with.
+WH_WORDS = ("what", "which", "who", "whom", "whose", "when", "where", "why", "how")
 #: Month names and their abbreviations -> month number.
 MONTHS: dict[str, int] = {
     word: number
