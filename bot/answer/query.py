@@ -28,7 +28,7 @@ from datetime import date, datetime
 from bot.answer.question import salient_terms
 from bot.errors import InputError
 from bot.text.discourse import asks_back
-from bot.text.lexicon import WH_WORDS, YEAR, YEAR_RE
+from bot.text.lexicon import CONJUNCTIONS, WH_WORDS, YEAR, YEAR_RE
 from bot.text.terms import terms
 
 #: Openers that point back whatever follows: "What about…", "How about…", "Why is that?"
@@ -37,7 +37,8 @@ _BACK_OPENER_RE = re.compile(
     re.IGNORECASE,
 )
 #: Openers that continue the conversation: a follow-up when what follows is short.
-_CONTINUES_RE = re.compile(r"^\s*(?:and|but|also|so|then|why)\b", re.IGNORECASE)
+_OPENER_RE = re.compile(rf"^\s*(?:{'|'.join(CONJUNCTIONS)})\b", re.IGNORECASE)
+_CONTINUES_RE = re.compile(rf"^\s*(?:{'|'.join(CONJUNCTIONS)}|why)\b", re.IGNORECASE)
 #: … which takes at least this many content terms ("And which country reopened to tourists
 #: after three years of restrictions?" is a question of its own; "And in 2023?" is not).
 OWN_SUBJECT_TERMS = 4
@@ -263,8 +264,8 @@ def plain_question(question: str) -> str:
 def _without_opener(question: str) -> str:
     """A question standing on its own without the "And"/"But"/"So"/"Also" a chat turn
     opens with: the conjunction joins nothing and moves the question's embedding."""
-    m = _CONTINUES_RE.match(question)
-    if not m or m.group(0).strip().lower() == "why":
+    m = _OPENER_RE.match(question)
+    if not m:
         return question
     rest = question[m.end() :].lstrip(" ,")
     return f"{rest[:1].upper()}{rest[1:]}" if len(terms(rest)) >= 2 else question

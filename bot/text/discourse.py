@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from bot.text.lexicon import WH_WORDS
+from bot.text.lexicon import CONJUNCTIONS, WH_WORDS
 
 _SUBJECTS = ("he", "she", "they", "it")
 _PERSONAL = (*_SUBJECTS, "his", "her", "their", "its", "him", "them")
@@ -83,14 +83,13 @@ def points_back(sentence: str, given: str = "") -> bool:
 _VERB_AUXILIARY = frozenset(
     "is are was were do does did has have had will would can could should may might".split()
 )
-_CONJUNCTIONS = ("and", "but", "so", "also", "then")
-_AUXILIARY = _VERB_AUXILIARY | {*WH_WORDS, *_CONJUNCTIONS}
+_AUXILIARY = _VERB_AUXILIARY | {*WH_WORDS, *CONJUNCTIONS}
 _PRONOUNS = frozenset((*_PERSONAL, "we", "you", "i"))
 #: "Which NFL star…", "What species…": the question names its own subject, which its
 #: later "his", "its", "him" refer to.
 _NOT_A_NOUN = sorted(_VERB_AUXILIARY | {*_SUBJECTS, "that", "this", "those", "these"})
 _WH_NOUN_RE = re.compile(
-    rf"^\W*(?:(?:{'|'.join(_CONJUNCTIONS)})\s+)?(?:which|what)\s+"
+    rf"^\W*(?:(?:{'|'.join(CONJUNCTIONS)})\s+)?(?:which|what)\s+"
     rf"(?!(?:{'|'.join(_NOT_A_NOUN)})\b)[\w’'-]+",
     re.I,
 )

@@ -13,6 +13,8 @@ import re
 
 #: The interrogatives a wh-question opens with.
 WH_WORDS = ("what", "which", "who", "whom", "whose", "when", "where", "why", "how")
+#: Conjunctions a chat turn opens with to carry on from the last one ("And…", "But…").
+CONJUNCTIONS = ("and", "but", "so", "also", "then")
 #: Month names and their abbreviations -> month number.
 MONTHS: dict[str, int] = {
     word: number
