@@ -18,9 +18,6 @@ from bot.text.terms import normalize_number
 
 #: Where the learned selector is known to fail on the seeds, and how (README model card).
 LEARNED_FAILS = {
-    "What did Joe Biden say about North Korea?": "quotes on-topic sentences: long articles "
-    "get the lower refusal threshold (P 0.11) that keeps dev's weekly articles within 10% "
-    "over-refusal",
     "How many tanks did North Korea send?": "quotes another count: it has no 'how many X "
     "needs X' rule (dev measured it as a cost)",
     "How many North Korean troops died in 2023?": "quotes another year's count: it has no "

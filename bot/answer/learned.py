@@ -48,11 +48,11 @@ from bot.answer.compose import (
 )
 from bot.answer.features import Asked, SentenceRows, lexical_features, with_similarity
 from bot.answer.guards import ruled_out, why_none_fits
+from bot.answer.names import unknown_name, unknown_word
 from bot.answer.query import Query
-from bot.answer.question import fits_type, salient_words
+from bot.answer.question import fits_type
 from bot.answer.selector import SelectorModel, load_model, shortlist, sigmoid
 from bot.ingest.chunking import Chunk
-from bot.text.terms import stem, tokens
 from bot.types import Answer, Assessment
 
 Encode = Callable[[Sequence[str]], np.ndarray]
@@ -281,11 +281,15 @@ class LearnedAnswerer:
         self, query: Query, cands: list[Candidate], vectors: SentenceVectors, max_sentences: int
     ) -> tuple[list[Quote], str]:
         """The quotes answering one (simple) question, or none and the reason why."""
+        name = unknown_name(query.meaning, self._in_corpus)
+        if name:
+            return [], f"no article mentions {name!r}"
         judged = self.judge(query, cands, vectors)
         none_fits = not judged.probability.any()
         threshold = self.params.threshold(query, is_long(judged.rows))
         if none_fits or judged.answerable < threshold:
-            unknown = self._unknown_word(query, judged.asked)
+            missing = {t for t in judged.asked.salient if not self._in_corpus(t)}
+            unknown = unknown_word(query.meaning, missing)
             if unknown and (judged.asked.yes_no or not none_fits):
                 return [], f"no article mentions {unknown!r}"
             if none_fits:
@@ -295,13 +299,6 @@ class LearnedAnswerer:
         own, borrowed = judged.rows.column("cov_own"), judged.rows.borrowed
         leans = [borrowed[i] > self.params.leans_back_share * own[i] for i in picked]
         return with_context([cands[i] for i in picked], leans, judged.asked.kind), ""
-
-    def _unknown_word(self, query: Query, asked: Asked) -> str | None:
-        """The question's first name or figure that no article holds, as the question
-        spells it (the reason a refusal gives), or None."""
-        missing = {t for t in asked.salient if not self._in_corpus(t)}
-        words = salient_words(query.meaning)
-        return next((w for w in words if any(stem(t) in missing for t in tokens(w))), None)
 
     def _select(self, judged: Judged, cands: list[Candidate], max_sentences: int) -> list[int]:
         """The best candidate, then runners-up at least ``runner_up`` times as likely that

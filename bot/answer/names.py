@@ -1,0 +1,68 @@
+"""The names a question asks about that no article holds.
+
+A question about a name the archive never mentions ("…the Stanley Cup…", "…the earthquake
+in Myanmar…") cannot be answered from it, however on-topic the best sentence looks.
+Names are read as the question spells them (``question.salient_words``), a run of adjacent
+capitalised words being one name: "Antony Blinken" is known when an article says
+"Blinken", since quiz questions and users alike add first names, titles and places that
+the article leaves out. Figures never count here: "$2tn" and "2 trillion" are one figure.
+It does not decide anything: ``learned`` refuses on it, with the name in the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection
+
+from bot.answer.question import salient_words
+from bot.text.sentences import split_sentences
+from bot.text.terms import terms
+
+#: A possessive or full stop closing a name ("Derek Chauvin’s", "…in Nigeria.").
+_POSSESSIVE_RE = re.compile(r"(?:['’]s?|\.)$")
+
+
+def name_runs(question: str) -> list[str]:
+    """The question's names, adjacent capitalised words joined ("Antony Blinken"), in order."""
+    spans: list[list[int]] = []
+    pos, joinable = 0, False
+    starts = [a for a, _ in split_sentences(question)]
+    for word in salient_words(question):
+        start = question.find(word, pos)
+        if start < 0:  # cannot happen: salient_words quotes the question
+            continue
+        pos = start + len(word)
+        if word[0].isdigit():
+            joinable = False
+        elif joinable and _adjacent(question, spans[-1][1], start, starts):
+            spans[-1][1] = pos
+        else:
+            spans.append([start, pos])
+            joinable = True
+    names = [_POSSESSIVE_RE.sub("", question[a:b]).split(" ") for a, b in spans]
+    # a stopword opening a run is a capitalised "And", "The", "She": not part of a name
+    return [
+        " ".join(words[first:])
+        for words in names
+        if (first := next((i for i, w in enumerate(words) if terms(w)), -1)) >= 0
+    ]
+
+
+def _adjacent(question: str, end: int, start: int, starts: list[int]) -> bool:
+    """Only spaces between two words, and no sentence starting between them."""
+    return not question[end:start].strip() and not any(end <= s <= start for s in starts)
+
+
+def unknown_name(question: str, in_corpus: Callable[[str], bool]) -> str | None:
+    """The first name of the question none of whose words any article holds, or None."""
+    for name in name_runs(question):
+        stems = terms(name)  # no stopwords: "She" opening a second sentence is no name
+        if stems and not any(in_corpus(t) for t in stems):
+            return name
+    return None
+
+
+def unknown_word(question: str, missing: Collection[str]) -> str | None:
+    """The first name or figure of the question, as spelled, holding a stem in ``missing``."""
+    words = salient_words(question)
+    return next((w for w in words if any(t in missing for t in terms(w))), None)

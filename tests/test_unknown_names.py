@@ -1,0 +1,92 @@
+"""A question about a name no article holds is refused, and says which name.
+
+The unit tests read names out of questions as users and quizzes write them; the bot tests
+ask a real bot (MiniLM, Chroma, BM25, the learned selector) over a report written here.
+Before ``bot.answer.names``, "How many people were hurt in the flood in Valencia?" was
+answered with the report's own count ("Four people were hurt…", at a bridge in Harwick),
+and "How much has the council in Leeds set aside…?" with Harwick council's £2.1 million.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import report_bots
+
+from bot.answer.names import name_runs, unknown_name, unknown_word
+from bot.text.terms import terms
+
+REPORT = (
+    "Bridge closes after lorry strike\n2026-03-02\n\n"
+    "The Old Mill bridge in Harwick was closed on Monday after a lorry struck its railings. "
+    "Four people were hurt, none seriously, the county police said. Engineer Priya Nandakumar "
+    "said repairs would take at least six weeks. The council has set aside £2.1 million "
+    "for a replacement.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("Which NHL team won the Stanley Cup this week?", ["NHL", "Stanley Cup"]),
+        (
+            "Secretary of State Antony Blinken traveled to which country?",
+            ["State Antony Blinken"],
+        ),
+        (
+            "What did Derek Chauvin’s lawyer ask for in Nigeria. And why?",
+            ["Derek Chauvin", "Nigeria"],
+        ),
+        ("What did Maj. Gen. Gordon Granger announce in 1865?", ["Maj. Gen. Gordon Granger"]),
+        ("How many died? The Mandalorian star said", ["Mandalorian"]),
+        ("how many people were hurt?", []),
+    ],
+)
+def test_names_are_runs_of_capitalised_words_within_a_sentence(question, names):
+    assert name_runs(question) == names
+
+
+def test_a_name_is_known_when_any_of_its_words_is_in_an_article():
+    corpus = set(terms("Blinken met the Chinese foreign minister. She said so."))
+    known = corpus.__contains__
+    assert unknown_name("Where did Secretary Antony Blinken travel?", known) is None
+    assert unknown_name("Did Xi Jinping meet Blinken?", known) == "Xi Jinping"
+    # figures are never names: "$2tn" and "2 trillion" are one figure
+    assert unknown_name("Which firm fell below $2tn?", known) is None
+    # a capitalised stopword opening a second sentence is no name
+    assert unknown_name("Blinken travelled. She met whom?", known) is None
+
+
+def test_the_unknown_word_is_quoted_as_the_question_spells_it():
+    assert unknown_word("How many Ukrainian soldiers did Zelenskyy say died?", {"zelenskyy"}) == (
+        "Zelenskyy"
+    )
+    assert unknown_word("The bridge closed. The council said what?", {"the"}) is None
+
+
+@pytest.fixture(scope="module")
+def ask(tmp_path_factory, encoder):
+    """``ask(question)``: the learned selector's answer from the report above."""
+    root = tmp_path_factory.mktemp("unknown-names")
+    return report_bots(root, encoder, {"bridge.txt": REPORT})["learned"].ask
+
+
+def test_a_question_about_a_name_no_article_holds_is_refused_naming_it(ask):
+    for question, name in [
+        ("How many people were hurt in the flood in Valencia?", "Valencia"),
+        ("How much has the council in Leeds set aside for a replacement?", "Leeds"),
+    ]:
+        answer = ask(question)
+        assert answer.refused, answer.text
+        assert name in answer.reason
+
+
+def test_a_name_the_article_spells_in_part_still_gets_its_answer(ask):
+    """A name run is known when any of its words is: the question adds a title, and a
+    county-police name the report writes in lower case."""
+    for question, said in [
+        ("How long will repairs take, according to Dr Priya Nandakumar?", "six weeks"),
+        ("How many people did the Harwick County Police say were hurt?", "Four people"),
+    ]:
+        answer = ask(question)
+        assert not answer.refused, answer.reason
+        assert any(said in c.quote for c in answer.citations), answer.text
