@@ -42,3 +42,16 @@ def test_words_american_english_writes_too_are_left_as_written():
     # breame lists these as British; read as "busses", "gage", "filter" they would part
     # from the American texts that write them the same way
     assert terms("buses gauge philtre") == ["buse", "gaug", "philtr"]
+
+
+@pytest.mark.parametrize(
+    ("accented", "plain"),
+    [
+        ("Beyoncé", "Beyonce"),
+        ("Kylian Mbappé", "Kylian Mbappe"),
+        ("São Paulo café", "Sao Paulo cafe"),
+    ],
+)
+def test_a_word_with_accents_is_the_term_users_type_without_them(accented, plain):
+    assert terms(accented) == terms(plain)
+    assert tokens(accented) != tokens(plain)  # tokens keep the text as written

@@ -54,6 +54,8 @@ def test_a_name_is_known_when_any_of_its_words_is_in_an_article():
     assert unknown_name("Which firm fell below $2tn?", known) is None
     # a capitalised stopword opening a second sentence is no name
     assert unknown_name("Blinken travelled. She met whom?", known) is None
+    # typed without its accent, a name is still the article's
+    assert unknown_name("What did Beyonce sing?", set(terms("Beyoncé sang")).__contains__) is None
 
 
 def test_the_unknown_word_is_quoted_as_the_question_spells_it():

@@ -4,7 +4,8 @@
 ``U.N.`` -> ``un``, ``AT&T`` -> ``at&t``);
 ``terms`` also drops stopwords, maps irregular verb forms to their base ("sent" -> "send")
 reads British spellings as American ("labourers" -> "laborers", "defence" -> "defense":
-questions and articles are written on both sides of the Atlantic) and applies the
+questions and articles are written on both sides of the Atlantic), drops accents
+("Beyoncé" -> "beyonce": users type names without them) and applies the
 Snowball English stemmer, so "wounded", "wounds" and "wound" meet.
 ``numbers`` extracts normalised figures. Nothing here knows
 about chunks or indexes.
@@ -13,13 +14,14 @@ about chunks or indexes.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import Stemmer
 from breame.data.spelling_constants import BRITISH_ENGLISH_SPELLINGS
 
 #: Bump when tokenization changes: cached BM25 indexes built with another version are rebuilt.
-TERMS_VERSION = "t4"
+TERMS_VERSION = "t5"
 
 #: A dotted acronym (U.N.), a short name joined by an ampersand (AT&T, P&G, H&M: split,
 #: both halves would be stopwords or single letters, and the name would vanish), a number,
@@ -101,6 +103,10 @@ def tokens(text: str) -> list[str]:
 def stem(word: str) -> str:
     if word[0].isdigit():
         return word
+    if not word.isascii():  # "Beyoncé" and "Beyonce", "Mbappé" and "Mbappe" are one name
+        word = "".join(
+            c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)
+        )
     word = _AMERICAN.get(word, word)
     return _stemmer.stemWord(_IRREGULAR.get(word, word))
 
