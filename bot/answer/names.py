@@ -4,9 +4,11 @@ A question about a name the archive never mentions ("…the Stanley Cup…", "�
 in Myanmar…") cannot be answered from it, however on-topic the best sentence looks.
 Names are read as the question spells them (``question.salient_words``), a run of adjacent
 capitalised words being one name: "Antony Blinken" is known when an article says
-"Blinken", since quiz questions and users alike add first names, titles and places that
-the article leaves out. Figures never count here: "$2tn" and "2 trillion" are one figure.
-It does not decide anything: ``learned`` refuses on it, with the name in the reason.
+"Blinken", since quiz questions and users alike add first names and titles the article
+leaves out. Figures never count here: "$2tn" and "2 trillion" are one figure. A one-word
+place the article leaves out ("…sank off the coast of Sicily") does count: that is the
+rule's cost, measured in the README's model card. It does not decide anything:
+``learned`` refuses on it, with the name in the reason.
 """
 
 from __future__ import annotations
