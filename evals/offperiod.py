@@ -39,7 +39,8 @@ from evals.realtimeqa import (
     SPLITS,
     Question,
     clean_answer,
-    load_questions,
+    read_questions,
+    source_note,
     split_of,
 )
 from evals.text import normalise
@@ -61,8 +62,7 @@ def cases(
         if len(answer) < MIN_ANSWER_CHARS or answer in text:
             continue
         asked = as_question(q.question)
-        notes = f"RealTime QA {q.id}, {q.date}, {q.source}"
-        notes += "" if asked == q.question else f"; printed as: {q.question}"
+        notes = source_note(q, asked)
         notes += f"; asked of {name}, where the answer {clean_answer(q.answer)!r} is in no file"
         out.append(
             {
@@ -99,13 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     files = sorted(args.corpus.glob("*.txt")) if args.corpus.is_dir() else []
     if not files:
         parser.error(f"{args.corpus} holds no .txt files")
-    data = args.data / "questions.jsonl" if args.data.is_dir() else args.data
-    try:
-        questions = load_questions(data)
-    except OSError as exc:
-        parser.error(f"cannot read {data}: {exc.strerror}")
-    except (KeyError, ValueError, TypeError, AttributeError) as exc:
-        parser.error(f"{data} is not RealTime QA's JSON lines: {exc!r}")
+    questions = read_questions(parser, args.data)
     corpus = {p.name: p.read_text(encoding="utf-8") for p in files}
     rows = cases(questions, args.split, corpus, args.corpus.name, args.n, args.seed)
     path = args.corpus.parent.parent / "cases" / f"offperiod-{args.split}.jsonl"

@@ -276,6 +276,27 @@ class _Picker:
         return text if kept and answer not in normalise(text) else None
 
 
+def source_note(q: Question, asked: str) -> str:
+    """Where a case comes from: the question's id, date, outlet and, when ``asked`` differs
+    from it, the quiz's printed wording."""
+    note = f"RealTime QA {q.id}, {q.date}, {q.source}"
+    return note if asked == q.question else f"{note}; printed as: {q.question}"
+
+
+def read_questions(parser: argparse.ArgumentParser, data: Path) -> list[Question]:
+    """``load_questions`` of ``data`` (the file, or the folder holding ``questions.jsonl``);
+    unusable data ends the program with one line and exit status 2 (``parser.error``)."""
+    path = data / "questions.jsonl" if data.is_dir() else data
+    try:
+        return load_questions(path)
+    except OSError as exc:
+        parser.error(f"cannot read {path}: {exc.strerror}")
+    except KeyError as exc:
+        parser.error(f"{path}: a question lacks the field {exc}")
+    except (ValueError, TypeError, AttributeError) as exc:
+        parser.error(f"{path} is not RealTime QA's JSON lines: {exc}")
+
+
 def _case(
     q: Question, split: str, name: str, content: str | None, kind: str | None, as_of: bool
 ) -> dict[str, Any]:
@@ -284,8 +305,7 @@ def _case(
     the id, date, source and the printed wording."""
     answer = clean_answer(q.answer)
     asked = as_question(q.question)
-    notes = f"RealTime QA {q.id}, {q.date}, {q.source}"
-    notes += "" if asked == q.question else f"; printed as: {q.question}"
+    notes = source_note(q, asked)
     case: dict[str, Any] = {"id": f"rtqa-{q.id}", "question": asked, "corpus": f"rtqa-{split}"}
     if as_of:
         case["as_of"] = q.date
@@ -347,17 +367,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     sizes = (args.answerable or 0, args.unanswerable, args.near_miss)
     if min(sizes) < 0:
         parser.error("sample sizes must be >= 0")
-    data = args.data / "questions.jsonl" if args.data.is_dir() else args.data
-    try:
-        questions = load_questions(data)
-    except OSError as exc:
-        parser.error(f"cannot read {data}: {exc.strerror}")
-    except KeyError as exc:
-        parser.error(f"{data}: a question lacks the field {exc}")
-    except (ValueError, TypeError, AttributeError) as exc:
-        parser.error(f"{data} is not RealTime QA's JSON lines: {exc}")
     result = build(
-        questions,
+        read_questions(parser, args.data),
         args.split,
         args.answerable,
         args.unanswerable,
