@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from evals.quiz import as_question
-from evals.realtimeqa import (
+from evals.rtqa_data import (
     DEFAULT_SEED,
     MIN_ANSWER_CHARS,
     SPLITS,

@@ -45,7 +45,8 @@ from pathlib import Path
 
 import numpy as np
 
-from evals.realtimeqa import Build, build, clean_answer, load_questions, write
+from evals.realtimeqa import Build, build, write
+from evals.rtqa_data import clean_answer, load_questions
 
 OUT = Path("evals/out/selector")
 SPLITS = ("train", "dev")  # test is never read here

@@ -3,7 +3,7 @@
 Reads one corpus collected by ``scripts/selector_data.py`` (``evals/out/selector/<name>.pkl``)
 and turns every question into an ``Item``: its candidate sentences' feature rows (the
 product's own ``bot.answer.features``), which of them hold the gold answer (word-boundary
-match after the judge's normalisation, as ``evals.realtimeqa`` labels evidence), its kind
+match after the judge's normalisation, as ``evals.rtqa_data`` labels evidence), its kind
 (``single``, ``unanswerable`` = evidence removed, ``near_miss`` = answer sentences cut) and
 what answerability needs.
 
@@ -35,7 +35,7 @@ from bot.answer.answerability import names_missing
 from bot.answer.candidates import Candidate, candidates_of
 from bot.answer.features import SENTENCE_FEATURES, Asked, SentenceRows, date_features
 from bot.answer.query import condense
-from evals.realtimeqa import occurs
+from evals.rtqa_data import occurs
 from scripts.selector_data import OUT, DiskVectors
 
 SEED = 0
@@ -76,7 +76,7 @@ class Item:
 FEATURE_CODE = (
     "bot/answer/features.py",
     "bot/answer/answerability.py",
-    "evals/realtimeqa.py",
+    "evals/rtqa_data.py",
     "evals/text.py",
     "bot/answer/question.py",
     "bot/answer/candidates.py",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from test_realtimeqa import dev_rows, row, write_jsonl
 
-from evals import offperiod
+from evals import offperiod, rtqa_data
 from evals import realtimeqa as rtqa
 from evals.cases import load_cases
 from evals.quiz import as_question
@@ -30,7 +30,7 @@ def offperiod_rows() -> list[dict]:
 
 
 def corpus_of(tmp_path: Path) -> Path:
-    questions = rtqa.load_questions(write_jsonl(tmp_path, offperiod_rows()))
+    questions = rtqa_data.load_questions(write_jsonl(tmp_path, offperiod_rows()))
     rtqa.write(rtqa.build(questions, "dev", answerable=0, unanswerable=0), tmp_path / "out")
     return tmp_path / "out" / "corpora" / "rtqa-dev"
 
@@ -38,7 +38,7 @@ def corpus_of(tmp_path: Path) -> Path:
 def test_only_questions_whose_answer_is_in_no_file_are_asked(tmp_path):
     corpus = corpus_of(tmp_path)
     files = {p.name: p.read_text() for p in corpus.glob("*.txt")}
-    questions = rtqa.load_questions(tmp_path / "questions.jsonl")
+    questions = rtqa_data.load_questions(tmp_path / "questions.jsonl")
     rows = offperiod.cases(questions, "test", files, "rtqa-dev", n=10, seed=0)
     assert sorted(r["id"] for r in rows) == ["offperiod-20240105_0", "offperiod-20240105_2"]
     assert all(r["must_refuse"] and r["kind"] == "unanswerable" for r in rows)

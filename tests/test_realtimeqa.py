@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from evals import realtimeqa as rtqa
+from evals import rtqa_data
 from evals.cases import gold_spans, label_warnings, load_cases
 
 
@@ -47,7 +48,7 @@ def write_jsonl(tmp_path: Path, rows: list[dict]) -> Path:
 
 
 def build(tmp_path: Path, rows: list[dict], split: str = "dev", **kw) -> rtqa.Build:
-    return rtqa.build(rtqa.load_questions(write_jsonl(tmp_path, rows)), split, **kw)
+    return rtqa.build(rtqa_data.load_questions(write_jsonl(tmp_path, rows)), split, **kw)
 
 
 @pytest.mark.parametrize(
@@ -64,7 +65,7 @@ def build(tmp_path: Path, rows: list[dict], split: str = "dev", **kw) -> rtqa.Bu
     ],
 )
 def test_split_boundaries_are_calendar_years(date, split):
-    assert rtqa.split_of(date) == split
+    assert rtqa_data.split_of(date) == split
 
 
 def test_a_split_holds_only_its_own_years(tmp_path):
