@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.answer.answerability import names_missing
+from bot.answer.answerability import names_missing, unknown_stems
 from bot.answer.candidates import Candidate, candidates_of
 from bot.answer.features import SENTENCE_FEATURES, Asked, SentenceRows, date_features
 from bot.answer.query import condense
@@ -126,7 +126,7 @@ def _load(name: str, vectors: DiskVectors) -> list[Item]:
         labels = np.array([occurs(r["answer"], c.sentence.text) for c in cands], dtype=bool)
         if kind != "single":
             labels[:] = False
-        missing = names_missing(asked, in_corpus, cands)
+        missing = names_missing(asked, unknown_stems(asked, in_corpus), cands)
         day = date.fromisoformat(r["date"])
         dates = tuple(c.chunk.date for c in cands)
         items.append(Item(r["id"], kind, rows, asked, labels, missing, day, dates))

@@ -5,9 +5,10 @@ After the selector has scored one question's candidates (``bot.answer.features``
 answerability model: how far ahead of the runner-up it is, what it covers, whether it
 holds the asked type, the counted noun, the figures, years and names the question hinges
 on, and whether its article is from the question's week (when the question's day is
-known); ``names_missing`` says which of the question's names no article (or no retrieved
-passage) holds. One copy for training and answering. Plain numbers out: the model and the
-refusal threshold live elsewhere (``bot.answer.selector``, ``bot.answer.learned``).
+known); ``unknown_stems`` says which of the question's names no article holds, and
+``names_missing`` their share and the share no retrieved passage holds. One copy for
+training and answering. Plain numbers out: the model and the refusal threshold live
+elsewhere (``bot.answer.selector``, ``bot.answer.learned``).
 """
 
 from __future__ import annotations
@@ -114,15 +115,20 @@ def sentences_per_passage(rows: SentenceRows) -> float:
     return len(rows.matrix) / len(np.unique(rows.column("rank")))
 
 
+def unknown_stems(asked: Asked, in_corpus: Callable[[str], bool]) -> frozenset[str]:
+    """The question's names and figures (salient stems) that no article holds."""
+    return frozenset(t for t in asked.salient if not in_corpus(t))
+
+
 def names_missing(
-    asked: Asked, in_corpus: Callable[[str], bool], cands: Sequence[Candidate]
+    asked: Asked, unknown: frozenset[str], cands: Sequence[Candidate]
 ) -> tuple[float, float]:
-    """Shares of the question's names and figures found in no article / no retrieved passage."""
+    """Shares of the question's names and figures found in no article (``unknown``, from
+    ``unknown_stems``) / no retrieved passage."""
     if not asked.salient:
         return 0.0, 0.0
     retrieved: set[str] = set()
     for chunk in {c.chunk.id: c.chunk for c in cands}.values():
         retrieved.update(passage_stems(chunk))
-    unknown = sum(not in_corpus(t) for t in asked.salient) / len(asked.salient)
     unretrieved = len(asked.salient - retrieved) / len(asked.salient)
-    return unknown, unretrieved
+    return len(unknown) / len(asked.salient), unretrieved

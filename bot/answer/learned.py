@@ -34,6 +34,7 @@ from bot.answer.answerability import (
     names_missing,
     sentences_per_passage,
     softmax,
+    unknown_stems,
 )
 from bot.answer.candidates import Candidate, candidates_of
 from bot.answer.compose import (
@@ -176,6 +177,7 @@ class Judged:
     rows: SentenceRows
     probability: np.ndarray  # P(it is the one holding the answer), 0 where a guard rules it out
     answerable: float  # P(the best one is right)
+    unknown: frozenset[str]  # the question's names and figures no article holds
 
 
 def judge(
@@ -193,15 +195,17 @@ def judge(
     shortlisted candidates are embedded and scored; the rest score ``-inf``."""
     asked = Asked.of(query, idf)
     lexical = lexical_features(asked, cands)
-    missing = names_missing(asked, in_corpus, cands)
+    unknown = unknown_stems(asked, in_corpus)
+    missing = names_missing(asked, unknown, cands)
     out = ruled_out(asked, lexical, model.guards, missing[0])
     keep = shortlist(model.sentence, lexical.matrix, out, embed_at_most)
     if not keep.any():
-        return Judged(asked, lexical, np.zeros(len(cands)), 0.0)
+        return Judged(asked, lexical, np.zeros(len(cands)), 0.0, unknown)
     rows = with_similarity(lexical, cands, vectors.of(keep, len(question)) @ question)
     scores = np.where(keep, model.sentence.logit(rows.matrix), -np.inf)
     row = answer_features(asked, rows, scores, *missing)
-    return Judged(asked, rows, softmax(scores), float(sigmoid(model.answerable.logit(row))[0]))
+    answerable = float(sigmoid(model.answerable.logit(row))[0])
+    return Judged(asked, rows, softmax(scores), answerable, unknown)
 
 
 class LearnedAnswerer:
@@ -288,8 +292,7 @@ class LearnedAnswerer:
         none_fits = not judged.probability.any()
         threshold = self.params.threshold(query, is_long(judged.rows))
         if none_fits or judged.answerable < threshold:
-            missing = {t for t in judged.asked.salient if not self._in_corpus(t)}
-            unknown = unknown_word(query.meaning, missing)
+            unknown = unknown_word(query.meaning, judged.unknown)
             if unknown and (judged.asked.yes_no or not none_fits):
                 return [], f"no article mentions {unknown!r}"
             if none_fits:
