@@ -42,7 +42,7 @@ from bot.answer.question import (
 from bot.answer.timeline import in_its_week, parse_day
 from bot.ingest.chunking import Chunk
 from bot.text.discourse import opens_with_reference
-from bot.text.lexicon import YEAR_RE
+from bot.text.lexicon import YEAR, YEAR_RE
 from bot.text.opposites import counts_the_opposite, settling
 from bot.text.terms import STOPWORDS, numbers, stem, terms, tokens
 
@@ -103,6 +103,10 @@ SENTENCE_FEATURES: tuple[str, ...] = (
 SIMILARITY_FEATURES: tuple[str, ...] = ("sim", "sim_gap", "sim_prev", "sim_order", "chunk_sim")
 
 
+#: A question closing on the year it asks about: "Who won the open in 2023?".
+_YEAR_CLOSING_RE = re.compile(rf"\b(?:in|during|of)\s+{YEAR}\W*$", re.I)
+
+
 def _context_year(year: str) -> re.Pattern[str]:
     """A year the question names as background, not as what it asks about: "for the
     first time since 2017", "higher than in 2019", "from 2018"."""
@@ -130,6 +134,7 @@ class Asked:
     rarest: str | None  # its term of highest IDF
     as_of: date | None = None  # the day it is asked about, when known
     its_week: bool = False  # it names its own week or day ("…this week?")
+    year_closing: bool = False  # it ends on the year it asks about ("…in 2023?")
     of_source: bool = False  # it asks who said, warned… something
 
     @classmethod
@@ -158,6 +163,7 @@ class Asked:
             as_of=query.as_of,
             its_week=asks_about_its_week(text),
             of_source=asks_for_a_source(text),
+            year_closing=bool(_YEAR_CLOSING_RE.search(text)),
         )
 
 

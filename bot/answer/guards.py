@@ -62,6 +62,12 @@ def _year(asked: Asked, rows: SentenceRows, unknown: float) -> np.ndarray:
     return rows.column("other_year") == 1.0
 
 
+def _year_closing(asked: Asked, rows: SentenceRows, unknown: float) -> np.ndarray:
+    """A question closing on the year it asks about ("Who won the open in 2023?"): a
+    sentence about another year, by its words and its article's date, does not answer it."""
+    return (rows.column("other_year") == 1.0) & asked.year_closing
+
+
 def _year_nowhere(asked: Asked, rows: SentenceRows, unknown: float) -> np.ndarray:
     """A year asked about ("who won in 2017?") that no retrieved sentence is about, by
     naming it or by its article's date: nothing retrieved reports that year."""
@@ -111,6 +117,7 @@ GUARDS: dict[str, Guard] = {
     "figures": _figures,
     "year": _year,
     "year_nowhere": _year_nowhere,
+    "year_closing": _year_closing,
     "names": _names,
     "some_name": _some_name,
     "unknown": _unknown,
@@ -134,4 +141,7 @@ def why_none_fits(asked: Asked, rows: SentenceRows, guards: Iterable[str]) -> st
     """The reason a refusal gives when ``guards`` ruled out every candidate."""
     if "year_nowhere" in guards and _year_unreported(asked, rows):
         return f"no retrieved passage is about {', '.join(sorted(asked.years))}"
-    return f"no retrieved sentence gives a {asked.kind or 'match'}"
+    about = ""
+    if "year_closing" in guards and asked.year_closing and rows.column("other_year").any():
+        about = f" about {', '.join(sorted(asked.years))}"
+    return f"no retrieved sentence{about} gives a {asked.kind or 'match'}"
