@@ -219,6 +219,8 @@ def test_quotes_that_open_with_a_quote_mark_are_not_doubled():
         ("no retrieved sentence gives a name", "None of the indexed articles names it."),
         ("no retrieved sentence gives a match", "None of the indexed articles answers that."),
         ("no retrieved passage is about 2017", "None of the indexed articles is about 2017."),
+        ("no retrieved sentence about 2023 gives a person",
+         "None of the indexed articles about 2023 names who that is."),
         ("weak evidence (score 0.31, coverage 0.10)", "The closest passages found do not clearly answer this."),
         ("no retrieved sentence gives a number; no retrieved sentence gives a number",
          "None of the indexed articles gives that figure."),

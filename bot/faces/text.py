@@ -34,7 +34,7 @@ _PLAIN = tuple(
     for pattern, template in [
         (r"no passage was retrieved", "None of the indexed articles is about this."),
         (r"no article mentions '(?P<x>[^']+)'", "None of the indexed articles mentions “{x}”."),
-        (r"no retrieved sentence gives an? (?P<kind>\w+)", "{kind}"),
+        (r"no retrieved sentence (?:about (?P<about>[^;]+?) )?gives an? (?P<kind>\w+)", "{kind}"),
         (
             r"no retrieved passage is about (?P<x>[^;]+)",
             "None of the indexed articles is about {x}.",
@@ -78,6 +78,7 @@ def _one(reason: str) -> str:
         groups = m.groupdict()
         if "kind" in groups:
             does = _KINDS.get(groups["kind"], f"gives that {groups['kind']}")
-            return f"None of the indexed articles {does}."
+            about = f" about {groups['about']}" if groups.get("about") else ""
+            return f"None of the indexed articles{about} {does}."
         return template.format(**groups)
     return reason[:1].upper() + reason[1:] + ("" if reason.endswith(".") else ".")
