@@ -110,11 +110,8 @@ _YEAR_CLOSING_RE = re.compile(rf"\b(?:in|during|of)\s+{YEAR}\W*$", re.I)
 def _context_year(year: str) -> re.Pattern[str]:
     """A year the question names as background, not as what it asks about: "for the
     first time since 2017", "higher than in 2019", "from 2018"."""
-    return re.compile(
-        rf"\b(?:since|before|after|until|till|from|than|as of)\s+(?:in\s+|early\s+|late\s+)?"
-        rf"{year}\b",
-        re.I,
-    )
+    before = r"\b(?:since|before|after|until|till|from|than|as of)\s+(?:in\s+|early\s+|late\s+)?"
+    return re.compile(rf"{before}{year}\b", re.I)
 
 
 @dataclass(frozen=True)
