@@ -3,7 +3,7 @@
 The data recipe (the converter's shuffles are seeded; retrieval is the product's, whose
 approximate nearest-neighbour search may return other chunks at the lowest ranks from
 one collection to the next: 7 of 1,678 ``full`` questions on 2026-12-02, enough to move
-a refit's dev objective by about 0.01, see the README's model card). For each split
+a refit's dev objective by about 0.01, see docs/model-card.md). For each split
 (``train`` = 2020-2022 to fit, ``dev`` = 2023 to choose; never ``test``) two corpora are
 built with ``evals.realtimeqa.build``:
 

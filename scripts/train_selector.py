@@ -42,7 +42,7 @@ Reads what ``scripts/selector_data.py`` collected (``evals/out/selector/*.pkl``)
 With ``--keep-sentence`` steps 1 and 4 are skipped: the shipped sentence model, its
 feature set, L2 and guards are kept and the answerability model is refitted on this
 collection (how a new answerability feature is measured against the shipped model without
-the sentence refit's run-to-run noise, README model card).
+the sentence refit's run-to-run noise, docs/model-card.md).
 
     PYTHONPATH=. .venv/bin/python scripts/train_selector.py [--keep-sentence] [--write]
 """
@@ -175,7 +175,7 @@ def choose_sentence(train_s: list[Item], dev_s: dict[str, list[Item]]) -> tuple[
 
 def shipped_sentence(shipped: dict) -> tuple[str, float, Logistic, tuple[str, ...]]:
     """The shipped file's sentence model with its feature set, L2 and guards (``--keep-
-    sentence``: a sentence refit moves with each collection's retrieval, README)."""
+    sentence``: a sentence refit moves with each collection's retrieval, docs/model-card.md)."""
     sentence = Logistic.from_dict(shipped["sentence"], SENTENCE_FEATURES)
     meta = shipped["meta"]
     return meta["features"], meta["l2"], sentence, tuple(shipped["guards"])

@@ -7,7 +7,7 @@ capitalised words being one name: "Antony Blinken" is known when an article says
 "Blinken", since quiz questions and users alike add first names and titles the article
 leaves out. Figures never count here: "$2tn" and "2 trillion" are one figure. A one-word
 place the article leaves out ("…sank off the coast of Sicily") does count: that is the
-rule's cost, measured in the README's model card. It does not decide anything:
+rule's cost, measured in docs/model-card.md. It does not decide anything:
 ``learned`` refuses on it, with the name in the reason.
 """
 

@@ -10,7 +10,7 @@ ranges, like those of ``bot.ingest.boilerplate``.
 It does not cut a byline or a dateline standing alone under the headline ("By Renee
 Albright | June 11, 2025", "SEATTLE, October 23, 2024 (Reuters) -"): measured, that made
 the story's own first sentence the article's lead, which the learned selector favours, and
-it then took three right answers on a probe of six articles (README, model card).
+it then took three right answers on a probe of six articles (docs/model-card.md).
 """
 
 from __future__ import annotations
