@@ -132,6 +132,13 @@ def load_cases(paths: Iterable[str | Path]) -> list[Case]:
     return cases
 
 
+def write_case_rows(path: Path, rows: Iterable[Mapping[str, Any]]) -> None:
+    """Write ``rows`` as a case file: one JSON object a line, UTF-8 unescaped."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = (json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    path.write_text("".join(lines), encoding="utf-8")
+
+
 def _load_file(path: Path) -> list[Case]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()

@@ -30,6 +30,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from evals.cases import write_case_rows
+
 DEFAULT_SEED = 7
 _OPENING_RE = re.compile(r"(?:what|which|who|how|when|where)\b", re.IGNORECASE)
 _INNER_STOP_RE = re.compile(r"[.!?]\s")
@@ -69,7 +71,7 @@ def write_forms(
     out.mkdir(parents=True, exist_ok=True)
     for form, rows in written.items():
         path = out / f"{source.stem}-{form}.jsonl"
-        path.write_text("".join(json.dumps(c) + "\n" for c in rows), encoding="utf-8")
+        write_case_rows(path, rows)
         print(f"{len(rows)} {form} cases from {len(cases)} -> {path}")
     return 0
 

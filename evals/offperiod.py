@@ -25,13 +25,13 @@ against the bot here). Imports nothing from ``bot``.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from evals.cases import write_case_rows
 from evals.quiz import as_question
 from evals.rtqa_data import (
     DEFAULT_SEED,
@@ -103,8 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     corpus = {p.name: p.read_text(encoding="utf-8") for p in files}
     rows = cases(questions, args.split, corpus, args.corpus.name, args.n, args.seed)
     path = args.corpus.parent.parent / "cases" / f"offperiod-{args.split}.jsonl"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in rows), "utf-8")
+    write_case_rows(path, rows)
     print(f"{path}: {len(rows)} {args.split} questions asked of {args.corpus.name}")
     return 0
 

@@ -34,7 +34,6 @@ question has no paraphrased answer left in the corpus. Imports nothing from ``bo
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import re
 import sys
@@ -44,6 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from evals.cases import write_case_rows
 from evals.quiz import as_question
 from evals.rtqa_data import (
     DEFAULT_SEED,
@@ -272,9 +272,7 @@ def write(result: Build, out: Path) -> tuple[Path, Path]:
     for name, content in result.files.items():
         (corpus / name).write_text(content, encoding="utf-8")
     cases = out / "cases" / f"rtqa-{result.split}.jsonl"
-    cases.parent.mkdir(parents=True, exist_ok=True)
-    lines = (json.dumps(c, ensure_ascii=False) + "\n" for c in result.cases)
-    cases.write_text("".join(lines), encoding="utf-8")
+    write_case_rows(cases, result.cases)
     return corpus, cases
 
 
