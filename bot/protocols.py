@@ -1,7 +1,8 @@
 """The seams: what each part of the pipeline needs from the next, as ``Protocol``s.
 
 * ``Encoder`` — an embedding model: unit vectors in bulk (``bot.index.encoder.MiniLM``, or
-  any llama-index ``BaseEmbedding`` adapted by ``bot.index.encoder.as_encoder``).
+  any llama-index ``BaseEmbedding`` adapted by ``bot.index.encoder.as_encoder``); ``Encode``
+  is its ``encode`` alone, all the answerers and the verifier are given.
 * ``LedgerSource`` < ``ChunkSource`` < ``Store`` — the vector store as the ledger view, the
   retrieval side and the indexer see it (``bot.index.store.ChunkStore`` over Chroma).
 * ``Answerer`` / ``StreamingAnswerer`` / ``Condenser`` — who turns a question and its
@@ -15,7 +16,7 @@ Only type information lives here; importing it loads no model, store or library.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
@@ -25,6 +26,11 @@ if TYPE_CHECKING:
     from bot.index.ledger import FileRecord
     from bot.ingest.chunking import Chunk
     from bot.types import Answer, Assessment, Status
+
+
+#: What the answerers and the verifier need of the encoder: texts in, unit vectors out
+#: (an ``Encoder``'s ``encode``, or ``bot.index.vectors.VectorCache.encode``).
+Encode = Callable[[Sequence[str]], "np.ndarray"]
 
 
 class Encoder(Protocol):

@@ -43,11 +43,10 @@ from bot.answer.compose import (
 from bot.answer.query import Query
 from bot.answer.question import answer_type, counted_noun, fits_type, salient_terms
 from bot.ingest.chunking import Chunk
+from bot.protocols import Encode
 from bot.text.lexicon import YEAR_RE
 from bot.text.terms import stem, terms, tokens
 from bot.types import Answer
-
-Encode = Callable[[Sequence[str]], np.ndarray]
 
 
 @dataclass(frozen=True)

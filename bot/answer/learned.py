@@ -54,9 +54,8 @@ from bot.answer.query import Query
 from bot.answer.question import fits_type
 from bot.answer.selector import SelectorModel, load_model, shortlist, sigmoid
 from bot.ingest.chunking import Chunk
+from bot.protocols import Encode
 from bot.types import Answer, Assessment
-
-Encode = Callable[[Sequence[str]], np.ndarray]
 
 
 @dataclass(frozen=True)

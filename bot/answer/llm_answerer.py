@@ -29,11 +29,11 @@ from bot.answer.llm_client import LLMClient, LLMConfig
 from bot.answer.prompts import Message, render
 from bot.answer.query import Query
 from bot.answer.sanitize import StreamSanitizer, sanitize
-from bot.answer.verify import Check, Encode, Verified, Verifier, is_refusal
+from bot.answer.verify import Check, Verified, Verifier, is_refusal
 from bot.config import Settings
 from bot.errors import ConfigError, LLMError
 from bot.ingest.chunking import Chunk
-from bot.protocols import Assessor
+from bot.protocols import Assessor, Encode
 from bot.text.terms import terms
 from bot.types import REFUSAL, Answer, Status
 

@@ -13,7 +13,7 @@ It decides nothing about which sentences an answer keeps (``bot.answer.verify`` 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -23,10 +23,10 @@ from bot.answer.evidence import Judgement, Thresholds, judge
 from bot.answer.facts import Background, ClaimFacts, SpanFacts, lowercase_words
 from bot.answer.quotes import locate
 from bot.ingest.chunking import Chunk
+from bot.protocols import Encode
 from bot.text.discourse import leans_back
 from bot.text.terms import tokens
 
-Encode = Callable[[Sequence[str]], np.ndarray]
 #: Best spans per chunk tried in unions of two files' spans.
 UNION_CANDIDATES = 3
 #: Score cost per sentence of a span: of two spans that pass, the shorter wins a tie.

@@ -64,11 +64,11 @@ from bot.answer.evidence import Thresholds
 from bot.answer.query import Query
 from bot.answer.sanitize import sanitize
 from bot.answer.screening import out_of_place, precheck
-from bot.answer.support import Encode, Evidence, Span, SupportFinder
+from bot.answer.support import Evidence, Span, SupportFinder
 from bot.answer.timeline import out_of_time
 from bot.ingest.chunking import Chunk
 from bot.markers import format_markers
-from bot.protocols import Assessor
+from bot.protocols import Assessor, Encode
 from bot.text.discourse import leans_back
 from bot.text.terms import terms
 from bot.types import REFUSAL, Assessment, Citation, SentenceVerdict
