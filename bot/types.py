@@ -76,7 +76,7 @@ class Assessment:
     when they may); ``vouched`` is the sentence (file, start) it would quote as the answer,
     when it is confident enough to answer. It judges sentences, never a model's words."""
 
-    answerable: float  # P(the best sentence is right)
+    answerable: float  # P(the sentences it would quote hold the answer)
     doubt: str = ""
     vouched: tuple[str, int] | None = None
 

@@ -1,16 +1,16 @@
 """Choose when the articles are quoted in a model's stead: ``fallback.OVERRULE_ABOVE``.
 
-A small model often answers "The articles don't say." to a question its sources answer,
-and when it does answer, verification may keep none of it. In both cases the bot can
-quote the articles instead (the offline answerer, on the same chunks); this chooses how
-sure the offline answerer must be. For every recorded reply (``scripts/llm_replies.py``)
-that is a refusal, or that the current verifier (with its second opinion) keeps nothing
-of, it asks the offline answerer as the fallback does: its P(the best sentence is right)
-(``LearnedAnswerer.assess``) and its answer. For each value of the threshold this prints,
-pooled over the files and per case: of the answerable questions, how many the quoted
-answer gets right (and how many it gets wrong); of the unanswerable ones, how many get a
-quoted answer at all. Chosen: the lowest value at which at most ``MAX_OVERTURNED`` of the
-unanswerable questions (both cases together) get one (choose on dev replies; report
+A small model often answers "The articles don't say." to a question its sources answer, and
+when it does answer, verification may keep none of it. In both cases the bot can quote the
+articles instead (the offline answerer, on the same chunks); this chooses how sure the
+offline answerer must be. For every recorded reply (``scripts/llm_replies.py``) that is a
+refusal, or that the current verifier (with its second opinion) keeps nothing of, it asks
+the offline answerer as the fallback does: its P(the sentences it would quote hold the
+answer) (``LearnedAnswerer.assess``) and its answer. For each value of the threshold this
+prints, pooled over the files and per case: of the answerable questions, how many the
+quoted answer gets right (and how many it gets wrong); of the unanswerable ones, how many
+get a quoted answer at all. Chosen: the lowest value at which at most ``MAX_OVERTURNED`` of
+the unanswerable questions (both cases together) get one (choose on dev replies; report
 test).
 
     python scripts/overrule.py DEV1.jsonl DEV2.jsonl --corpora C1 C2

@@ -12,9 +12,10 @@ Reads what ``scripts/selector_data.py`` collected (``evals/out/selector/*.pkl``)
    sentence.
 2. **Answerability model** (gradient-boosted trees, ``selector_fit.TREES``) on the train
    questions of the four answerability corpora (answerable, evidence removed, answer
-   sentences cut; quiz passages and weekly articles): positive when the best sentence
-   holds the answer, its features from sentence models that never saw the question (5
-   folds).
+   sentences cut; quiz passages and weekly articles): positive when the sentences the
+   answerer would quote (the best and its runner-ups, ``RUNNER_UP``) hold the answer, as
+   "correct" counts it; its features from sentence models that never saw the question
+   (5 folds).
 3. **Refusal thresholds**: on the same four dev corpora, for questions asked with their
    date and for questions asked without (dated questions are much easier to refuse: a
    look-alike story from another week is told apart by its date), a pair each: one for
@@ -135,7 +136,7 @@ class Fit:
 
 
 def fit_answerable(sentence, folds, guards, train, dev) -> tuple[Logistic, dict, float, dict]:
-    x, y = out_of_fold(folds, train, guards)
+    x, y = out_of_fold(folds, train, guards, RUNNER_UP)
     answerable = fit_trees(x, y)
     found = {
         m: {c: outcomes(sentence, answerable, items, guards, RUNNER_UP) for c, items in d.items()}

@@ -27,7 +27,8 @@ from bot.protocols import Answerer, Assessor, Condenser, StreamingAnswerer
 from bot.types import Answer, Status
 
 #: The articles are quoted in the model's stead (it refused, or verification kept nothing it
-#: wrote) only when the offline answerer's P(its best sentence is right) is at least this.
+#: wrote) only when the offline answerer's P(the sentences it would quote hold the answer)
+#: is at least this.
 #: Chosen on the RealTime QA dev 2023 replies of Qwen2.5-Coder-1.5B (four slices,
 #: ``scripts/overrule.py``): the lowest value giving a quoted answer to at most 5% of the
 #: unanswerable questions the model gave no verified answer to — 0.8 answers 4 of 98 (3 it
@@ -36,6 +37,12 @@ from bot.types import Answer, Status
 #: (quoting whenever the offline answerer answered at all gave 6 right, 3 wrong, and 5
 #: unanswerable questions answered). Re-run with the verifier that drops reports written
 #: after the question's day (``bot.answer.timeline``): still 0.8 (4 of 99; 20/28, 6/16).
+#: Kept when the answerability model learned "the quoted sentences hold the answer" in
+#: place of "the best one does" (2026-12-03): on the one dev slice still recorded (40
+#: questions; the four-slice choice could not be re-run) both give the same counts at every
+#: value from 0.5 to 0.85: 7 of 10 refused answerable questions quoted right, 1 wrong, 1 of
+#: 3 refused unanswerable ones answered, 3 right of the answers verification dropped (6
+#: now, 7 before: verification keeps one more).
 OVERRULE_ABOVE = 0.8
 
 #: Why the articles are quoted when the model refused (``Answer.quoted_because``).

@@ -9,15 +9,16 @@ dev) scores it; the softmax of one question's scores is the probability that eac
 candidate is the one holding the answer. The guards the model was chosen with
 (``bot.answer.guards``) rule candidates out whatever the score says.
 
-Whether to answer at all is a second probability, that the best candidate is right
-(``bot.answer.answerability``: its score and lead over the runner-up, what it covers,
-whether it holds the asked type, figures and names, whether its article is from the
-question's week); below ``SelectorParams.refuse_below`` the answer is the refusal. Only
-the ``SelectorParams.embed_at_most`` candidates the model likes best on their lexical
-features are embedded (MiniLM on every sentence was most of an ask's time). The
-answer quotes the best sentence and runners-up nearly as likely, composed by
-``bot.answer.compose`` (conflicting figures newest first, dated); a compound question is
-answered part by part. It never sees where chunks are stored.
+Whether to answer at all is a second probability, that the sentences it would quote (the
+best and its runner-ups) hold the answer (``bot.answer.answerability``: the best's score
+and lead over the runner-up, what it covers, whether it holds the asked type, figures and
+names, whether its article is from the question's week); below
+``SelectorParams.refuse_below`` the answer is the refusal. Only the
+``SelectorParams.embed_at_most`` candidates the model likes best on their lexical features
+are embedded (MiniLM on every sentence was most of an ask's time). The answer quotes the
+best sentence and runners-up nearly as likely, composed by ``bot.answer.compose``
+(conflicting figures newest first, dated); a compound question is answered part by part. It
+never sees where chunks are stored.
 """
 
 from __future__ import annotations
@@ -67,22 +68,22 @@ class SelectorParams:
     meta (a test keeps the two equal); the rest are structural limits.
     """
 
-    #: Refuse when P(the best candidate is right) is below this, for a question asked
-    #: without a day (``Query.as_of`` None) of short passages (``LONG_PASSAGES``). Target:
-    #: the best combined dev objective (answerable accuracy, refusal of evidence-removed and
-    #: of near-miss questions, equal weights) among threshold pairs (short, long) refusing
-    #: at most 10% of the answerable questions of each dev corpus. Dev, undated, quiz
-    #: passages: 80.7% right, 8.9% over-refusal, 64.8% of evidence-removed refused.
-    refuse_below: float = 0.25
+    #: Refuse when P(the quoted sentences hold the answer) is below this, for a question
+    #: asked without a day (``Query.as_of`` None) of short passages (``LONG_PASSAGES``).
+    #: Target: the best combined dev objective (answerable accuracy, refusal of
+    #: evidence-removed and of near-miss questions, equal weights) among threshold pairs
+    #: (short, long) refusing at most 10% of the answerable questions of each dev corpus.
+    #: Dev, undated, quiz passages: 81.0% right, 8.6% over-refusal, 68.6% refused.
+    refuse_below: float = 0.36
     #: … of long articles (their answerability runs lower). Dev, undated, weekly
-    #: articles: 78.2% right, 9.2% over-refusal, 59.3% refused.
-    refuse_below_long: float = 0.14
+    #: articles: 78.5% right, 8.0% over-refusal, 58.9% refused.
+    refuse_below_long: float = 0.21
     #: … for a question asked about a known day, short passages: 88.0% right, 8.9%
-    #: over-refusal, 89.8% refused.
-    refuse_below_dated: float = 0.37
-    #: … for a question asked about a known day, long articles: 82.8% right, 9.2%
-    #: over-refusal, 65.7% refused (its guards already refuse most of the 10%).
-    refuse_below_long_dated: float = 0.03
+    #: over-refusal, 91.5% refused.
+    refuse_below_dated: float = 0.55
+    #: … for a question asked about a known day, long articles: 84.0% right, 8.3%
+    #: over-refusal, 68.6% refused (its guards already refuse most of the 10%).
+    refuse_below_long_dated: float = 0.06
     #: Quote a runner-up whose probability is at least this share of the best's: on dev (an
     #: earlier fit) the answer was among the quotes for 68.9% of answerable questions with
     #: the best alone, 78.7% at 0.3 (1.58 quotes per answer), 80.2% at 0.2 (1.84): the knee.
@@ -91,21 +92,21 @@ class SelectorParams:
     #: selector's score without its similarity features; the rest cannot be quoted.
     #: Chosen on dev by ``scripts/train_selector.py`` (recorded in ``selector.json``'s
     #: meta): the fewest whose dev objective is within ``MIN_GAIN`` of embedding all
-    #: (0.6619 vs 0.6634; 20: 0.6595).
+    #: (0.6823 vs 0.6833; 20: 0.6800).
     embed_at_most: int = 25
-    #: The verifier drops an LLM's sentences, however well backed, when P(the best
-    #: sentence is right) is below this (``assess``; undated, short passages): the sources
-    #: very likely hold no answer, and a model inventing one quotes an on-topic sentence.
-    #: Chosen on dev by ``scripts/train_selector.py`` (``selector.json``'s meta), short
-    #: and long apart: the highest doubting at most 2% of the answerable questions whose
-    #: answer was retrieved on each dev corpus: 1.9% at most, 31.5% of unanswerable ones.
+    #: The verifier drops an LLM's sentences, however well backed, when P(the quoted
+    #: sentences hold the answer) is below this (``assess``; undated, short passages): the
+    #: sources very likely hold no answer, and a model inventing one quotes an on-topic
+    #: sentence. Chosen on dev by ``scripts/train_selector.py`` (``selector.json``'s meta),
+    #: short and long apart: the highest doubting at most 2% of the answerable questions
+    #: whose answer was retrieved on each dev corpus: 1.6% at most, 20.2% of unanswerable.
     doubt_below: float = 0.1
-    #: … of long articles (their answerability runs lower): 1.8% and 25.0%.
-    doubt_below_long: float = 0.04
-    #: … for a question asked about a known day, short passages: 1.4% and 40.3%.
-    doubt_below_dated: float = 0.02
-    #: … for a question asked about a known day, long articles: 1.4% and 28.9%.
-    doubt_below_long_dated: float = 0.005
+    #: … of long articles (their answerability runs lower): 1.7% and 13.5%.
+    doubt_below_long: float = 0.045
+    #: … for a question asked about a known day, short passages: 1.9% and 43.1%.
+    doubt_below_dated: float = 0.035
+    #: … for a question asked about a known day, long articles: 1.7% and 44.7%.
+    doubt_below_long_dated: float = 0.02
     max_sentences: int = 3  # best sentences quoted at most (each may bring a neighbour)
     part_sentences: int = 2  # sentences per part of a compound question
     near_duplicate: float = 0.6  # term Jaccard above which a runner-up is a repeat
@@ -175,7 +176,7 @@ class Judged:
     asked: Asked
     rows: SentenceRows
     probability: np.ndarray  # P(it is the one holding the answer), 0 where a guard rules it out
-    answerable: float  # P(the best one is right)
+    answerable: float  # P(the sentences quoted, the best and its runner-ups, hold the answer)
     unknown: frozenset[str]  # the question's names and figures no article holds
 
 

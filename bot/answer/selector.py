@@ -3,7 +3,7 @@
 * ``sentence`` — a score per candidate sentence from ``SENTENCE_FEATURES``; the softmax
   of one question's scores is the probability that each is the one holding the answer (a
   conditional logit: logistic regression over the candidate set);
-* ``answerable`` — P(the best candidate's answer is right) from ``ANSWER_FEATURES``
+* ``answerable`` — P(the sentences quoted hold the answer) from ``ANSWER_FEATURES``
   (gradient-boosted trees, ``Trees``, monotone in the features where the direction is
   known: on dev they refused more unanswerable questions than a logistic regression at
   the same over-refusal); refusing below a threshold is
