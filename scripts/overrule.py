@@ -40,7 +40,7 @@ class StandIn:
 
     refused: bool  # the model refused (else: verification kept nothing it wrote)
     answerable: bool
-    p: float  # the offline answerer's P(its best sentence is right)
+    p: float  # the offline answerer's P(the sentences it would quote hold the answer)
     answers: bool  # the offline answerer answers (does not refuse)
     right: bool  # … and quotes the gold answer (answerable questions)
 
