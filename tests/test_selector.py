@@ -21,6 +21,7 @@ from bot.answer.features import (
     SENTENCE_FEATURES,
     SIMILARITY_FEATURES,
     Asked,
+    SentenceRows,
     date_features,
     lexical_features,
     sentence_features,
@@ -30,6 +31,7 @@ from bot.answer.query import condense
 from bot.answer.question import is_yes_no
 from bot.answer.selector import (
     MODEL_FILE,
+    Logistic,
     SelectorModel,
     Trees,
     load_model,
@@ -290,6 +292,37 @@ def test_the_answerers_thresholds_are_the_ones_chosen_with_the_model():
     assert params.doubt_below_long == meta["doubt_below_long"]
     assert params.doubt_below_dated == meta["doubt_below_dated"]
     assert params.doubt_below_long_dated == meta["doubt_below_long_dated"]
+
+
+def test_answerability_is_labelled_by_every_sentence_the_answerer_would_quote():
+    """The trees learn "the quoted sentences hold the answer", what "correct" counts: a
+    runner-up close to the best one is quoted, so its holding the answer makes the question
+    a positive even when the best sentence does not (conflicting reports, each quoted)."""
+    from scripts.selector_fit import MAX_QUOTES, answer_row, quoted
+    from scripts.selector_items import Item
+
+    sim = np.array([2.0, 1.9, -3.0])  # two near-equal candidates and a far one
+    width = len(SENTENCE_FEATURES)
+    matrix = np.zeros((3, width))
+    matrix[:, SENTENCE_FEATURES.index("sim")] = sim
+    coef = np.zeros(width)
+    coef[SENTENCE_FEATURES.index("sim")] = 1.0
+    model = Logistic(SENTENCE_FEATURES, np.zeros(width), np.ones(width), coef, 0.0)
+    assert list(quoted(sim, 0.3)) == [0, 1]  # best first, the far one left out
+    assert list(quoted(np.zeros(MAX_QUOTES + 2), 0.3)) == list(range(MAX_QUOTES))
+    asked = Asked.of(condense("How many people took the ferry?"), lambda t: 1.0)
+    rows = SentenceRows(matrix, [{} for _ in sim], [0.0 for _ in sim])
+
+    def label(*holds: bool) -> bool:
+        labels = np.array(holds)
+        item = Item("q", "single", rows, asked, labels, (0.0, 0.0), date(2023, 5, 2), (None,) * 3)
+        got = answer_row(model, item, (), 0.3)
+        assert got is not None and got[0].shape == (len(ANSWER_FEATURES),)
+        return got[1]
+
+    assert label(True, False, False)
+    assert label(False, True, False)  # the runner-up is quoted: right
+    assert not label(False, False, True)  # the far one is never quoted: wrong
 
 
 def test_exported_trees_give_scikit_learns_log_odds_and_survive_json():
