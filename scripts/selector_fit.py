@@ -30,11 +30,12 @@ from bot.answer.answerability import (
 )
 from bot.answer.features import SENTENCE_FEATURES
 from bot.answer.guards import ruled_out
+from bot.answer.learned import SelectorParams
 from bot.answer.selector import Logistic, Trees, shortlist, sigmoid
 from scripts.selector_items import SEED, Item
 
 FOLDS = 5
-MAX_QUOTES = 3  # the answerer quotes at most this many best sentences
+MAX_QUOTES = SelectorParams.max_sentences  # the answerer quotes at most this many
 
 
 def fit_conditional(items: Sequence[Item], l2: float, unused: Iterable[str]) -> Logistic:
@@ -203,7 +204,10 @@ class Folds:
 
 def quoted(s: np.ndarray, ratio: float) -> np.ndarray:
     """The candidates the answerer would quote, best first: those within ``ratio`` of the
-    best's probability (``s``: the selector's scores), at most ``MAX_QUOTES``."""
+    best's probability (``s``: the selector's scores), at most ``MAX_QUOTES``. An
+    approximation of ``LearnedAnswerer._select``, which also passes over near-duplicates
+    and figures adding nothing and may add a conflicting report: items keep feature rows,
+    not the sentences those checks read."""
     p = softmax(s)
     take = np.flatnonzero(p >= ratio * p.max())
     return take[np.argsort(-p[take], kind="stable")][:MAX_QUOTES]
