@@ -26,7 +26,7 @@ from bot.answer.features import (
     lexical_features,
     sentence_features,
 )
-from bot.answer.learned import LearnedAnswerer, SelectorParams, SentenceVectors
+from bot.answer.learned import Judged, LearnedAnswerer, SelectorParams, SentenceVectors
 from bot.answer.query import condense
 from bot.answer.question import is_yes_no
 from bot.answer.selector import (
@@ -457,3 +457,29 @@ def test_softmax_of_a_ruled_out_candidate_is_zero():
 
     p = softmax(np.array([1.0, -np.inf, 0.0]))
     assert p[1] == 0.0 and abs(p.sum() - 1.0) < 1e-12 and p[0] > p[2]
+
+
+CARGO = (
+    " date 2023-08-09\n"
+    "The port shipped 4,000 containers of machine parts to Kestrel Bay since March. "
+    "Its cranes also loaded steel girders and railway sleepers for the new bridge.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "both"),
+    [
+        ("What goods has the port shipped to Kestrel Bay?", True),
+        ("How many containers has the port shipped to Kestrel Bay?", False),
+    ],
+)
+def test_only_a_figure_question_makes_runners_up_add_a_figure(question, both):
+    # The best sentence holds a figure ("4,000 containers"). A question that asks no
+    # figure still gets the close runner-up that names more goods; a "how many" question
+    # gets it only if it adds a figure (it does not), so a count is not padded with prose.
+    cands = candidates_of(chunks_of("cargo.txt", CARGO))
+    asked = Asked.of(condense(question), lambda t: 1.0)
+    rows = lexical_features(asked, cands)
+    judged = Judged(asked, rows, np.array([0.55, 0.45]), 0.9, frozenset())
+    answerer = LearnedAnswerer(encode=lambda texts: np.zeros((len(texts), 4)), idf=lambda t: 1.0)
+    assert answerer._select(judged, cands, max_sentences=3) == ([0, 1] if both else [0])
