@@ -90,9 +90,11 @@ FEATURE_CODE = (
 
 def load(name: str, vectors: DiskVectors) -> list[Item]:
     """Every question of one collected corpus, undated (see ``variant``); cached beside the
-    corpus until the feature code changes."""
+    corpus until the feature code or the collected corpus (``<name>.pkl``) changes."""
     root = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha1(b"".join((root / p).read_bytes() for p in FEATURE_CODE)).hexdigest()
+    sources = [(root / p).read_bytes() for p in FEATURE_CODE]
+    sources.append((OUT / f"{name}.pkl").read_bytes())
+    digest = hashlib.sha1(b"".join(sources)).hexdigest()
     cache = OUT / f"{name}.items-{digest[:12]}.pkl"
     if cache.exists():
         with open(cache, "rb") as fh:
