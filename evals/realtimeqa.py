@@ -11,8 +11,8 @@ for one split (train = 2020-2022, dev = 2023, test = 2024), writes under ``--out
   evidence, and two kinds the corpus cannot answer, used only when the answer then occurs
   in no file: ``unanswerable`` (the question's evidence passage was removed: the corpus
   holds only look-alike stories from other weeks) and ``near_miss`` (``--near-miss``: the
-  sentences holding the answer were cut from the passage and the rest kept, an on-topic
-  passage without the asked fact). Each case carries the question's date as ``as_of``
+  sentences holding the answer, or a distinctive word of it, were cut from the passage
+  and the rest kept, an on-topic passage without the asked fact). Each case carries the question's date as ``as_of``
   (it is part of the dataset, not a label; ``--no-as-of`` leaves it out).
 
 Answer matching uses the judge's ``normalise`` (NFKC, case-folded, straight quotes and
@@ -216,14 +216,36 @@ class _Picker:
         return out
 
     def trimmed(self, q: Question) -> str | None:
-        """The passage without the sentences holding the answer (in any form), or None when
-        nothing would be left or the answer would still occur."""
+        """The passage without the sentences holding the answer (in any form) or any of its
+        distinctive words (``answer_words``), or None when nothing would be left or the
+        answer would still occur. A sentence keeping part of the answer often still gives
+        it ("Sesame joined the list…" for "Sesame seeds"): kept, the case would count a
+        right answer as a failure to refuse, and teach the selector to refuse it."""
         answer = normalise(clean_answer(q.answer))
+        words = answer_words(q.answer, q.question)
         kept = [
-            s for s in sentences(self.evidence[self.file_of[q.id]]) if answer not in normalise(s)
+            s
+            for s in sentences(self.evidence[self.file_of[q.id]])
+            if answer not in normalise(s) and not any(w.search(normalise(s)) for w in words)
         ]
         text = " ".join(kept)
         return text if kept and answer not in normalise(text) else None
+
+
+#: Answer words shorter than this are not distinctive ("of", "the", "red", "one").
+MIN_ANSWER_WORD = 4
+
+
+def answer_words(answer: str, question: str) -> list[re.Pattern[str]]:
+    """Patterns for the answer's distinctive words: those of ``MIN_ANSWER_WORD`` characters
+    or more that the question does not use ("sesame" of "Sesame seeds" for "Which seed…?"),
+    each matched at the start of a word ("scooters" in "e-scooters")."""
+    asked = set(re.findall(r"\w+", normalise(question)))
+    return [
+        re.compile(r"(?<![^\W_])" + re.escape(w))
+        for w in dict.fromkeys(re.findall(r"\w+", normalise(clean_answer(answer))))
+        if len(w) >= MIN_ANSWER_WORD and w not in asked
+    ]
 
 
 def _case(

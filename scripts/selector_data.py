@@ -18,7 +18,8 @@ built with ``evals.realtimeqa.build``:
   former did not carry over to the latter.
 * ``<split>-nearmiss``: every passage, but for as many eligible questions as possible
   (passage not shared, at least one sentence left, answer in no other file) the
-  sentences holding the answer are cut and the rest kept: those questions are near
+  sentences holding the answer (or a distinctive word of it,
+  ``evals.realtimeqa.answer_words``) are cut and the rest kept: those questions are near
   misses (an on-topic passage without the asked fact), the rest answerable. The evidence
   removal above only teaches "a look-alike story from another week"; this teaches "the
   right story, but not the asked fact". ``<split>-nearmiss-grouped``: the same as weekly

@@ -208,6 +208,33 @@ def test_a_passage_holding_the_answer_in_every_sentence_is_no_near_miss(tmp_path
     assert got.skipped["near-miss candidate: no sentence left without the answer"] == 1
 
 
+def test_a_near_miss_also_loses_the_sentences_keeping_part_of_the_answer(tmp_path):
+    # "Sesame joined the list" still answers "Which seed…?" (gold "Sesame seeds"): kept, a
+    # right answer would count as a failure to refuse. Words the question uses ("seed")
+    # and short ones ("the") are no part of the answer to look for.
+    rows = [
+        row(
+            "20230106_0",
+            "2023-01-05",
+            "Which seed did the regulator add to its list of allergens?",
+            "Sesame seeds",
+            "Sesame joined the list of allergens this week. Bakers said the seed rule "
+            "needs new labels. The regulator reviewed sesame seeds for years. Shops were "
+            "given until June.",
+        ),
+        *dev_rows(3)[1:],
+    ]
+    got = build(tmp_path, rows, unanswerable=0, near_miss=1)
+    miss = next(c for c in got.cases if c["kind"] == "near_miss")
+    assert miss["id"] == "rtqa-20230106_0"
+    kept = got.files["20230106_0.txt"]
+    assert "Sesame" not in kept and "sesame" not in kept
+    assert "Bakers said the seed rule needs new labels." in kept and "until June" in kept
+    words = rtqa.answer_words("Sesame seeds", "Which seed?")
+    assert [bool(w.search("the sesame seeds")) for w in words] == [True, True]
+    assert not any(w.search("a seed, presesame") for w in words)
+
+
 def test_cases_carry_the_questions_date_as_of_unless_asked_not_to(tmp_path):
     dated = build(tmp_path, dev_rows(3), unanswerable=1, near_miss=1)
     assert {c["as_of"] for c in dated.cases} == {"2023-01-05"}
