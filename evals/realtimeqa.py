@@ -12,8 +12,9 @@ for one split (train = 2020-2022, dev = 2023, test = 2024), writes under ``--out
   in no file: ``unanswerable`` (the question's evidence passage was removed: the corpus
   holds only look-alike stories from other weeks) and ``near_miss`` (``--near-miss``: the
   sentences holding the answer, or a distinctive word of it, were cut from the passage
-  and the rest kept, an on-topic passage without the asked fact). Each case carries the question's date as ``as_of``
-  (it is part of the dataset, not a label; ``--no-as-of`` leaves it out).
+  and the rest kept, an on-topic passage without the asked fact). Each case carries the
+  question's date as ``as_of`` (it is part of the dataset, not a label; ``--no-as-of``
+  leaves it out).
 
 Answer matching uses the judge's ``normalise`` (NFKC, case-folded, straight quotes and
 dashes, single spaces, no thousands separators). An answer "occurs in its evidence" when it
