@@ -224,6 +224,15 @@ def test_a_question_about_who_said_something_asks_for_a_source():
                 "and what did she say about harbour tolls?)",
             ],
         ),
+        # … and so does a part asking about some of those the first part named
+        (
+            "How many dockers went on strike, and how many of them returned to work?",
+            [
+                "How many dockers went on strike",
+                "how many of them returned to work? (How many dockers went on strike, "
+                "and how many of them returned to work?)",
+            ],
+        ),
     ],
 )
 def test_compound_question_parts_stand_alone(question: str, parts: list[str]) -> None:

@@ -58,12 +58,13 @@ class HasCandidate(Protocol):
 Chosen = TypeVar("Chosen", bound=HasCandidate)
 
 
-#: A part whose subject is a pronoun ("…, and what did he say about…?") is read with the
-#: whole question, which names who "he" is; a possessive of the part's own subject
-#: ("which city scrapped its plan") is no such reference.
+#: A part whose subject is a pronoun ("…, and what did he say about…?") or some of those
+#: the question named before ("…, and what have some of them done…?", "how many of them…")
+#: is read with the whole question, which names who they are; a possessive of the part's
+#: own subject ("which city scrapped its plan") is no such reference.
 _PART_REFERS_RE = re.compile(
     r"^(?:\S+\s+){0,2}(?:did|does|do|has|have|had|is|are|was|were|will|would|can|could)"
-    r"\s+(?:he|she|they|it|his|her|their|its)\b",
+    r"\s+(?:he|she|they|it|his|her|their|its)\b|\bof\s+(?:them|those|these)\b",
     re.IGNORECASE,
 )
 
@@ -75,7 +76,7 @@ def part_queries(query: Query) -> list[Query]:
     return [
         Query(
             text=part,
-            standalone=f"{part} ({query.standalone})" if _PART_REFERS_RE.match(part) else part,
+            standalone=f"{part} ({query.standalone})" if _PART_REFERS_RE.search(part) else part,
             context=query.context,
             as_of=query.as_of,
         )
