@@ -227,7 +227,7 @@ class _Picker:
         kept = [
             s
             for s in sentences(self.evidence[self.file_of[q.id]])
-            if answer not in normalise(s) and not any(w.search(normalise(s)) for w in words)
+            if answer not in normalise(s) and not any(occurs(w, s) for w in words)
         ]
         text = " ".join(kept)
         return text if kept and answer not in normalise(text) else None
@@ -237,13 +237,14 @@ class _Picker:
 MIN_ANSWER_WORD = 4
 
 
-def answer_words(answer: str, question: str) -> list[re.Pattern[str]]:
-    """Patterns for the answer's distinctive words: those of ``MIN_ANSWER_WORD`` characters
-    or more that the question does not use ("sesame" of "Sesame seeds" for "Which seed…?"),
-    each matched at the start of a word ("scooters" in "e-scooters")."""
+def answer_words(answer: str, question: str) -> list[str]:
+    """The answer's distinctive words: those of ``MIN_ANSWER_WORD`` characters or more that
+    the question does not use ("sesame" of "Sesame seeds" for "Which seed…?"); a sentence
+    keeps one when it ``occurs`` there, at the start of a word ("scooters" in
+    "e-scooters")."""
     asked = set(re.findall(r"\w+", normalise(question)))
     return [
-        re.compile(r"(?<![^\W_])" + re.escape(w))
+        w
         for w in dict.fromkeys(re.findall(r"\w+", normalise(clean_answer(answer))))
         if len(w) >= MIN_ANSWER_WORD and w not in asked
     ]
