@@ -71,19 +71,25 @@ def choose_embed_at_most(
     sentence, answerable, guards, threshold, full: float, dev
 ) -> tuple[int, float]:
     """The fewest candidates to embed whose dev objective is within ``MIN_GAIN`` of
-    embedding all (``full``), at the chosen thresholds."""
+    embedding all (``full``), at the chosen thresholds, still refusing at most
+    ``MAX_OVER_REFUSAL`` of each corpus's answerable questions (the bar the thresholds
+    were chosen under: fewer candidates can mean weaker best ones, and a higher
+    objective bought by refusing more is no saving)."""
     for k in EMBED_GRID:
         found = {
-            m: [
-                o
-                for items in d.values()
-                for o in outcomes(sentence, answerable, items, guards, RUNNER_UP, k)
-            ]
+            m: {c: outcomes(sentence, answerable, i, guards, RUNNER_UP, k) for c, i in d.items()}
             for m, d in dev.items()
         }
-        score = float(np.mean([objective(rates(f, threshold[m])) for m, f in found.items()]))
-        print(f"embed at most {k}: dev objective {score:.4f} (all: {full:.4f})")
-        if score >= full - MIN_GAIN:
+        over = max(
+            rates(f, threshold[m])["over_refusal"] for m, d in found.items() for f in d.values()
+        )
+        pooled = {m: [o for f in d.values() for o in f] for m, d in found.items()}
+        score = float(np.mean([objective(rates(f, threshold[m])) for m, f in pooled.items()]))
+        print(
+            f"embed at most {k}: dev objective {score:.4f} (all: {full:.4f}), "
+            f"over-refusal at most {over:.3f}"
+        )
+        if score >= full - MIN_GAIN and over <= MAX_OVER_REFUSAL:
             return k, score
     return EMBED_GRID[-1], score
 

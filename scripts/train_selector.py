@@ -31,7 +31,8 @@ Reads what ``scripts/selector_data.py`` collected (``evals/out/selector/*.pkl``)
 5. **Sentences embedded** (``SelectorParams.embed_at_most``): the answerer embeds only
    the candidates the sentence model likes best without its MiniLM features; the fewest
    of ``EMBED_GRID`` whose dev objective, at the thresholds above, is within
-   ``MIN_GAIN`` of embedding every candidate.
+   ``MIN_GAIN`` of embedding every candidate while each dev corpus's over-refusal stays
+   within ``MAX_OVER_REFUSAL`` (the bar of step 3).
 6. **The LLM's doubt** (``SelectorParams.doubt_below``): the verifier drops a model's
    sentences, however well its source backs them, when the selector's answerability is
    below this (the sources very likely hold no answer: an invented answer quotes an

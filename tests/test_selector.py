@@ -325,6 +325,34 @@ def test_answerability_is_labelled_by_every_sentence_the_answerer_would_quote():
     assert not label(False, False, True)  # the far one is never quoted: wrong
 
 
+def test_the_embedding_budget_keeps_to_the_over_refusal_bar(monkeypatch):
+    """Fewer embedded candidates can leave only weaker ones, so more is refused: refusing
+    every unanswerable question raises the objective while over-refusing. The budget
+    chosen on dev must keep to the bar the thresholds were chosen under (a fewer-candidate
+    budget once won on the objective with 17-19% of a dev corpus's answerable refused)."""
+    import scripts.selector_choose as choose
+    from scripts.selector_fit import Outcome
+
+    def outcomes(sentence, answerable, items, guards, ratio, k):
+        weak = k < 8  # 3 of 10 answerable refused and every unanswerable one, else 1 and 8
+        single = [
+            Outcome("single", 0.1 if n < (3 if weak else 1) else 0.9, True, 1) for n in range(10)
+        ]
+        others = [
+            Outcome(kind, 0.1 if weak or n < 8 else 0.9, False, 1)
+            for kind in ("unanswerable", "near_miss")
+            for n in range(10)
+        ]
+        return single + others
+
+    monkeypatch.setattr(choose, "outcomes", outcomes)
+    full = (0.9 + 0.8 + 0.8) / 3  # the objective embedding every candidate
+    k, score = choose.choose_embed_at_most(
+        None, None, (), {"with": (0.5, 0.5)}, full, {"with": {"corpus": []}}
+    )
+    assert (k, round(score, 3)) == (8, round(full, 3))  # 5 scored 0.9, refusing 30%
+
+
 def test_exported_trees_give_scikit_learns_log_odds_and_survive_json():
     from scripts.selector_fit import fit_trees  # raises if the export disagrees
 
