@@ -122,8 +122,8 @@ def grouped(result: Build) -> Build:
     return Build(result.split, files, cases, result.skipped, result.removed)
 
 
-def collect(name: str, result: Build, questions: dict, out: Path) -> dict:
-    """Index the corpus, retrieve for every case; one record per case."""
+def collect(name: str, result: Build, questions: dict, out: Path, top_k: int) -> dict:
+    """Index the corpus, retrieve ``top_k`` chunks for every case; one record per case."""
     from bot import Bot, Settings
     from bot.answer.query import condense
     from bot.text.terms import stem, terms, tokens
@@ -134,6 +134,7 @@ def collect(name: str, result: Build, questions: dict, out: Path) -> dict:
         data_dir=out / "index" / name,
         collection=f"selector-{name}",
         llm="extractive",
+        top_k=top_k,
     )
     bot = Bot(settings=settings)
     print(f"{name}: indexing {len(result.files)} files", file=sys.stderr)
@@ -177,14 +178,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=",".join(CORPORA),
         help=f"which of {','.join(CORPORA)}",
     )
+    parser.add_argument(
+        "--top-k",
+        type=int,
+        default=None,
+        help="chunks retrieved per question (default: the product's, Settings.top_k)",
+    )
     args = parser.parse_args(argv)
+    from bot import Settings
+
+    top_k = args.top_k or Settings().top_k
     questions = load_questions(args.data)
     by_id = {q.id: q for q in questions}
     args.out.mkdir(parents=True, exist_ok=True)
     for split in SPLITS:
         for name, result in corpora(questions, split, args.corpora.split(",")):
             print(result.summary(), file=sys.stderr)
-            data = collect(name, result, by_id, args.out)
+            data = collect(name, result, by_id, args.out, top_k)
             with open(args.out / f"{name}.pkl", "wb") as fh:
                 pickle.dump(data, fh)
     return 0
