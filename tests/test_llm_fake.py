@@ -82,6 +82,20 @@ def test_prompt_numbers_labels_and_fences_the_sources(llm_bot, fake):
     assert body["temperature"] == 0 and body["model"] == "fake-model"
 
 
+def test_the_model_sees_only_the_first_llm_sources_of_the_retrieved_chunks(make_llm_bot, fake):
+    """The offline answerer reads every retrieved chunk (``top_k``); a model's prompt holds
+    the first ``llm_sources`` of them, in the retrieval's order, and its sentences are
+    verified against those."""
+    bot = make_llm_bot(top_k=10, llm_sources=4)
+    fake.script(lambda body: f"{WORKERS} [{source_with(body, '150 North Korean')}].")
+    answer = bot.ask(WORKERS_Q)
+    listed = sources(fake.requests[0])
+    assert sorted(listed) == [1, 2, 3, 4]
+    assert len(answer.passages) == 10  # what was retrieved, as the page lists it
+    assert not answer.refused and "150" in answer.text
+    verbatim(answer)
+
+
 # --- verification of scripted replies -------------------------------------------------------
 
 

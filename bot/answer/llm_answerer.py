@@ -1,11 +1,13 @@
 """LLM answerer: the model writes the answer from numbered sources; the verifier vets it.
 
 ``LLMAnswerer.answer(query, chunks)`` renders the answer prompt (``prompts/answer.j2``)
-with the chunks as sources ``[1]..[k]``, asks the model, sanitizes the reply (no links,
-images, HTML or URLs reach the user) and returns only what ``bot.answer.verify`` finds supported,
-with exact-span citations renumbered ``1..n``. ``stream`` checks each sentence as soon as
-the model has finished it and yields only verified text (with ``Status`` signs of life
-between), then the same verified ``Answer``: nothing unverified is ever shown.
+with the first ``max_sources`` chunks as sources ``[1]..[k]`` (``Settings.llm_sources``:
+the offline answerer reads more than a small model's prompt should hold), asks the
+model, sanitizes the reply (no links, images, HTML or URLs reach the user) and returns
+only what ``bot.answer.verify`` finds supported, with exact-span citations renumbered
+``1..n``. ``stream`` checks each sentence as soon as the model has finished it and yields
+only verified text (with ``Status`` signs of life between), then the same verified
+``Answer``: nothing unverified is ever shown.
 ``condense`` rewrites a follow-up into a standalone ``Query`` with the condense prompt.
 
 Article text reaches the model as delimited data: a ``<source>`` tag inside an article is
@@ -90,10 +92,12 @@ class LLMAnswerer:
         max_sentences: int = MAX_ANSWER_SENTENCES,
         max_question_chars: int = 2000,
         prompt: str = "answer",
+        max_sources: int | None = None,
     ) -> None:
         self.client, self.verifier, self.prompt = client, verifier, prompt
         self.strict, self.max_sentences = strict, max_sentences
         self.max_question_chars = max_question_chars
+        self.max_sources = max_sources  # the first this many chunks are its sources (None: all)
         self.name = f"openai:{client.config.model}"
 
     @classmethod
@@ -121,6 +125,7 @@ class LLMAnswerer:
             strict=settings.llm_strict,
             max_question_chars=settings.max_question_chars,
             prompt="answer_quoted" if settings.llm_quotes else "answer",
+            max_sources=settings.llm_sources,
         )
 
     def __repr__(self) -> str:
@@ -138,6 +143,7 @@ class LLMAnswerer:
         )
 
     def answer(self, query: Query, chunks: Sequence[Chunk]) -> Answer:
+        chunks = chunks[: self.max_sources]
         if not chunks:
             return self._refusal(query, "no passage was retrieved")
         t0 = time.perf_counter()
@@ -149,6 +155,7 @@ class LLMAnswerer:
         checked, then the verified ``Answer`` — never a word the check has not passed.
         Reading stops early when nothing more can change the answer (it opened with a
         refusal, or is full)."""
+        chunks = chunks[: self.max_sources]
         if not chunks:
             yield self._refusal(query, "no passage was retrieved")
             return
