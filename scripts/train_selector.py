@@ -134,6 +134,7 @@ class Fit:
     embedded_score: float  # the dev objective embedding at most that many
     dev: dict[str, dict[str, float]]  # "with" / "without" as_of -> rates
     doubt: dict[str, tuple[float, float]]  # as_of mode -> the LLM's doubt (short, long)
+    note: str = ""  # how this file was made when not by the whole recipe
 
 
 def fit_answerable(sentence, folds, guards, train, dev) -> tuple[Logistic, dict, float, dict]:
@@ -155,12 +156,20 @@ def main(argv: list[str] | None = None) -> int:
         help="keep the shipped sentence model, its features, L2 and guards; refit the "
         "answerability model and choose what follows it (steps 2, 3, 5, 6)",
     )
+    parser.add_argument(
+        "--thresholds-only",
+        action="store_true",
+        help="keep every shipped model, guard and the LLM's doubt thresholds; choose the "
+        "refusal thresholds and the embedding budget again on this collection (steps 3, 5)",
+    )
     args = parser.parse_args(argv)
     from threadpoolctl import threadpool_limits
 
     # One thread: boosting sums its histograms in parallel, and a different summing order
     # on a busy machine gave different trees from the same seed.
     with threadpool_limits(limits=1):
+        if args.thresholds_only:
+            return _thresholds_only(args.write)
         return _train(args.write, args.keep_sentence)
 
 
@@ -196,6 +205,50 @@ def shipped_answerable(shipped: dict, sentence: Logistic, guards: tuple[str, ...
         for m, d in dev.items()
     }
     report("shipped", guards, *choose_thresholds(found))
+
+
+def _thresholds_only(write_model: bool) -> int:
+    """``--thresholds-only``: the shipped models on this collection's dev, their refusal
+    thresholds and embedding budget chosen again (how they were moved to the product's
+    retrieval depth of 12 at stop 34: the models and the LLM's doubt, whose sources stay at
+    ``Settings.llm_sources``, as chosen at 8)."""
+    from bot.config import Settings
+
+    vectors = DiskVectors(OUT / "vectors.npz")
+    raw = {n: load(n, vectors) for n in ANSWER_SETS["dev"]}
+    dev_a = {m: {n: variant(raw[n], m) for n in ANSWER_SETS["dev"]} for m in ("with", "without")}
+    shipped = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    model, meta = SelectorModel.from_dict(shipped), shipped["meta"]
+    found = {
+        m: {
+            c: outcomes(model.sentence, model.answerable, i, model.guards, RUNNER_UP)
+            for c, i in d.items()
+        }
+        for m, d in dev_a.items()
+    }
+    t, score, dev = choose_thresholds(found)
+    report(meta["features"], model.guards, t, score, dev)
+    k, embedded = choose_embed_at_most(
+        model.sentence, model.answerable, model.guards, t, score, dev_a
+    )
+    doubt = {
+        "without": (meta["doubt_below"], meta["doubt_below_long"]),
+        "with": (meta["doubt_below_dated"], meta["doubt_below_long_dated"]),
+    }
+    note = (
+        f"refusal thresholds and embedding budget chosen on dev retrieved at top_k "
+        f"{Settings().top_k}; the models, guards and doubt thresholds as chosen before"
+    )
+    fit = Fit(
+        meta["features"], model.guards, meta["l2"], model.sentence, model.answerable,
+        t, score, k, embedded, dev, doubt, note,
+    )  # fmt: skip
+    print(f"chosen threshold {fit.threshold}, dev objective {fit.score:.4f}")
+    print(f"chosen: embed at most {fit.embed_at_most} candidates")
+    per_set(fit, raw)
+    if write_model:
+        write(fit)
+    return 0
 
 
 def _train(write_model: bool, keep_sentence: bool) -> int:
@@ -310,6 +363,7 @@ def write(fit: Fit) -> None:
         "objective": round(fit.score, 4),
         "dev": {m: {k: round(v, 4) for k, v in r.items()} for m, r in fit.dev.items()},
         "seed": SEED,
+        **({"note": fit.note} if fit.note else {}),
     }
     model = SelectorModel(fit.sentence, fit.answerable, fit.guards, meta)
     MODEL_FILE.write_text(json.dumps(model.to_dict(), indent=1) + "\n", encoding="utf-8")
