@@ -71,18 +71,18 @@ class SelectorParams:
     #: asked without a day (``Query.as_of`` None) of short passages (``LONG_PASSAGES``).
     #: Target: the best combined dev objective (answerable accuracy, refusal of
     #: evidence-removed and of near-miss questions, equal weights) among threshold pairs
-    #: (short, long) refusing at most 10% of the answerable questions of each dev corpus.
-    #: Dev, undated, quiz passages: 81.0% right, 8.6% over-refusal, 68.6% refused.
-    refuse_below: float = 0.36
+    #: (short, long) refusing at most 10% of the answerable questions of each dev corpus,
+    #: retrieved 12 chunks deep (stop 34, ``train_selector.py --thresholds-only``).
+    #: Dev, undated, quiz passages: 81.6% right, 8.0% over-refusal, 65.3% refused.
+    refuse_below: float = 0.33
     #: … of long articles (their answerability runs lower). Dev, undated, weekly
-    #: articles: 78.5% right, 8.0% over-refusal, 58.9% refused.
-    refuse_below_long: float = 0.21
-    #: … for a question asked about a known day, short passages: 88.0% right, 8.9%
-    #: over-refusal, 91.5% refused.
-    refuse_below_dated: float = 0.55
-    #: … for a question asked about a known day, long articles: 84.0% right, 8.3%
-    #: over-refusal, 68.6% refused (its guards already refuse most of the 10%).
-    refuse_below_long_dated: float = 0.06
+    #: articles: 79.8% right, 9.2% over-refusal, 61.4% refused.
+    refuse_below_long: float = 0.23
+    #: … for a question asked about a known day, short passages: 89.6% right, 7.4%
+    #: over-refusal, 92.8% refused.
+    refuse_below_dated: float = 0.61
+    #: … for a question asked about a known day, long articles: 86.5%, 8.3%, 78.0%.
+    refuse_below_long_dated: float = 0.14
     #: Quote a runner-up whose probability is at least this share of the best's: on dev (an
     #: earlier fit) the answer was among the quotes for 68.9% of answerable questions with
     #: the best alone, 78.7% at 0.3 (1.58 quotes per answer), 80.2% at 0.2 (1.84): the knee.
