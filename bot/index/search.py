@@ -48,8 +48,9 @@ class SearchParams:
     """Hybrid search's knobs, and where their values come from.
 
     None was fitted for answer quality: ``rrf_k`` is the constant of the RRF paper
-    (Cormack, Clarke & Büttcher, 2009), the weights are equal, ``candidates`` is five
-    times the default ``top_k`` (fetching only ids keeps it cheap: ``bench/run.py``),
+    (Cormack, Clarke & Büttcher, 2009), the weights are equal, ``candidates`` was five
+    times the default ``top_k`` of 8, over three times the 12 of stop 34 (fetching only ids
+    keeps it cheap: ``bench/run.py``),
     and ``per_file`` was set on this repo's own cases (file recall@8 0.98 -> 1.00).
     """
 
