@@ -260,7 +260,7 @@ def qwen_url(tmp_path_factory, qwen_model):
     Why the 1.5B by default (measured on this two-core machine, shared, load 4-7): fetching
     and assembling the model takes 98 s once per machine (0.5B: 57 s); the server is up in
     2-3 s and the first request pays ~20 s more while the mmapped weights page in; a seed
-    question with the default top_k (~1,450 prompt tokens) takes 30-60 s (0.5B: 20-55 s;
+    question with the default 8 sources (~1,450 prompt tokens) takes 30-60 s (0.5B: 20-55 s;
     prompt evaluation dominates, 26-44 vs 39-127 tokens/s). tests/test_llm_competent.py ran
     in 3.2 min on the 1.5B and 2.6 min on the 0.5B: under a minute apart in a 90-minute CI
     budget. The 1.5B answers tersely ("Paris [3]", "Kim Song [1]") — the replies
