@@ -140,11 +140,17 @@ class Fit:
 def fit_answerable(sentence, folds, guards, train, dev) -> tuple[Logistic, dict, float, dict]:
     x, y = out_of_fold(folds, train, guards, RUNNER_UP)
     answerable = fit_trees(x, y)
+    return (answerable, *thresholds_on(sentence, answerable, guards, dev))
+
+
+def thresholds_on(sentence, answerable, guards, dev) -> tuple[dict, float, dict]:
+    """Step 3 for these models on ``dev`` (as_of mode -> corpus -> items):
+    ``choose_thresholds`` over what the answerer would do with each question."""
     found = {
         m: {c: outcomes(sentence, answerable, items, guards, RUNNER_UP) for c, items in d.items()}
         for m, d in dev.items()
     }
-    return (answerable, *choose_thresholds(found))
+    return choose_thresholds(found)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -200,11 +206,7 @@ def shipped_answerable(shipped: dict, sentence: Logistic, guards: tuple[str, ...
     except ValueError as e:  # the code now computes other answerability features
         print(f"shipped answerability model not comparable: {e}")
         return
-    found = {
-        m: {c: outcomes(sentence, answerable, i, guards, RUNNER_UP) for c, i in d.items()}
-        for m, d in dev.items()
-    }
-    report("shipped", guards, *choose_thresholds(found))
+    report("shipped", guards, *thresholds_on(sentence, answerable, guards, dev))
 
 
 def _thresholds_only(write_model: bool) -> int:
@@ -219,14 +221,7 @@ def _thresholds_only(write_model: bool) -> int:
     dev_a = {m: {n: variant(raw[n], m) for n in ANSWER_SETS["dev"]} for m in ("with", "without")}
     shipped = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     model, meta = SelectorModel.from_dict(shipped), shipped["meta"]
-    found = {
-        m: {
-            c: outcomes(model.sentence, model.answerable, i, model.guards, RUNNER_UP)
-            for c, i in d.items()
-        }
-        for m, d in dev_a.items()
-    }
-    t, score, dev = choose_thresholds(found)
+    t, score, dev = thresholds_on(model.sentence, model.answerable, model.guards, dev_a)
     report(meta["features"], model.guards, t, score, dev)
     k, embedded = choose_embed_at_most(
         model.sentence, model.answerable, model.guards, t, score, dev_a
