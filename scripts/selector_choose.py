@@ -6,16 +6,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from bot.answer.learned import SelectorParams
 from scripts.selector_fit import Outcome, objective, outcomes, rates
 from scripts.selector_items import Item
 
 MIN_GAIN = 0.002
 #: At most this share of each dev corpus's answerable questions refused (dated or not).
 MAX_OVER_REFUSAL = 0.10
-#: Runner-ups quoted when at least this share of the best's probability (first iteration,
-#: dev: 1.0 -> 0.3 raised "answer among the quotes" by 5 points for 0.3 more quotes per
-#: answer; 0.2 added 1.5 more for 0.16 more quotes: the knee).
-RUNNER_UP = 0.3
+#: Runner-ups quoted when at least this share of the best's probability: the answerer's
+#: own share (``SelectorParams.runner_up``, where its dev measurement is), so the
+#: answerability label counts the quotes the answerer makes.
+RUNNER_UP = SelectorParams().runner_up
 EMBED_GRID = (5, 8, 10, 12, 15, 20, 25, 30)
 #: At most this share of each dev corpus's answerable questions doubted (step 6): the bar is
 #: 90% of the model's right answers kept, and the verifier's own checks spend most of it.
