@@ -166,7 +166,16 @@ def collect(name: str, result: Build, questions: dict, out: Path, top_k: int) ->
         "idf": {t: bm25.idf(t) for t in vocabulary},
         "df": {t: bm25.document_frequency(t) for t in vocabulary},
         "docs": len(bm25),
+        "top_k": top_k,
     }
+
+
+def collected_depth(name: str, out: Path = OUT) -> int:
+    """How many chunks per question the corpus ``name`` was retrieved with: as recorded,
+    or for a collection made before the depth was recorded, the most any question got."""
+    with open(out / f"{name}.pkl", "rb") as fh:
+        data = pickle.load(fh)
+    return data.get("top_k") or max(len(r["chunks"]) for r in data["records"])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
