@@ -40,6 +40,7 @@ from bot.answer.compose import (
     near_duplicate,
     with_context,
 )
+from bot.answer.names import is_date
 from bot.answer.query import Query
 from bot.answer.question import answer_type, counted_noun, fits_type, salient_terms
 from bot.ingest.chunking import Chunk
@@ -110,7 +111,8 @@ class ExtractiveAnswerer:
         cands = candidates_of(chunks)
         if not cands:
             return Answer.refusal(query.text, "no passage was retrieved", **kw)
-        asked_about = [*salient_terms(query.meaning), *counted_noun(query.meaning)]
+        names = [t for t in salient_terms(query.meaning) if not is_date(t)]
+        asked_about = [*names, *counted_noun(query.meaning)]
         unknown = next((t for t in asked_about if not self._in_corpus(stem(t))), None)
         if unknown:
             return Answer.refusal(query.text, f"no article mentions {unknown!r}", **kw)

@@ -1,4 +1,4 @@
-"""The names a question asks about that no article holds.
+"""The names a question asks about that no article holds (months and weekdays date, not name).
 
 A question about a name the archive never mentions ("…the Stanley Cup…", "…the earthquake
 in Myanmar…") cannot be answered from it, however on-topic the best sentence looks.
@@ -17,11 +17,20 @@ import re
 from collections.abc import Callable, Collection
 
 from bot.answer.question import salient_words
+from bot.text.lexicon import MONTHS, WEEKDAYS
 from bot.text.sentences import split_sentences
 from bot.text.terms import terms
 
 #: A possessive or full stop closing a name ("Derek Chauvin’s", "…in Nigeria.").
 _POSSESSIVE_RE = re.compile(r"(?:['’]s?|\.)$")
+#: Capitalised words that date, not name: "…in April 2019?" is answered by an article
+#: dated April 2019 whose text never says "April".
+_DATE_WORDS = frozenset(MONTHS) | frozenset(WEEKDAYS)
+
+
+def is_date(name: str) -> bool:
+    """Every word of ``name`` is a month or weekday ("April", "Sept.", "Sunday")."""
+    return all(w.lower().rstrip(".") in _DATE_WORDS for w in name.split())
 
 
 def name_runs(question: str) -> list[str]:
@@ -58,6 +67,8 @@ def _adjacent(question: str, end: int, start: int, starts: list[int]) -> bool:
 def unknown_name(question: str, in_corpus: Callable[[str], bool]) -> str | None:
     """The first name of the question none of whose words any article holds, or None."""
     for name in name_runs(question):
+        if is_date(name):
+            continue
         stems = terms(name)  # no stopwords: "She" opening a second sentence is no name
         if stems and not any(in_corpus(t) for t in stems):
             return name
@@ -66,5 +77,5 @@ def unknown_name(question: str, in_corpus: Callable[[str], bool]) -> str | None:
 
 def unknown_word(question: str, missing: Collection[str]) -> str | None:
     """The first name or figure of the question, as spelled, holding a stem in ``missing``."""
-    words = salient_words(question)
+    words = [w for w in salient_words(question) if not is_date(w)]
     return next((w for w in words if any(t in missing for t in terms(w))), None)
