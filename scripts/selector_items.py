@@ -74,6 +74,7 @@ class Item:
 
 #: The code the rows depend on: a cached corpus is reused only while these are unchanged.
 FEATURE_CODE = (
+    "bot/answer/years.py",
     "bot/answer/features.py",
     "bot/answer/answerability.py",
     "evals/rtqa_data.py",

@@ -94,6 +94,18 @@ def test_a_comparison_of_two_years_quotes_each_years_report(races, selector):
     assert {c.file for c in answer.citations} == {"a.txt", "c.txt"}
 
 
+@pytest.mark.parametrize("selector", ["learned", "hand"])
+@pytest.mark.parametrize("when", ["April 2019", "April 14, 2019", "early 2019"])
+def test_a_month_or_day_of_the_year_asked_picks_that_years_report(races, selector, when):
+    # "…in April 2019?" asks about 2019 as "…in 2019?" does; until the year-closing reading
+    # took a month or day before the year, the learned selector also quoted the 2017 and
+    # 2021 winners as runners-up here
+    answer = races(selector).ask(f"Who won the Lindqvist Harbour Marathon in {when}?")
+    assert not answer.refused, answer.reason
+    assert "Vattel" in answer.text
+    assert {c.file for c in answer.citations} == {"b.txt"}
+
+
 @pytest.mark.parametrize(("selector", "year"), _selectors("2023"))
 def test_a_year_no_report_covers_is_refused(races, selector, year):
     # the learned selector quoted another year's winner until the "year_nowhere" guard
@@ -112,6 +124,11 @@ def test_a_year_no_report_covers_is_refused(races, selector, year):
         ("Who won the 2019 Lindqvist Harbour Marathon?", False),  # names it, does not close on it
         ("Who won the marathon for the first time since 2017?", False),  # background
         ("Which politician is running in 2024 and why?", False),
+        ("Which Russian official visited North Korea in March 2025?", True),
+        ("What did the council decide on June 7, 2024?", True),
+        ("Who was appointed in early 2025?", True),
+        ("Who left after the row in March 2020?", False),  # background in its clause
+        ("Which country lifted its rules, after closing its borders in March 2020?", False),
     ],
 )
 def test_a_question_closing_on_its_year_is_read_so(question, closing):

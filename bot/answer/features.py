@@ -16,7 +16,6 @@ holds the fitted model, ``bot.answer.answerability`` the question-level row,
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -40,9 +39,9 @@ from bot.answer.question import (
     salient_terms,
 )
 from bot.answer.timeline import in_its_week, parse_day
+from bot.answer.years import asked_years, closes_on_its_year
 from bot.ingest.chunking import Chunk
 from bot.text.discourse import opens_with_reference
-from bot.text.lexicon import YEAR, YEAR_RE
 from bot.text.opposites import counts_the_opposite, settling
 from bot.text.terms import STOPWORDS, numbers, stem, terms, tokens
 
@@ -103,17 +102,6 @@ SENTENCE_FEATURES: tuple[str, ...] = (
 SIMILARITY_FEATURES: tuple[str, ...] = ("sim", "sim_gap", "sim_prev", "sim_order", "chunk_sim")
 
 
-#: A question closing on the year it asks about: "Who won the open in 2023?".
-_YEAR_CLOSING_RE = re.compile(rf"\b(?:in|during|of)\s+{YEAR}\W*$", re.I)
-
-
-def _context_year(year: str) -> re.Pattern[str]:
-    """A year the question names as background, not as what it asks about: "for the
-    first time since 2017", "higher than in 2019", "from 2018"."""
-    before = r"\b(?:since|before|after|until|till|from|than|as of)\s+(?:in\s+|early\s+|late\s+)?"
-    return re.compile(rf"{before}{year}\b", re.I)
-
-
 @dataclass(frozen=True)
 class Asked:
     """What a question asks for, read once (see the module docstring)."""
@@ -148,9 +136,7 @@ class Asked:
             weights=weights,
             salient=salient,
             figures=figures,
-            years=frozenset(
-                f for f in figures if YEAR_RE.fullmatch(f) and not _context_year(f).search(text)
-            ),
+            years=asked_years(text, figures),
             counted=frozenset(stem(t) for t in counted_noun(text)),
             core=frozenset(focus - salient),
             words=frozenset(tokens(text)),
@@ -160,7 +146,7 @@ class Asked:
             as_of=query.as_of,
             its_week=asks_about_its_week(text),
             of_source=asks_for_a_source(text),
-            year_closing=bool(_YEAR_CLOSING_RE.search(text)),
+            year_closing=closes_on_its_year(text),
         )
 
 
