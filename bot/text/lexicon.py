@@ -128,3 +128,15 @@ NAME_NOUNS = frozenset(
     organisation agency party league retailer bank app website channel airport hospital
     """.split()
 )
+
+#: Adjectives of places that regular endings do not derive ("French" from "France"):
+#: adjective -> place. General English, not fitted; the regular ones ("Pakistani",
+#: "Ukrainian", "Chinese", "Texan") are derived in ``bot.answer.names``.
+PLACE_ADJECTIVES: dict[str, str] = {
+    "british": "britain", "french": "france", "dutch": "netherlands", "greek": "greece",
+    "swiss": "switzerland", "welsh": "wales", "spanish": "spain", "irish": "ireland",
+    "scottish": "scotland", "english": "england", "danish": "denmark", "swedish": "sweden",
+    "finnish": "finland", "polish": "poland", "filipino": "philippines", "thai": "thailand",
+    "turkish": "turkey", "peruvian": "peru", "argentine": "argentina", "icelandic": "iceland",
+    "norwegian": "norway", "belgian": "belgium", "afghan": "afghanistan", "saudi": "arabia",
+}  # fmt: skip
