@@ -1,4 +1,4 @@
-"""The names a question asks about that no article holds (months and weekdays date, not name).
+"""The names a question asks about that no article holds.
 
 A question about a name the archive never mentions ("…the Stanley Cup…", "…the earthquake
 in Myanmar…") cannot be answered from it, however on-topic the best sentence looks.
@@ -7,8 +7,11 @@ capitalised words being one name: "Antony Blinken" is known when an article says
 "Blinken", since quiz questions and users alike add first names and titles the article
 leaves out. Figures never count here: "$2tn" and "2 trillion" are one figure. A one-word
 place the article leaves out ("…sank off the coast of Sicily") does count: that is the
-rule's cost, measured in docs/model-card.md. It does not decide anything:
-``learned`` refuses on it, with the name in the reason.
+rule's cost, measured in docs/model-card.md. A month or weekday dates a question and
+names nothing ("…in April 2019?" is answered by an article dated April 2019 that never
+says "April"), and a place is known by its adjective and the other way round ("Pakistani"
+where an article says "Pakistan"). It does not decide anything: ``learned`` refuses on
+it, with the name in the reason.
 """
 
 from __future__ import annotations

@@ -138,5 +138,5 @@ PLACE_ADJECTIVES: dict[str, str] = {
     "scottish": "scotland", "english": "england", "danish": "denmark", "swedish": "sweden",
     "finnish": "finland", "polish": "poland", "filipino": "philippines", "thai": "thailand",
     "turkish": "turkey", "peruvian": "peru", "argentine": "argentina", "icelandic": "iceland",
-    "norwegian": "norway", "belgian": "belgium", "afghan": "afghanistan", "saudi": "arabia",
+    "norwegian": "norway", "belgian": "belgium", "afghan": "afghanistan",
 }  # fmt: skip
