@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bot.answer.learned import SelectorParams
+from bot.answer.selector_params import SelectorParams
 from scripts.selector_fit import Outcome, objective, outcomes, rates
 from scripts.selector_items import Item
 

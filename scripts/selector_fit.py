@@ -30,8 +30,8 @@ from bot.answer.answerability import (
 )
 from bot.answer.features import SENTENCE_FEATURES
 from bot.answer.guards import ruled_out
-from bot.answer.learned import SelectorParams
 from bot.answer.selector import Logistic, Trees, shortlist, sigmoid
+from bot.answer.selector_params import SelectorParams
 from scripts.selector_items import SEED, Item
 
 FOLDS = 5

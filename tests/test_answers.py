@@ -229,3 +229,13 @@ def test_a_new_question_after_a_conversation_is_not_answered_from_it(bots):
     for bot in bots.values():
         answer = bot.ask("What is the capital of France?", history=history)
         assert answer.refused, answer.text
+
+
+def test_a_question_closing_on_its_month_quotes_no_other_years_report(seeds_bot):
+    # a runner-up opening "This announcement follows…" leans on the sentence before it,
+    # "Russia vetoed in March 2024…": quoted together they are about 2024, not the March
+    # 2025 asked (both were quoted before the learned selector read the leaning sentence)
+    answer = seeds_bot.ask("Which Russian official visited North Korea in March 2025?")
+    assert not answer.refused, answer.reason
+    assert "Shoigu" in answer.citations[0].quote
+    assert all("2024" not in c.quote for c in answer.citations), [c.quote for c in answer.citations]

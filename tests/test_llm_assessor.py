@@ -16,8 +16,9 @@ import pytest
 
 from bot import Settings
 from bot.answer.evidence import Thresholds
-from bot.answer.learned import LearnedAnswerer, SelectorParams
+from bot.answer.learned import LearnedAnswerer
 from bot.answer.query import Query
+from bot.answer.selector_params import SelectorParams
 from bot.answer.verify import Verifier
 from bot.components import Components
 from bot.index.bm25 import Bm25Doc, Bm25Index

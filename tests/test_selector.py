@@ -26,7 +26,7 @@ from bot.answer.features import (
     lexical_features,
     sentence_features,
 )
-from bot.answer.learned import Judged, LearnedAnswerer, SelectorParams, SentenceVectors
+from bot.answer.learned import Judged, LearnedAnswerer, SentenceVectors
 from bot.answer.query import condense
 from bot.answer.question import is_yes_no
 from bot.answer.selector import (
@@ -38,6 +38,7 @@ from bot.answer.selector import (
     shortlist,
     sigmoid,
 )
+from bot.answer.selector_params import SelectorParams
 from bot.ingest.chunking import chunk_article
 from bot.ingest.corpus import article_from_text
 

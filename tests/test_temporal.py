@@ -203,3 +203,24 @@ def test_the_year_after_that_is_answered_from_that_years_report(
     assert not answer.refused, answer.reason
     assert winner in answer.text
     assert {c.file for c in answer.citations} == {file}
+
+
+def test_a_sentence_leaning_on_another_years_report_is_about_that_year():
+    # "This decision followed…" is quoted with the sentence before it (it leans on it), so
+    # for "…in March 2025?" it is about the 2024 vote, whatever its article's date says: the
+    # learned selector no longer quotes such a runner-up for a question closing on its year
+    from bot.answer.candidates import candidates_of, leans_on_other_year
+    from bot.ingest.chunking import chunk_article
+    from bot.ingest.corpus import article_from_text
+
+    text = (
+        " date 2025-03-27\n"
+        "Ana Petrov visited the harbour last week, officials said. The council voted in "
+        "March 2024 to widen the harbour road. This decision followed a long dispute.\n"
+    )
+    cands = candidates_of(chunk_article(article_from_text("harbour.txt", text)))
+    sentence = {c.sentence.text.split()[0]: c for c in cands}
+    assert leans_on_other_year(sentence["This"], frozenset({"2025"}))
+    assert not leans_on_other_year(sentence["This"], frozenset({"2024"}))
+    assert not leans_on_other_year(sentence["Ana"], frozenset({"2025"}))  # nothing before
+    assert not leans_on_other_year(sentence["The"], frozenset({"2025"}))  # names no year

@@ -89,3 +89,12 @@ def years_of(cand: Candidate) -> set[str]:
             str(int(dated) + step[w.lower()]) for w in _RELATIVE_YEAR_RE.findall(cand.sentence.text)
         }
     return named or ({dated} if dated else set())
+
+
+def leans_on_other_year(cand: Candidate, asked: frozenset[str]) -> bool:
+    """The sentence before ``cand`` names years, none of them ``asked``: quoted with it
+    ("Russia vetoed in March 2024… This announcement follows…"), ``cand`` is about that
+    other year's news, whatever its own words and date say."""
+    prev = cand.neighbour(-1)
+    named = frozenset(YEAR_RE.findall(prev.sentence.text)) if prev else frozenset()
+    return bool(named) and not named & asked
