@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from conftest import report_bots
 
-from bot.answer.names import name_runs, unknown_name, unknown_word
+from bot.answer.names import name_runs, spells_out, unknown_name, unknown_word
 from bot.text.terms import terms
 
 REPORT = (
@@ -39,6 +39,9 @@ REPORT = (
         ("What did Maj. Gen. Gordon Granger announce in 1865?", ["Maj. Gen. Gordon Granger"]),
         ("How many died? The Mandalorian star said", ["Mandalorian"]),
         ("how many people were hurt?", []),
+        # a word opening a later sentence is capitalised for that alone, as the first is
+        ("Meta cut jobs this week. Approximately how many?", []),
+        ("The summit ended. Joko Widodo hosted whom?", ["Widodo"]),
     ],
 )
 def test_names_are_runs_of_capitalised_words_within_a_sentence(question, names):
@@ -54,6 +57,9 @@ def test_a_name_is_known_when_any_of_its_words_is_in_an_article():
     assert unknown_name("Which firm fell below $2tn?", known) is None
     # a capitalised stopword opening a second sentence is no name
     assert unknown_name("Blinken travelled. She met whom?", known) is None
+    # RealTime QA train, over its own passage: "…this week. Approximately how many…" was
+    # refused, "no article mentions 'Approximately'"
+    assert unknown_name("Meta cut jobs this week. Approximately how many?", known) is None
     # typed without its accent, a name is still the article's
     assert unknown_name("What did Beyonce sing?", set(terms("Beyoncé sang")).__contains__) is None
 
@@ -68,6 +74,23 @@ def test_a_place_is_known_by_its_adjective_and_the_other_way_round():
     assert unknown_name("Did troops leave France?", russian) is None
     assert unknown_name("What did Ukraine say?", russian) == "Ukraine"
     assert unknown_name("What did Brazilian officials say?", russian) == "Brazilian"
+
+
+def test_an_acronym_is_known_where_a_passage_spells_it_out():
+    # RealTime QA train: "What does CES stand for?" was refused, "no article mentions
+    # 'CES'", over a passage about "this year's Consumer Electronics Show"
+    known = set(
+        terms("Robots stole the spotlight at this year's Consumer Electronics Show")
+    ).__contains__
+    passages = ["Robots stole the spotlight at this year's Consumer Electronics Show."]
+    assert unknown_name("What does CES stand for?", known) == "CES"
+    assert unknown_name("What does CES stand for?", known, passages) is None
+    assert unknown_name("What did the CDC say?", known, passages) == "CDC"
+    assert spells_out("the Centers for Disease Control and Prevention", "CDC")
+    assert spells_out("Saturday Night Live star Colin Jost", "SNL")
+    # in lower case, or with a word between that takes a letter, it is not spelled out
+    assert not spells_out("a consumer electronics show", "CES")
+    assert not spells_out("Consumer Robot Electronics Show", "CES")
 
 
 def test_months_and_weekdays_date_a_question_and_name_nothing():
@@ -89,11 +112,41 @@ def test_the_unknown_word_is_quoted_as_the_question_spells_it():
     assert unknown_word("The bridge closed. The council said what?", {"the"}) is None
 
 
+FLIGHT = (
+    "Plane lands safely after engine fault\n2026-03-03\n\n"
+    "A passenger plane landed safely in Karachi, Pakistan, on Tuesday after one of its "
+    "engines failed shortly after take-off. All 180 passengers were unharmed, the Civil "
+    "Aviation Authority said.\n"
+)
+
+
 @pytest.fixture(scope="module")
-def ask(tmp_path_factory, encoder):
-    """``ask(question)``: the learned selector's answer from the report above."""
+def bots(tmp_path_factory, encoder):
+    """Both offline selectors over the two reports above."""
     root = tmp_path_factory.mktemp("unknown-names")
-    return report_bots(root, encoder, {"bridge.txt": REPORT})["learned"].ask
+    reports = {"bridge.txt": REPORT, "flight.txt": FLIGHT}
+    return report_bots(root, encoder, reports, ("learned", "hand"))
+
+
+@pytest.fixture(scope="module")
+def ask(bots):
+    """``ask(question)``: the learned selector's answer."""
+    return bots["learned"].ask
+
+
+def test_an_acronym_the_passage_spells_out_is_no_unknown_name(ask):
+    answer = ask("How many passengers were unharmed, according to the CAA?")
+    assert not answer.refused, answer.reason
+    assert "180 passengers" in answer.citations[0].quote, answer.text
+
+
+@pytest.mark.parametrize("selector", ["learned", "hand"])
+def test_both_answerers_know_a_place_by_its_adjective(bots, selector):
+    # the hand-set answerer checked each word of the question on its own and refused this,
+    # "no article mentions 'pakistani'", after the learned one had learnt place adjectives
+    answer = bots[selector].ask("In which Pakistani city did the plane land safely?")
+    assert not answer.refused, answer.reason
+    assert "Karachi" in answer.citations[0].quote, answer.text
 
 
 def test_a_question_about_a_name_no_article_holds_is_refused_naming_it(ask):

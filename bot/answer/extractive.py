@@ -40,7 +40,7 @@ from bot.answer.compose import (
     near_duplicate,
     with_context,
 )
-from bot.answer.names import is_date
+from bot.answer.names import is_date, place_known
 from bot.answer.query import Query
 from bot.answer.question import answer_type, counted_noun, fits_type, salient_terms
 from bot.ingest.chunking import Chunk
@@ -113,7 +113,7 @@ class ExtractiveAnswerer:
             return Answer.refusal(query.text, "no passage was retrieved", **kw)
         names = [t for t in salient_terms(query.meaning) if not is_date(t)]
         asked_about = [*names, *counted_noun(query.meaning)]
-        unknown = next((t for t in asked_about if not self._in_corpus(stem(t))), None)
+        unknown = next((t for t in asked_about if not self._knows(t)), None)
         if unknown:
             return Answer.refusal(query.text, f"no article mentions {unknown!r}", **kw)
         vectors = self._encode([c.sentence.text for c in cands])  # once, for every part
@@ -128,6 +128,10 @@ class ExtractiveAnswerer:
         picked = [s.candidate for s in chosen]
         quotes = with_context(picked, [s.leans_back for s in chosen], answer_type(query.meaning))
         return compose(query, quotes, **kw)
+
+    def _knows(self, word: str) -> bool:
+        """Some article holds ``word`` (a term of the question), or its place's other form."""
+        return self._in_corpus(stem(word)) or place_known(word, self._in_corpus)
 
     def _answer_part(
         self, query: Query, cands: list[Candidate], vectors: np.ndarray, max_sentences: int

@@ -201,7 +201,7 @@ class LearnedAnswerer:
         self, query: Query, cands: list[Candidate], vectors: SentenceVectors, max_sentences: int
     ) -> tuple[list[Quote], str]:
         """The quotes answering one (simple) question, or none and the reason why."""
-        name = unknown_name(query.meaning, self._in_corpus)
+        name = unknown_name(query.meaning, self._in_corpus, [c.sentence.text for c in cands])
         if name:
             return [], f"no article mentions {name!r}"
         judged = self.judge(query, cands, vectors)

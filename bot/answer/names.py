@@ -7,17 +7,19 @@ capitalised words being one name: "Antony Blinken" is known when an article says
 "Blinken", since quiz questions and users alike add first names and titles the article
 leaves out. Figures never count here: "$2tn" and "2 trillion" are one figure. A one-word
 place the article leaves out ("…sank off the coast of Sicily") does count: that is the
-rule's cost, measured in docs/model-card.md. A month or weekday dates a question and
-names nothing ("…in April 2019?" is answered by an article dated April 2019 that never
-says "April"), and a place is known by its adjective and the other way round ("Pakistani"
-where an article says "Pakistan"). It does not decide anything: ``learned`` refuses on
-it, with the name in the reason.
+rule's cost, measured in docs/model-card.md. Not names: a month or weekday, which dates
+a question ("…in April 2019?" is answered by an article dated April 2019 that never says
+"April"), and a word opening a later sentence of the question, capitalised for that alone
+("…this week. Approximately how many…"). A place is known by its adjective and the other
+way round ("Pakistani" where an article says "Pakistan"), and an acronym by its long form
+in a retrieved passage ("CES", "Consumer Electronics Show"). It does not decide anything:
+``learned`` refuses on it, with the name in the reason.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 
 from bot.answer.question import salient_words
 from bot.text.lexicon import MONTHS, PLACE_ADJECTIVES, WEEKDAYS
@@ -82,6 +84,9 @@ def name_runs(question: str) -> list[str]:
             spans.append([start, pos])
             joinable = True
     names = [_POSSESSIVE_RE.sub("", question[a:b]).split(" ") for a, b in spans]
+    # a run opening a sentence is capitalised for that alone ("…this week. Approximately
+    # how many…"), as the question's first word is (``salient_words``): its first word is no name
+    names = [words[1:] if a in starts else words for (a, _), words in zip(spans, names)]
     # a stopword opening a run is a capitalised "And", "The", "She": not part of a name
     return [
         " ".join(words[first:])
@@ -95,18 +100,58 @@ def _adjacent(question: str, end: int, start: int, starts: list[int]) -> bool:
     return not question[end:start].strip() and not any(end <= s <= start for s in starts)
 
 
-def unknown_name(question: str, in_corpus: Callable[[str], bool]) -> str | None:
-    """The first name of the question none of whose words any article holds, or None."""
+def unknown_name(
+    question: str, in_corpus: Callable[[str], bool], passages: Sequence[str] = ()
+) -> str | None:
+    """The first name of the question none of whose words any article holds, or None. An
+    acronym is also known where one of ``passages`` (those retrieved) spells it out."""
     for name in name_runs(question):
         if is_date(name):
             continue
         stems = terms(name)  # no stopwords: "She" opening a second sentence is no name
         if not stems or any(in_corpus(t) for t in stems):
             continue
-        # "Pakistani" is known where an article says "Pakistan", and the other way round
-        if not any(in_corpus(stem(f)) for w in name.split() for f in place_forms(w)):
+        words = name.split()
+        if any(place_known(w, in_corpus) for w in words):
+            continue
+        if not any(spells_out(p, w) for w in words if _ACRONYM_RE.fullmatch(w) for p in passages):
             return name
     return None
+
+
+#: An acronym as questions write it: "CES", "SNL", "GCHQ", "U.S." is not one (no full stops).
+_ACRONYM_RE = re.compile(r"[A-Z]{2,6}")
+#: Words an acronym's long form may hold without taking their letter ("Bank of England").
+_ACRONYM_GLUE = frozenset({"of", "and", "for", "the", "&", "on", "in", "de"})
+_WORD_RE = re.compile(r"[^\W\d_][\w'’-]*|&")
+
+
+def spells_out(text: str, acronym: str) -> bool:
+    """``text`` writes ``acronym`` out as capitalised words, one per letter ("Consumer
+    Electronics Show" for "CES", "Bank of England" for "BE"); connecting words take none."""
+    words = _WORD_RE.findall(text)
+    letters = acronym.upper()
+    for i, first in enumerate(words):
+        if first[0] != letters[0]:
+            continue
+        j, k = 1, i + 1
+        while j < len(letters) and k < len(words):
+            word = words[k]
+            if word in _ACRONYM_GLUE:  # as written: "of", not "Of"
+                k += 1
+            elif word[0] == letters[j]:
+                j, k = j + 1, k + 1
+            else:
+                break
+        if j == len(letters):
+            return True
+    return False
+
+
+def place_known(word: str, in_corpus: Callable[[str], bool]) -> bool:
+    """An article holds the place ``word`` is an adjective of, or an adjective of the place
+    it names: "Pakistani" is known where an article says "Pakistan", and the other way round."""
+    return any(in_corpus(stem(f)) for f in place_forms(word))
 
 
 def unknown_word(question: str, missing: Collection[str]) -> str | None:
