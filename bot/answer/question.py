@@ -22,6 +22,7 @@ from bot.answer.amounts import (
     fits_money,
 )
 from bot.text.lexicon import (
+    MAGNITUDE_WORDS,
     MAY_AS_MONTH,
     MONTH_PREFIX,
     NAME_NOUNS,
@@ -53,7 +54,8 @@ _NUMBER_NOUNS = frozenset(
     """.split()
 )
 _DATE_NOUNS = {"date": "day", "day": "day", "year": "year", "month": "month", "time": "any"}
-_DAY_NAME = alternation([*WEEKDAYS, *RELATIVE_DAYS])
+#: A day by its name, a weekday also in the plural ("13% higher on Mondays").
+_DAY_NAME = rf"(?:{alternation(WEEKDAYS)}s?|{alternation(RELATIVE_DAYS)})"
 #: A time named relative to the article's date or to another event, as news writes it:
 #: "last week", "earlier this month", "next year", "this morning", "two weeks ago", "in
 #: the spring", "in recent days", "two hours after", "shortly before", "overnight", a
@@ -173,13 +175,13 @@ def _noun_type(phrase: str) -> str | None:
     ``name``, as is "new corporate name"; "exact day" -> ``day``), read up to the word that
     ends the phrase."""
     words = re.findall(r"[\w'’-]+", phrase.lower())[:4]
-    for before, word in zip(["", *words], words):
+    if _person_figure(words):
+        return "person"
+    for word in words:
         if word in _PHRASE_ENDS:
             break
         word = re.sub(r"['’]s$", "", word)  # "which country's leaders" asks for a country
         for form in dict.fromkeys((word, _singular(word))):
-            if (before, form) == ("public", "figure"):
-                return "person"
             if form == "name":  # "the name of the general" names a person
                 rest = _NAME_OF_RE.split(phrase, 1)
                 return (_noun_type(rest[1]) if len(rest) > 1 else None) or "name"
@@ -194,6 +196,17 @@ def _noun_type(phrase: str) -> str | None:
             if form in NAME_NOUNS:
                 return "name"
     return None
+
+
+def _person_figure(words: list[str]) -> bool:
+    """ "which political / famous / Labour Party figure…" asks for a person; "which
+    figure…" and "which stunning figure…" for a number (``MAGNITUDE_WORDS``)."""
+    for i, word in enumerate(words):
+        if word in _PHRASE_ENDS:
+            return False
+        if word in ("figure", "figures"):
+            return i > 0 and words[i - 1] not in MAGNITUDE_WORDS
+    return False
 
 
 def _singular(word: str) -> str:
