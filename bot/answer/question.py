@@ -102,7 +102,10 @@ _DATE_NUMBER_RE = re.compile(
 _COMPASS = frozenset(
     "North South East West Northern Southern Eastern Western Central Middle".split()
 )
-_NAME_RE = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)+\b")
+#: A name's word: "Kevin", "McCarthy", "DeSantis", "O'Brien", "José"; a middle initial
+#: may stand between two ("John F. Kennedy").
+_NAME_WORD = r"[A-ZÀ-ÖØ-Þ](?:['’][A-Z])?[a-zß-öø-ÿ]+(?:[A-Z][a-zß-öø-ÿ]+)?"
+_NAME_RE = re.compile(rf"\b{_NAME_WORD}(?:[ -](?:[A-Z]\. )?{_NAME_WORD})+\b")
 _QUESTION_WORDS = frozenset(
     """
     what who whom whose when where which why how is are was were do does did can could will
