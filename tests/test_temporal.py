@@ -114,6 +114,30 @@ def test_a_year_no_report_covers_is_refused(races, selector, year):
     assert answer.refused and year in answer.reason, answer.reason
 
 
+def test_a_decade_asks_no_year(races):
+    # RealTime QA train: "Where did he revolutionize cinema in the late 1950s and 60s?" was
+    # refused, "no retrieved passage is about 1950": the decade was read as the year 1950.
+    # (The hand-set answerer refuses it too, as it refuses any figure no article holds.)
+    answer = races("learned").ask("Who won the Lindqvist Harbour Marathon, a race of the 2010s?")
+    assert not answer.refused, answer.reason
+    assert "won the Lindqvist" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "years"),
+    [
+        ("Which 1990s sitcom made him famous?", set()),
+        ("Which 1990’s sitcom made him famous?", set()),
+        ("Who won in 2019, the first win since the 1990s?", {"2019"}),
+    ],
+)
+def test_the_years_a_question_asks_leave_out_decades(question, years):
+    from bot.answer.features import Asked
+    from bot.answer.query import condense
+
+    assert Asked.of(condense(question), lambda t: 1.0).years == years
+
+
 @pytest.mark.parametrize(
     ("question", "closing"),
     [

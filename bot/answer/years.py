@@ -33,8 +33,15 @@ def _background(year: str) -> re.Pattern[str]:
 
 
 def asked_years(text: str, figures: Iterable[str]) -> frozenset[str]:
-    """The years among the question's ``figures`` that it asks about (not background)."""
-    return frozenset(f for f in figures if YEAR_RE.fullmatch(f) and not _background(f).search(text))
+    """The years among the question's ``figures`` that it asks about (not background, not
+    a decade: "which 1990s sitcom…?" is read with the figure "1990" but asks no year)."""
+    return frozenset(
+        f
+        for f in figures
+        if YEAR_RE.fullmatch(f)
+        and re.search(rf"\b{f}\b(?!['’]?s\b)", text)
+        and not _background(f).search(text)
+    )
 
 
 def closes_on_its_year(text: str) -> bool:
