@@ -80,6 +80,7 @@ FEATURE_CODE = (
     "evals/rtqa_data.py",
     "evals/text.py",
     "bot/answer/question.py",
+    "bot/answer/asked_type.py",
     "bot/answer/candidates.py",
     "bot/answer/query.py",
     "bot/text/terms.py",

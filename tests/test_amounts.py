@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer.question import answer_type, fits_type
+from bot.answer.asked_type import answer_type
+from bot.answer.question import fits_type
 
 
 @pytest.mark.parametrize(

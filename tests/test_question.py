@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import pytest
 
+from bot.answer.asked_type import answer_type
 from bot.answer.attribution import asks_for_a_source, sources_only
 from bot.answer.compose import part_queries
 from bot.answer.query import condense, plain_question
 from bot.answer.question import (
-    answer_type,
     counted_noun,
     fits_type,
     person_names,
@@ -46,6 +46,12 @@ from bot.answer.question import (
         ("Which Labour Party figure called for a windfall tax?", "person"),
         ("Debt passed which massive figure this week?", "number"),
         ("What figure did the council give?", "number"),
+        # RealTime QA dev: "What is the official dish of the coronation…?" asked for a person
+        ("What is the official dish of the festival?", None),
+        ("What is the new official brand name of the vaccine?", "name"),
+        ("What is the host city of the games?", "name"),
+        ("Which official resigned?", "person"),
+        ("What is the president of the club called?", "person"),
         ("What percentage of voters turned out?", "number"),
         # a measure asks for a figure ("intermediate-range" is no range)
         ("What is the range of the new missile?", "number"),

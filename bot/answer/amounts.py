@@ -18,7 +18,7 @@ import re
 
 from bot.text.lexicon import NUMBER_WORDS, TIME_UNITS, alternation
 
-#: Every kind of answer that is a figure (``bot.answer.question.answer_type``).
+#: Every kind of answer that is a figure (``bot.answer.asked_type.answer_type``).
 FIGURE_KINDS = ("number", "duration", "money", "age")
 
 #: Words that make "how much …" a question about money ("How much did X pay…?"); the nouns

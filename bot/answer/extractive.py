@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.answer.amounts import FIGURE_KINDS
+from bot.answer.asked_type import answer_type
 from bot.answer.candidates import Candidate, Scored, candidates_of, years_of
 from bot.answer.compose import (
     MAX_QUOTES,
@@ -42,7 +43,7 @@ from bot.answer.compose import (
 )
 from bot.answer.names import is_date, place_known
 from bot.answer.query import Query
-from bot.answer.question import answer_type, counted_noun, fits_type, salient_terms
+from bot.answer.question import counted_noun, fits_type, salient_terms
 from bot.ingest.chunking import Chunk
 from bot.protocols import Encode
 from bot.text.lexicon import YEAR_RE

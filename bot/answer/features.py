@@ -25,12 +25,12 @@ from itertools import pairwise
 import numpy as np
 
 from bot.answer.amounts import FIGURE_KINDS
+from bot.answer.asked_type import answer_type
 from bot.answer.attribution import asks_for_a_source, sources_only
 from bot.answer.candidates import Candidate, years_of
 from bot.answer.query import Query
 from bot.answer.question import (
     CAPITALISED_RE,
-    answer_type,
     asks_about_its_week,
     counted_noun,
     fits_type,

@@ -1,8 +1,7 @@
 """Question analysis: what a question asks for, and what it hinges on.
 
-``answer_type`` reads the interrogative ("how many" -> ``number``, "when" -> ``date``,
-"who" or "which singer" -> ``person``, "which country" -> ``name``…), wherever the
-question puts it; ``fits_type`` says whether a sentence holds an answer of that type
+What a question asks for is ``bot.answer.asked_type.answer_type``; ``fits_type`` says
+whether a sentence holds an answer of that type
 (``proper_names``: the capitalised words that may be names); ``salient_terms`` are the
 names and figures a question hinges on;
 ``counted_noun`` is what a "how many" question counts; ``is_yes_no`` tells a question
@@ -14,19 +13,10 @@ from __future__ import annotations
 
 import re
 
-from bot.answer.amounts import (
-    MONEY_NOUNS,
-    figure_kind,
-    fits_age,
-    fits_duration,
-    fits_money,
-)
+from bot.answer.amounts import fits_age, fits_duration, fits_money
 from bot.text.lexicon import (
-    MAGNITUDE_WORDS,
     MAY_AS_MONTH,
     MONTH_PREFIX,
-    NAME_NOUNS,
-    PERSON_NOUNS,
     QUANTITY_WORDS,
     RELATIVE_DAYS,
     SEASONS,
@@ -38,22 +28,6 @@ from bot.text.lexicon import (
 )
 from bot.text.terms import STOPWORDS, numbers, tokens
 
-#: The interrogative phrase that opens a question ("In which city…", "And how many…").
-_WH_RE = re.compile(
-    r"^\W*(?:(?:and|but|so|then|also)\s+)?(?:(?:in|on|at|for|by|from|to|of|since|until)\s+)?"
-    r"(?P<wh>how (?:many|much|large|big|long|old|far|high|often)|when|who|whom|whose|where|why"
-    r"|(?:what|which)(?: (?:is|was|are|were) the)?(?: exact| approximate)? (?P<noun>[a-z]+)"
-    r"|what|which|how)\b",
-    re.I,
-)
-#: Nouns asking for a figure ("What is the range of the missile?", "…the population of…").
-_NUMBER_NOUNS = frozenset(
-    """
-    number percentage share proportion amount figure size total count toll range distance
-    height length depth width weight speed altitude temperature population capacity
-    """.split()
-)
-_DATE_NOUNS = {"date": "day", "day": "day", "year": "year", "month": "month", "time": "any"}
 #: A day by its name, a weekday also in the plural ("13% higher on Mondays").
 _DAY_NAME = rf"(?:{alternation(WEEKDAYS)}s?|{alternation(RELATIVE_DAYS)})"
 #: A time named relative to the article's date or to another event, as news writes it:
@@ -112,114 +86,6 @@ _QUESTION_WORDS = frozenset(
     would should has have had
     """.split()
 )
-
-
-#: Words that end the noun phrase after "which"/"what" ("which team *did*…").
-_PHRASE_ENDS = frozenset(
-    """
-    is are was were do does did has have had will would could can should may might of in on
-    at for to by from with that who whose whom and or the a an its their his her this these
-    """.split()
-)
-#: "which"/"what" inside a question ("…in which African nation?"), not after a comma
-#: (", which also lends them…" opens a relative clause).
-_INNER_WH_RE = re.compile(r"(?<![,;])\s(?:which|what)\s+((?:[\w'’-]+\s*){1,4})", re.I)
-_NAME_OF_RE = re.compile(r"\bname of\s+(?:(?:the|a|an)\s+)?", re.I)
-_INNER_HOW_RE = re.compile(r"\bhow (?:many|much)\b", re.I)
-_SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
-
-
-def answer_type(question: str) -> str | None:
-    """What the question asks for: ``number`` (narrowed to ``money`` or ``age`` when its
-    words say so: ``bot.answer.amounts``); ``duration``; ``date`` (or ``day``, ``year``,
-    ``month`` when it says which); ``person``; ``name`` (a proper name: "which country");
-    or None (see ``_asked_type``)."""
-    kind = _asked_type(question)
-    return (figure_kind(question) or kind) if kind == "number" else kind
-
-
-def _asked_type(question: str) -> str | None:
-    """The kind ``answer_type`` narrows. The interrogative that opens the question, or its
-    last sentence, decides ("…began this week. How many candles…?"); else a "how many" or
-    "which <noun>" inside it ("…saved approximately how many lives?", "…in which African
-    nation?"). A "when" inside ("…when North Korea stepped up its support") does not
-    count."""
-    sentences = _SENTENCE_END_RE.split(question.strip())
-    for text in dict.fromkeys((question, sentences[-1])):
-        m = _WH_RE.match(text)
-        if m:
-            noun = text[m.start("noun") :] if m.group("noun") else ""
-            kind = _opening_type(m.group("wh").lower(), noun)
-            if kind or not _INNER_HOW_RE.search(text):
-                return kind
-    if _INNER_HOW_RE.search(question):
-        return "number"
-    for m in _INNER_WH_RE.finditer(question):
-        kind = _noun_type(m.group(1))
-        if kind:
-            return kind
-    return None
-
-
-def _opening_type(wh: str, noun_phrase: str) -> str | None:
-    if wh == "how long":
-        return "duration"
-    if wh.startswith("how ") and wh != "how often":
-        return "number"
-    if wh == "when":
-        return "date"
-    if wh in ("who", "whom", "whose"):
-        return "person"
-    return _noun_type(noun_phrase) if noun_phrase else None
-
-
-def _noun_type(phrase: str) -> str | None:
-    """The type the noun phrase after "which"/"what" asks for ("major American city" ->
-    ``name``, as is "new corporate name"; "exact day" -> ``day``), read up to the word that
-    ends the phrase."""
-    words = re.findall(r"[\w'’-]+", phrase.lower())[:4]
-    if _person_figure(words):
-        return "person"
-    for word in words:
-        if word in _PHRASE_ENDS:
-            break
-        word = re.sub(r"['’]s$", "", word)  # "which country's leaders" asks for a country
-        for form in dict.fromkeys((word, _singular(word))):
-            if form == "name":  # "the name of the general" names a person
-                rest = _NAME_OF_RE.split(phrase, 1)
-                return (_noun_type(rest[1]) if len(rest) > 1 else None) or "name"
-            if form in MONEY_NOUNS:
-                return "money"
-            if form in _NUMBER_NOUNS:
-                return "number"
-            if form in _DATE_NOUNS:
-                return "date" if _DATE_NOUNS[form] == "any" else _DATE_NOUNS[form]
-            if form in PERSON_NOUNS:
-                return "person"
-            if form in NAME_NOUNS:
-                return "name"
-    return None
-
-
-def _person_figure(words: list[str]) -> bool:
-    """ "which political / famous / Labour Party figure…" asks for a person; "which
-    figure…" and "which stunning figure…" for a number (``MAGNITUDE_WORDS``)."""
-    for i, word in enumerate(words):
-        if word in _PHRASE_ENDS:
-            return False
-        if word in ("figure", "figures"):
-            return i > 0 and words[i - 1] not in MAGNITUDE_WORDS
-    return False
-
-
-def _singular(word: str) -> str:
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith(("ches", "shes", "sses")):
-        return word[:-2]
-    if word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
 
 
 def fits_type(kind: str | None, text: str) -> bool:

@@ -22,17 +22,18 @@ from __future__ import annotations
 import re
 
 from bot.answer.amounts import FIGURE_KINDS
+from bot.answer.asked_type import answer_type
 from bot.answer.claims import FILLER, Claim, is_refusal, relays_instruction
 from bot.answer.facts import name_in
 from bot.answer.figures import figures
-from bot.answer.question import answer_type, fits_type, proper_names
+from bot.answer.question import fits_type, proper_names
 from bot.text.discourse import points_back
 from bot.text.terms import STOPWORDS, stem, terms, tokens
 
 #: How ``out_of_place`` reasons begin: a sentence dropped for where it stands, not for
 #: what its sources say (a support tally leaves it out).
 MISPLACED = ("leans on the sentence before it", "holds no answer", "answers another question")
-#: What the first sentence lacks, per asked kind (``bot.answer.question.answer_type``).
+#: What the first sentence lacks, per asked kind (``bot.answer.asked_type.answer_type``).
 _LACKS = {
     **{kind: "a figure" for kind in FIGURE_KINDS},
     "date": "a time",
