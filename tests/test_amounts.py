@@ -1,4 +1,5 @@
-"""Figure questions narrowed to money, an age or a span of time, and the text that fits them.
+"""Figure questions narrowed to money, an age, a share or a span of time, and the text that
+fits them.
 
 Each sentence below holds a figure, so before the narrowing every one of them "fit" a
 "how much / how old / how long" question; the answerer quoted an on-topic sentence with the
@@ -23,7 +24,12 @@ from bot.answer.question import fits_type
         ("How old is the club's new manager?", "age"),
         ("How much did sales fall last quarter?", "number"),  # a share or a count
         ("The price of pasta has risen by how much?", "number"),  # a change: 90%
-        ("How much of the cost did the government pay?", "number"),  # a share: two-thirds
+        # a share: "two-thirds", "80%" (RealTime QA dev: "…cut approximately how much of
+        # Twitter's staff?" was answered with "more than 6,000 people")
+        ("How much of the cost did the government pay?", "share"),
+        ("What percentage of adults want to live to 100?", "share"),
+        ("What proportion of voters turned out?", "share"),
+        ("What share price did the firm reach?", "number"),
         ("How much did the council set aside for roads?", "number"),  # no money word
         ("How many fans watched the final?", "number"),
         ("How long did the strike last?", "duration"),
@@ -49,6 +55,11 @@ def test_figure_questions_are_narrowed_by_their_words(question: str, kind: str) 
         ("duration", "The ovation lasted 17 minutes.", True),
         ("duration", "The 450-metre bridge opens next week.", True),
         ("duration", "The deal involved hundreds of troops.", False),
+        ("share", "The cuts equate to roughly 80% of its staff.", True),
+        ("share", "Some 35 per cent of Britons agree.", True),
+        ("share", "The state paid two-thirds of the cost.", True),
+        ("share", "One in five adults agree.", True),
+        ("share", "The firm has laid off more than 6,000 people.", False),
     ],
 )
 def test_a_sentence_fits_a_narrowed_kind_only_with_that_kind_of_figure(

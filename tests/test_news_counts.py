@@ -76,3 +76,24 @@ def test_a_sentence_saying_what_the_quoted_one_amounts_to_is_quoted_with_it(tmp_
     quotes = [c.quote for c in answer.citations]
     assert "That's a threefold increase compared with 2024." in quotes, answer.text
     assert not any("third route" in q for q in quotes)
+
+
+CUTS = (
+    "Harlow tech firm cuts jobs\n2026-03-02\n\n"
+    "Harlow software firm Brightwell has laid off more than 600 people since January, its "
+    "chief executive said on Monday. The reduction equates to roughly 40% of its staff.\n"
+)
+
+
+def test_a_share_is_answered_with_a_share_not_a_count(tmp_path, encoder):
+    # RealTime QA dev: "…cut approximately how much of Twitter's staff?" was answered with
+    # "more than 6,000 people" (a figure, of people, on topic); a share question now wants
+    # a share ("80%", "two-thirds") in the sentence it quotes
+    ask = report_bots(tmp_path, encoder, {"cuts.txt": CUTS})["learned"].ask
+    answer = ask("Approximately how much of its staff has Brightwell cut?")
+    assert not answer.refused, answer.reason  # it was refused before
+    assert "40%" in answer.citations[0].quote, answer.text
+    answer = ask(
+        "Brightwell's chief executive said he has cut approximately how much of its staff?"
+    )
+    assert "600 people" not in answer.text, answer.text  # it was the answer before

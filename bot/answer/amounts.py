@@ -1,5 +1,5 @@
-"""Amounts: figure questions that want a sum of money, an age or a span of time, and text
-that gives one.
+"""Amounts: figure questions that want a sum of money, an age, a share or a span of time,
+and text that gives one.
 
 "How much did Pettigrew spend on the racehorse?" is not answered by "Pettigrew, 54, was
 convicted", though that sentence holds a figure; "How old is Okafor?" is not answered by
@@ -19,7 +19,7 @@ import re
 from bot.text.lexicon import NUMBER_WORDS, TIME_UNITS, alternation
 
 #: Every kind of answer that is a figure (``bot.answer.asked_type.answer_type``).
-FIGURE_KINDS = ("number", "duration", "money", "age")
+FIGURE_KINDS = ("number", "duration", "money", "age", "share")
 
 #: Words that make "how much …" a question about money ("How much did X pay…?"); the nouns
 #: also ask for a sum after "what"/"which" ("What fee…?", "…for what price?").
@@ -41,7 +41,23 @@ _HOW_MUCH_RE = re.compile(r"\bhow much\b", re.I)
 #: cost did they pay?" for a share ("two-thirds of the cost"), whatever they are of.
 _NOT_A_SUM_RE = re.compile(r"\bby how much\b|\bhow much of\b", re.I)
 _HOW_OLD_RE = re.compile(r"^\W*how old\b", re.I)
-_NUMBER = rf"(?:\d[\d,.]*|{alternation(list(NUMBER_WORDS))}|a|an)"
+_NUMBER_WORD = rf"(?:\d[\d,.]*|{alternation(list(NUMBER_WORDS))})"
+_NUMBER = rf"(?:{_NUMBER_WORD}|a|an)"
+#: A question asking a share: "What percentage of…", "…what proportion…", "How much of
+#: Twitter's staff…?" (66 RealTime QA train/dev questions: every answer a percentage or a
+#: fraction).
+_SHARE_ASKED_RE = re.compile(
+    r"\b(?:what|which)\s+(?:\w+\s+)?(?:percentage|percent|per cent|share|proportion|fraction)"
+    r"\b(?!\s+(?:price|prices)\b)|\bhow much of\b",
+    re.I,
+)
+#: A share as text gives it: "80%", "35 per cent", "half", "two-thirds", "one in five".
+_SHARE_RE = re.compile(
+    r"\d\s?%|\bper ?cent\b|\bpercentage points?\b"
+    r"|\b(?:half|halves|thirds?|quarters?|fifths?|tenths?)\b"
+    rf"|\b{_NUMBER_WORD}\s+(?:in|out of)\s+(?:every\s+)?{_NUMBER_WORD}\b",
+    re.I,
+)
 _MONEY_RE = re.compile(
     r"[$£€¥₹]\s?\d|\b(?:US|A|C|NZ|HK)\$|\b(?:USD|GBP|EUR)\s?\d"
     rf"|\b{_NUMBER}(?:[\s-]+(?:thousand|million|billion|trillion|bn|m))?\s+"
@@ -56,11 +72,14 @@ _AGE_RE = re.compile(
 
 
 def figure_kind(question: str) -> str | None:
-    """``money`` or ``age`` when a figure question asks for one ("how old…", "how much …
-    pay/spend/cost…"), else None. (A money noun after "what"/"which", "What fee…?", is read
-    by ``bot.answer.question`` with the other nouns.)"""
+    """``money``, ``age`` or ``share`` when a figure question asks for one ("how old…",
+    "how much … pay/spend/cost…", "what percentage…", "how much of…"), else None. (A
+    money noun after "what"/"which", "What fee…?", is read by ``bot.answer.asked_type``
+    with the other nouns.)"""
     if _HOW_OLD_RE.match(question):
         return "age"
+    if _SHARE_ASKED_RE.search(question):
+        return "share"
     if _HOW_MUCH_RE.search(question) and not _NOT_A_SUM_RE.search(question):
         words = set(re.findall(r"[a-z]+", question.lower()))
         if words & (_MONEY_VERBS | MONEY_NOUNS):
@@ -88,6 +107,11 @@ def fits_duration(text: str) -> bool:
 def fits_money(text: str) -> bool:
     """``text`` gives a sum of money ("$84.6 million", "£2.3m", "500 euros")."""
     return bool(_MONEY_RE.search(text))
+
+
+def fits_share(text: str) -> bool:
+    """``text`` gives a share ("80%", "35 per cent", "two-thirds", "one in five")."""
+    return bool(_SHARE_RE.search(text))
 
 
 def fits_age(text: str) -> bool:

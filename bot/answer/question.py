@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from bot.answer.amounts import fits_age, fits_duration, fits_money
+from bot.answer.amounts import fits_age, fits_duration, fits_money, fits_share
 from bot.text.lexicon import (
     MAY_AS_MONTH,
     MONTH_PREFIX,
@@ -94,6 +94,8 @@ def fits_type(kind: str | None, text: str) -> bool:
         return fits_money(text)
     if kind == "age":
         return fits_age(text)
+    if kind == "share":
+        return fits_share(text)
     if kind == "duration":
         return fits_duration(text)
     if kind == "number":

@@ -25,6 +25,7 @@ _KINDS = {
     "duration": "says how long that was",
     "money": "gives that sum",
     "age": "gives that age",
+    "share": "gives that share",
     "place": "says where that was",
     "name": "names it",
     "match": "answers that",
