@@ -52,7 +52,7 @@ from bot.answer.question import (
         ("What is the host city of the games?", "name"),
         ("Which official resigned?", "person"),
         ("What is the president of the club called?", "person"),
-        ("What percentage of voters turned out?", "number"),
+        ("What percentage of voters turned out?", "share"),
         # a measure asks for a figure ("intermediate-range" is no range)
         ("What is the range of the new missile?", "number"),
         ("What was the population of the town in 1900?", "number"),
