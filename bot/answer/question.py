@@ -15,6 +15,7 @@ import re
 
 from bot.answer.amounts import fits_age, fits_duration, fits_money, fits_share
 from bot.text.lexicon import (
+    DECADE,
     MAY_AS_MONTH,
     MONTH_PREFIX,
     QUANTITY_WORDS,
@@ -48,11 +49,9 @@ _RELATIVE_TIME = (
     r"|closing) (?:minute|half|quarter|period|round|inning|innings|lap|set|stage)\b"
     r"|\bin (?:stoppage|injury|extra|added) time\b|\b(?:at|before|after) half-?time\b"
 )
-#: A decade: "the 1990s".
-_DECADE = r"\b(?:19|20)\d0s\b"
 _DATE_WORDS_RE = re.compile(
     rf"\b{UNAMBIGUOUS_MONTH}\b|\bmay\s+\d|\d\s+may\b|{MAY_AS_MONTH}|\b{_DAY_NAME}\b|\b{YEAR}\b"
-    rf"|{_RELATIVE_TIME}|{_DECADE}",
+    rf"|{_RELATIVE_TIME}|{DECADE}",
     re.I,
 )
 #: A date to the day: "9 February", "Jan. 8", "2025-01-09", "on Monday".
@@ -63,7 +62,7 @@ _DAY_RE = re.compile(
 )
 #: A year, or one told from the article's date ("next year", "a year ago"), or a decade.
 _YEAR_WORDS_RE = re.compile(
-    rf"\b{YEAR}\b|\b(?:last|next|this|past) year\b|\ba year ago\b|{_DECADE}", re.I
+    rf"\b{YEAR}\b|\b(?:last|next|this|past) year\b|\ba year ago\b|{DECADE}", re.I
 )
 #: Numbers that are part of a date or an identifier: they do not answer "how many".
 _DATE_NUMBER_RE = re.compile(

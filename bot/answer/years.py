@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bot.text.lexicon import MONTH_PREFIX, YEAR, YEAR_RE
+from bot.text.lexicon import DECADE, MONTH_PREFIX, YEAR, YEAR_RE
 
 #: Words that make a date after them background: "since 2017", "higher than in 2019",
 #: "…after sealing its borders in March 2020?" (a question about its own week).
@@ -35,12 +35,11 @@ def _background(year: str) -> re.Pattern[str]:
 def asked_years(text: str, figures: Iterable[str]) -> frozenset[str]:
     """The years among the question's ``figures`` that it asks about (not background, not
     a decade: "which 1990s sitcom…?" is read with the figure "1990" but asks no year)."""
+    bare = re.sub(DECADE, " ", text)
     return frozenset(
         f
         for f in figures
-        if YEAR_RE.fullmatch(f)
-        and re.search(rf"\b{f}\b(?!['’]?s\b)", text)
-        and not _background(f).search(text)
+        if YEAR_RE.fullmatch(f) and re.search(rf"\b{f}\b", bare) and not _background(f).search(text)
     )
 
 

@@ -74,6 +74,8 @@ QUANTITY_WORDS = (
 #: A year of the last two centuries, as a regex fragment.
 YEAR = r"(?:19|20)\d\d"
 YEAR_RE = re.compile(rf"\b{YEAR}\b")
+#: A decade: "the 1990s", "the 1990's" (a figure "1990" that is no year).
+DECADE = r"\b(?:19|20)\d0['’]?s\b"
 
 
 def alternation(words: frozenset[str] | set[str] | list[str] | tuple[str, ...]) -> str:
