@@ -44,9 +44,9 @@ from bot.answer.compose import (
 from bot.answer.names import is_date, place_known
 from bot.answer.query import Query
 from bot.answer.question import counted_noun, fits_type, salient_terms
+from bot.answer.years import asked_years
 from bot.ingest.chunking import Chunk
 from bot.protocols import Encode
-from bot.text.lexicon import YEAR_RE
 from bot.text.terms import stem, terms, tokens
 from bot.types import Answer
 
@@ -164,7 +164,7 @@ class ExtractiveAnswerer:
         kind = answer_type(query.meaning)
         salient = salient_terms(query.meaning)
         figures = [t for t in salient if t[0].isdigit()]
-        asked_years = {f for f in figures if YEAR_RE.fullmatch(f)}
+        asked = asked_years(query.meaning, figures)
         counted = {stem(t) for t in counted_noun(query.meaning)}
         core = {t for t in set(query.focus_terms) if t not in {stem(s) for s in salient}}
         if vectors is None:
@@ -192,7 +192,7 @@ class ExtractiveAnswerer:
             passage = set(tokens(cand.chunk.search_text))
             # "Who won in 2019?": a sentence about another year is the wrong report
             about = years_of(cand)
-            other_year = bool(asked_years and about and not about & asked_years)
+            other_year = bool(asked and about and not about & asked)
             score = (
                 p.w_sim * float(sim)
                 + p.w_cov * coverage
