@@ -37,9 +37,9 @@ MONEY_NOUNS = frozenset(
     """.split()
 )
 _HOW_MUCH_RE = re.compile(r"\bhow much\b", re.I)
-#: "…has risen by how much?" asks for a change, often a percentage, and "How much of the
-#: cost did they pay?" for a share ("two-thirds of the cost"), whatever they are of.
-_NOT_A_SUM_RE = re.compile(r"\bby how much\b|\bhow much of\b", re.I)
+#: "…has risen by how much?" asks for a change, often a percentage, whatever it is of ("How
+#: much of the cost did they pay?" asks for a share: ``_SHARE_ASKED_RE``, read first).
+_NOT_A_SUM_RE = re.compile(r"\bby how much\b", re.I)
 _HOW_OLD_RE = re.compile(r"^\W*how old\b", re.I)
 _NUMBER_WORD = rf"(?:\d[\d,.]*|{alternation(list(NUMBER_WORDS))})"
 _NUMBER = rf"(?:{_NUMBER_WORD}|a|an)"

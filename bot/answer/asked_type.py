@@ -43,8 +43,8 @@ _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
 def answer_type(question: str) -> str | None:
-    """What the question asks for: ``number`` (narrowed to ``money`` or ``age`` when its
-    words say so: ``bot.answer.amounts``); ``duration``; ``date`` (or ``day``, ``year``,
+    """What the question asks for: ``number`` (narrowed to ``money``, ``age`` or ``share``
+    when its words say so: ``bot.answer.amounts``); ``duration``; ``date`` (or ``day``, ``year``,
     ``month`` when it says which); ``person``; ``name`` (a proper name: "which country");
     or None (see ``_asked_type``)."""
     kind = _asked_type(question)
