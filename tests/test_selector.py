@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from bot.answer.answerability import ANSWER_FEATURES, LONG_PASSAGES
-from bot.answer.candidates import candidates_of
+from bot.answer.candidates import addresses_reader, candidates_of
 from bot.answer.features import (
     SENTENCE_FEATURES,
     SIMILARITY_FEATURES,
@@ -79,6 +79,27 @@ def chunks_of(name: str, text: str):
 )
 def test_yes_no_questions_are_told_from_others(question, expected):
     assert is_yes_no(question) is expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "to_reader"),
+    [
+        ("For more odd news, sign up to our Tall Tales newsletter.", True),
+        ("Find out more with The Week Unwrapped podcast.", True),
+        ("See the full list of nominees here.", True),
+        ("Watch some of the other celebrations that took place across America here.", True),
+        ("“Watch this space,” Harding said.", False),
+        ("See how the storm unfolded.", False),
+        ("Visit Britain said bookings rose 5% this year.", False),
+        ("Watchdog Ofcom said it would investigate the broadcaster.", False),
+        ("Sign language interpreters stood beside the mayor.", False),
+    ],
+)
+def test_a_call_to_the_reader_is_no_candidate(sentence, to_reader):
+    assert addresses_reader(sentence) is to_reader
+    text = f" date 2023-05-02\nThe Marlow Sound ferry will resume on Friday. {sentence}\n"
+    quotable = [c.sentence.text for c in candidates_of(chunks_of("promo.txt", text))]
+    assert (sentence in quotable) is not to_reader
 
 
 def test_features_say_which_sentence_holds_a_new_figure(encoder):

@@ -2,7 +2,8 @@
 
 A ``Candidate`` is one sentence of one retrieved chunk (with the chunk's retrieval rank);
 ``candidates_of`` lists them once each, leaving out questions (a headline like "Why would
-X…?" answers nothing) and fragments of under three words. ``years_of`` says which years a
+X…?" answers nothing), calls to the reader ("For more news, sign up to our newsletter.",
+"See the full list here.") and fragments of under three words. ``years_of`` says which years a
 sentence is about. ``Scored`` is a candidate with the scores the answerer gave it. Plain
 data over chunks: no scoring policy lives here.
 """
@@ -61,6 +62,29 @@ def is_question(text: str) -> bool:
     return text.rstrip("\"'”’)").endswith("?")
 
 
+#: A sentence telling the reader to go elsewhere, by its opening verb: "Sign up…", "Find
+#: out more…", "Click…" always; "See / Watch / Read / Listen / Follow / Check out / Visit…"
+#: when it points at something to open ("…here.", "…the full list", "…the video"). A
+#: "For more <topic>," lead-in may come first. Promos inside a paragraph, which the ingest
+#: rules (whole lines) leave in: they name a podcast or newsletter, which reads like a name
+#: to a "who" or "which" question. General English, not fitted.
+_TO_READER_RE = re.compile(
+    r"""^[\s"'“‘(\[]*(?:for more\b[^,.]{0,80},\s*)?(?:please\s+)?"""
+    r"(?:(?:sign up|subscribe|find out more|learn more|read more|click|tap|download"
+    r"|don['’]t miss)\b"
+    r"|(?:see|watch|read|listen|follow|check out|visit)\b.*?\b(?:here|below|above|online"
+    r"|full (?:list|story|statement|report|video)|video|podcast|newsletter|app|website"
+    r"|latest|live)\b)",
+    re.IGNORECASE,
+)
+
+
+def addresses_reader(text: str) -> bool:
+    """A call to the reader ("Sign up for our newsletter.", "Watch the moment here."),
+    not a statement of news: it answers nothing."""
+    return bool(_TO_READER_RE.match(text))
+
+
 def candidates_of(chunks: Sequence[Chunk]) -> list[Candidate]:
     """Every quotable sentence of ``chunks`` once, in retrieval order."""
     seen: set[tuple[str, int]] = set()
@@ -68,7 +92,10 @@ def candidates_of(chunks: Sequence[Chunk]) -> list[Candidate]:
     for rank, chunk in enumerate(chunks):
         for i, sentence in enumerate(chunk.sentences):
             cand = Candidate(chunk, i, rank)
-            if cand.key in seen or len(tokens(sentence.text)) < 3 or is_question(sentence.text):
+            text = sentence.text
+            if cand.key in seen or len(tokens(text)) < 3 or is_question(text):
+                continue
+            if addresses_reader(text):
                 continue
             seen.add(cand.key)
             out.append(cand)
