@@ -10,7 +10,8 @@ place the article leaves out ("…sank off the coast of Sicily") does count: tha
 rule's cost, measured in docs/model-card.md. Not names: a month or weekday, which dates
 a question ("…in April 2019?" is answered by an article dated April 2019 that never says
 "April"), and a word opening a later sentence of the question, capitalised for that alone
-("…this week. Approximately how many…"). A place is known by its adjective and the other
+("…this week. Approximately how many…"), nor a name of a statement setting the scene
+before the sentence that asks. A place is known by its adjective and the other
 way round ("Pakistani" where an article says "Pakistan"), and an acronym by its long form
 in a retrieved passage ("CES", "Consumer Electronics Show"). It does not decide anything:
 ``learned`` refuses on it, with the name in the reason.
@@ -95,6 +96,13 @@ def name_runs(question: str) -> list[str]:
     ]
 
 
+def asking_sentence(question: str) -> str:
+    """The question's last sentence: the one that asks, after any statement setting the
+    scene."""
+    spans = split_sentences(question)
+    return question[spans[-1][0] :] if spans else question
+
+
 def _adjacent(question: str, end: int, start: int, starts: list[int]) -> bool:
     """Only spaces between two words, and no sentence starting between them."""
     return not question[end:start].strip() and not any(end <= s <= start for s in starts)
@@ -104,8 +112,11 @@ def unknown_name(
     question: str, in_corpus: Callable[[str], bool], passages: Sequence[str] = ()
 ) -> str | None:
     """The first name of the question none of whose words any article holds, or None. An
-    acronym is also known where one of ``passages`` (those retrieved) spells it out."""
-    for name in name_runs(question):
+    acronym is also known where one of ``passages`` (those retrieved) spells it out. Only
+    the sentence that asks counts: a statement before it ("Ben Stokes began his reign as
+    captain this week. Who did England beat…?") sets the scene, and the report answering
+    may leave its names out."""
+    for name in name_runs(asking_sentence(question)):
         if is_date(name):
             continue
         stems = terms(name)  # no stopwords: "She" opening a second sentence is no name
