@@ -3,7 +3,8 @@
 A question about a name the archive never mentions ("…the Stanley Cup…", "…the earthquake
 in Myanmar…") cannot be answered from it, however on-topic the best sentence looks.
 Names are read as the question spells them (``question.salient_words``), a run of adjacent
-capitalised words being one name: "Antony Blinken" is known when an article says
+capitalised words being one name ("of" inside it too: "Duchess of Sussex", "Bank of
+England"): "Antony Blinken" is known when an article says
 "Blinken", since quiz questions and users alike add first names and titles the article
 leaves out. Figures never count here: "$2tn" and "2 trillion" are one figure. A one-word
 place the article leaves out ("…sank off the coast of Sicily") does count: that is the
@@ -104,8 +105,10 @@ def asking_sentence(question: str) -> str:
 
 
 def _adjacent(question: str, end: int, start: int, starts: list[int]) -> bool:
-    """Only spaces between two words, and no sentence starting between them."""
-    return not question[end:start].strip() and not any(end <= s <= start for s in starts)
+    """Only spaces (or an "of": "Duchess of Sussex") between two words, and no sentence
+    starting between them."""
+    between = question[end:start].strip()
+    return between in ("", "of") and not any(end <= s <= start for s in starts)
 
 
 def unknown_name(
