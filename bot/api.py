@@ -31,6 +31,8 @@ from bot.answer.query import (
     validate_history,
     validate_question,
 )
+from bot.answer.question import asks_about_its_week
+from bot.answer.timeline import its_week
 from bot.components import Components
 from bot.config import Settings
 from bot.errors import BotError, IndexBusyError, InputError
@@ -44,6 +46,7 @@ if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
 
     from bot.index.bm25 import Bm25Index
+    from bot.index.passages import Retrieved
     from bot.index.retrieval import HybridRetriever
     from bot.index.search import HybridSearch
     from bot.index.store import ChunkStore
@@ -181,7 +184,7 @@ class Bot:
             yield final.text
             yield final
             return
-        found = self.components.passages.retrieve(query.standalone, query.parts)
+        found = self._retrieve(query)
         t1 = self._clock()
         answerer = self.components.answerer
         answer, streamed = None, False
@@ -230,8 +233,14 @@ class Bot:
                 pass  # the heuristic rewrite below is always available
         return replace(condense(text, messages), as_of=day)
 
+    def _retrieve(self, query: Query) -> Retrieved:
+        """The passages for ``query``; one naming its week ("…this week?") asked about a
+        known day also searches that week's articles by themselves."""
+        week = its_week(query.as_of) if query.as_of and asks_about_its_week(query.meaning) else None
+        return self.components.passages.retrieve(query.standalone, query.parts, week)
+
     def _answer(self, query: Query) -> Answer:
-        found = self.components.passages.retrieve(query.standalone, query.parts)
+        found = self._retrieve(query)
         t1 = self._clock()
         answer = self.components.answerer.answer(query, found.chunks)
         answer.passages = found.passages

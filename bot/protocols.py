@@ -16,7 +16,7 @@ Only type information lives here; importing it loads no model, store or library.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
@@ -57,7 +57,9 @@ class ChunkSource(LedgerSource, Protocol):
 
     name: str
 
-    def nearest(self, vector: Sequence[float], k: int) -> list[tuple[str, float]]: ...
+    def nearest(
+        self, vector: Sequence[float], k: int, dates: Collection[str] | None = None
+    ) -> list[tuple[str, float]]: ...
 
     def get_chunks(self, ids: Sequence[str]) -> dict[str, Chunk]: ...
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from llama_index.core.base.base_retriever import BaseRetriever
 
@@ -136,3 +138,36 @@ def test_diversify_caps_chunks_per_file_and_tops_up_in_rank_order():
     assert diversify(["a#0", "a#1", "a#2", "b#0"], 4, 1) == ["a#0", "a#1", "a#2", "b#0"]
     assert diversify(["x#0", "y#0"], 8, 3) == ["x#0", "y#0"]
     assert diversify(["dir/f.txt#0", "dir/f.txt#1"], 1, 1) == ["dir/f.txt#0"]
+
+
+def test_a_dated_question_also_searches_its_weeks_articles(make_bot, tmp_path):
+    # a report of the question's week in other words than the question's ranks below
+    # look-alike stories of other weeks; asked about a known day, its week is also
+    # searched by itself, so the report is among the passages the answerer sees
+    seeds = tmp_path / "weeks"
+    seeds.mkdir()
+    for i in range(6):
+        day = f"2022-0{i + 1}-1{i}"
+        (seeds / f"lookalike{i}.txt").write_text(
+            f" date {day}\nA new report named the most liveable city in the world this week: "
+            f"the city ranked first for liveable streets, report {i} said.\n"
+        )
+    (seeds / "week.txt").write_text(
+        " date 2022-06-24\nThe Austrian capital grabbed the top spot from Auckland, which "
+        "sank to 34th place. The report praised Vienna for its stability.\n"
+    )
+    (seeds / "later.txt").write_text(
+        " date 2022-08-05\nThe Danish capital opened a harbour bath for swimmers.\n"
+    )
+    bot = make_bot(seeds, top_k=6)
+    bot.index()
+    question = "Which city was named the most liveable city in the world this week?"
+
+    def files(**kw) -> list[str]:
+        return [p.file for p in bot.ask(question, **kw).passages]
+
+    assert "week.txt" not in files()
+    assert "week.txt" in files(as_of=date(2022, 6, 26))
+    # only articles of the week up to that day are searched by themselves
+    assert "later.txt" not in files(as_of=date(2022, 8, 20))
+    assert "later.txt" in files(as_of=date(2022, 8, 6))

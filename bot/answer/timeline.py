@@ -1,7 +1,8 @@
 """Timeline: where an article's date stands against the day a question is asked about.
 
 A caller that knows the day (``Query.as_of``: "who won this week?" asked on 2024-03-07)
-lets the answer keep to the reports of that time. ``in_its_week`` serves questions that
+lets the answer keep to the reports of that time, and retrieval search the articles of its
+week by themselves (``its_week``). ``in_its_week`` serves questions that
 name their own week; ``reported_later`` serves every dated question: an article written
 well after the day reports what happened since (the Columbia hearing of April answers no
 question asked in March). ``out_of_time`` says why a chunk may not back an answer, or "".
@@ -11,7 +12,7 @@ Dates only: it reads no text and decides nothing about sentences.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
 from bot.answer.question import asks_about_its_week
@@ -34,6 +35,12 @@ def parse_day(text: str | None) -> date | None:
         return date.fromisoformat(text) if text else None
     except ValueError:
         return None
+
+
+def its_week(as_of: date) -> frozenset[str]:
+    """The ``YYYY-MM-DD`` days whose articles are of the week up to ``as_of``
+    (``in_its_week``): what retrieval also searches by itself for a dated question."""
+    return frozenset((as_of - timedelta(days=n)).isoformat() for n in range(SAME_WEEK_DAYS + 1))
 
 
 def in_its_week(as_of: date, article_date: str | None) -> bool | None:

@@ -10,7 +10,7 @@ rankings (``bot.index.fusion``), so every part gets candidates of its own. It re
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from bot.index.fusion import fuse_hits
@@ -32,11 +32,15 @@ class PassageRetriever:
     def __init__(self, search: HybridSearch, clock: Callable[[], float] = time.monotonic) -> None:
         self._search, self._clock = search, clock
 
-    def retrieve(self, standalone: str, parts: Sequence[str] = ()) -> Retrieved:
+    def retrieve(
+        self, standalone: str, parts: Sequence[str] = (), week: Collection[str] | None = None
+    ) -> Retrieved:
+        """``week``: the ``YYYY-MM-DD`` days of the question's week, when it is asked about
+        a known day (their articles are also ranked by themselves: ``HybridSearch``)."""
         t0 = self._clock()
-        hits = self._search.search(standalone)
+        hits = self._search.search(standalone, week=week)
         if len(parts) > 1:  # a compound question: each part gets its own candidates
-            more = [self._search.search(p) for p in parts]
+            more = [self._search.search(p, week=week) for p in parts]
             hits = fuse_hits([hits, *more], self._search.top_k + 2 * len(parts))
         chunks = [h.chunk for h in hits]
         passages = [

@@ -17,7 +17,7 @@ import json
 import re
 import time
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
@@ -231,18 +231,22 @@ class ChunkStore:
     def count(self) -> int:
         return int(self._chunks.count())
 
-    def nearest(self, vector: Sequence[float], k: int) -> list[tuple[str, float]]:
-        """Ids of the ``k`` nearest chunks with their cosine similarity, best first.
+    def nearest(
+        self, vector: Sequence[float], k: int, dates: Collection[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """Ids of the ``k`` nearest chunks with their cosine similarity, best first; only
+        chunks of articles dated one of ``dates`` (``YYYY-MM-DD``), when given.
 
         Only ids and distances: the caller fetches the few chunks it keeps (``get_chunks``).
         Chroma returns fewer than ``k`` (or none) when the collection is smaller, so no
         ``count()`` first (a full count is a table scan: ~8 ms at 100k chunks).
         """
         query = np.asarray(vector, dtype=np.float32)
+        where = {"date": {"$in": sorted(dates)}} if dates else None
         for attempt in range(UNFLUSHED_RETRIES + 1):
             try:
                 got = self._chunks.query(
-                    query_embeddings=[query], n_results=k, include=["distances"]
+                    query_embeddings=[query], n_results=k, include=["distances"], where=where
                 )
                 break
             except Exception as exc:  # chromadb.errors.InternalError, not importable lazily
