@@ -93,9 +93,9 @@ def candidates_of(chunks: Sequence[Chunk]) -> list[Candidate]:
         for i, sentence in enumerate(chunk.sentences):
             cand = Candidate(chunk, i, rank)
             text = sentence.text
-            if cand.key in seen or len(tokens(text)) < 3 or is_question(text):
+            if cand.key in seen or len(tokens(text)) < 3:
                 continue
-            if addresses_reader(text):
+            if is_question(text) or addresses_reader(text):  # answers nothing
                 continue
             seen.add(cand.key)
             out.append(cand)

@@ -126,14 +126,14 @@ class HybridSearch:
         dense = pending.result()
         rankings = [[cid for cid, _ in dense], [cid for cid, _ in lexical]]
         weights = list(p.weights)
+        week_hits = in_week.result() if in_week is not None else []
         if in_week is not None:
-            rankings.append([cid for cid, _ in in_week.result()])
+            rankings.append([cid for cid, _ in week_hits])
             weights.append(p.weights[0])
         fused = dict(reciprocal_rank_fusion(rankings, weights, p.rrf_k))
         kept = diversify(list(fused), self.top_k, p.per_file)
         chunks = self._store.get_chunks(kept)
-        similarity = dict(in_week.result()) if in_week is not None else {}
-        similarity.update(dense)
+        similarity = {**dict(week_hits), **dict(dense)}
         bm25_score = dict(lexical)
         return [
             Hit(chunks[cid], fused[cid], similarity.get(cid), bm25_score.get(cid))
