@@ -4,7 +4,11 @@
 
 * ``evals.cases``   load and validate the JSONL cases (format: ``evals/cases/README.md``);
 * ``evals.judge``   named evaluators grading one ``Answer`` against one case (never the
-  bot's own verifier: nothing in ``evals.judge`` imports the bot);
+  bot's own verifier: nothing in ``evals.judge``, ``evals.seen`` or ``evals.support``
+  imports the bot);
+* ``evals.seen``    the answer as the judge sees it: its citations, statements and files;
+* ``evals.support`` whether cited passages support a statement (gold overlap or an LLM),
+  and ALCE's citation recall and precision;
 * ``evals.metrics`` aggregation per kind and overall, bootstrap 95% CIs, thresholds;
 * ``evals.report``  ``report.json``, ``summary.md`` and ``metrics.png``;
 * ``evals.runner``  index each corpus, ask every case through ``bot.Bot``, grade, report.

@@ -21,143 +21,22 @@ ALCE decides "support" with an NLI model. Offline, ``GoldOverlapSupport`` decide
 the labels: a set of citations supports a statement when one of them overlaps a gold
 evidence span. ``LLMSupport`` asks an OpenAI-compatible model instead (a second opinion,
 reported separately).
+
+The answer's parts and statements are ``evals.seen``; support oracles and the ALCE
+arithmetic, ``evals.support``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Protocol
 
 from evals.cases import Case, Span
+from evals.seen import Seen, SourceReader, Statement, citation_problem, overlaps, short, statements
+from evals.support import GoldOverlapSupport, SupportFn, alce_scores
 from evals.text import MARKER_RE, normalise
-
-#: The bot's fixed refusal sentence (its public contract, restated, not imported).
-REFUSAL_TEXT = "The articles don't say."
-
-# --- the answer as the judge sees it -------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Cite:
-    n: int
-    file: str
-    quote: str
-    start: int
-    end: int
-    line: int
-    encoding: str = "utf-8"
-
-
-@dataclass(frozen=True)
-class Retrieved:
-    file: str
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class Seen:
-    """The public parts of an ``Answer`` the judge uses."""
-
-    text: str
-    refused: bool
-    citations: tuple[Cite, ...]
-    passages: tuple[Retrieved, ...]
-
-    @classmethod
-    def of(cls, answer: Any) -> Seen:
-        """From an ``Answer`` or its ``to_dict()``."""
-        get = answer.get if isinstance(answer, Mapping) else lambda k, d=None: getattr(answer, k, d)
-        cites = []
-        for c in get("citations", None) or []:
-            cg = c.get if isinstance(c, Mapping) else lambda k, d=None, c=c: getattr(c, k, d)
-            cites.append(
-                Cite(
-                    int(cg("n")),
-                    str(cg("file")),
-                    str(cg("quote")),
-                    int(cg("start")),
-                    int(cg("end")),
-                    int(cg("line", 0) or 0),
-                    str(cg("encoding", "utf-8") or "utf-8"),
-                )
-            )
-        passages = []
-        for p in get("passages", None) or []:
-            pg = p.get if isinstance(p, Mapping) else lambda k, d=None, p=p: getattr(p, k, d)
-            passages.append(Retrieved(str(pg("file")), int(pg("start")), int(pg("end"))))
-        return cls(
-            str(get("text", "") or ""), bool(get("refused", False)), tuple(cites), tuple(passages)
-        )
-
-    @property
-    def is_refusal(self) -> bool:
-        return self.refused or self.text.strip().startswith(REFUSAL_TEXT)
-
-
-@dataclass(frozen=True)
-class Statement:
-    """One claim of an answer and the citation numbers attached to it."""
-
-    text: str  # without markers
-    refs: tuple[int, ...]
-
-
-_SENT_END_RE = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"“‘(]?[A-Z])")
-_ABBREV_RE = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Sgt|Capt|Rep|Sen|Gov|St|Jr|Sr|No|vs|etc|Inc|Ltd|Co"
-    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)|\b[A-Z]|\b(?:[A-Z]\.)+[A-Z])\.$"
-)
-_GROUP_RE = re.compile(r"(?:\s*\[\d+\])+[.,;:!?\"'”’)]*")
-
-
-def statements(text: str, citations: Sequence[Cite] = ()) -> list[Statement]:
-    """Split an answer into statements, each with the ``[n]`` markers that close it.
-
-    Text is cut after every run of markers. A piece that is a verbatim part of the
-    passages it cites (an extractive quote) stays whole; any other piece is split into
-    sentences and only its last sentence carries the markers, so an uncited sentence in
-    front of a cited one counts as uncited, as in ALCE.
-    """
-    if text.strip().startswith(REFUSAL_TEXT):
-        return []
-    by_n = {c.n: c for c in citations}
-    out: list[Statement] = []
-    pos = 0
-    for m in _GROUP_RE.finditer(text):
-        refs = tuple(dict.fromkeys(int(n) for n in MARKER_RE.findall(m.group())))
-        out.extend(_pieces(text[pos : m.start()], refs, by_n))
-        pos = m.end()
-    out.extend(_pieces(text[pos:], (), by_n))
-    return out
-
-
-def _pieces(chunk: str, refs: tuple[int, ...], by_n: Mapping[int, Cite]) -> list[Statement]:
-    clean = " ".join(MARKER_RE.sub(" ", chunk).split())
-    if not any(ch.isalnum() for ch in clean):
-        return []
-    quoted = " ".join(" ".join(by_n[n].quote.split()) for n in refs if n in by_n)
-    if refs and clean in quoted:
-        return [Statement(clean, refs)]
-    sentences = _sentences(clean)
-    return [Statement(s, refs if i == len(sentences) - 1 else ()) for i, s in enumerate(sentences)]
-
-
-def _sentences(text: str) -> list[str]:
-    parts: list[str] = []
-    start = 0
-    for m in _SENT_END_RE.finditer(text):
-        head = text[start : m.start()].rstrip()
-        if _ABBREV_RE.search(head.rstrip("\"'”’)]")):
-            continue
-        parts.append(text[start : m.start()].strip())
-        start = m.end()
-    parts.append(text[start:].strip())
-    return [p for p in parts if any(ch.isalnum() for ch in p)]
-
 
 # --- evaluators ----------------------------------------------------------------------------
 
@@ -166,28 +45,6 @@ def _sentences(text: str) -> list[str]:
 class Verdict:
     value: bool | float | None
     reason: str = ""
-
-
-class SourceReader:
-    """Corpus files as citations index them: ``open(path, encoding=enc).read()``, cached."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = Path(root)
-        self._cache: dict[tuple[str, str], str | None] = {}
-
-    def text(self, file: str, encoding: str = "utf-8") -> str | None:
-        key = (file, encoding)
-        if key not in self._cache:
-            root = self.root.resolve()
-            path = (root / file).resolve()
-            try:
-                if not path.is_relative_to(root) or not path.is_file():
-                    raise OSError
-                with open(path, encoding=encoding) as fh:
-                    self._cache[key] = fh.read()
-            except (OSError, LookupError, UnicodeDecodeError):
-                self._cache[key] = None
-        return self._cache[key]
 
 
 @dataclass
@@ -280,75 +137,6 @@ class CitationValidity:
         return {"citation_validity": Verdict(valid / total if total else 1.0, "; ".join(problems))}
 
 
-def citation_problem(c: Cite, source: SourceReader) -> str:
-    """Why a citation is not an exact span of its file, or "" when it is."""
-    text = source.text(c.file, c.encoding)
-    if text is None:
-        return f"{c.file} is not a readable file of the corpus"
-    if not (0 <= c.start < c.end <= len(text)):
-        return f"offsets [{c.start}, {c.end}) are outside {c.file} ({len(text)} characters)"
-    if text[c.start : c.end] != c.quote:
-        return f"quote differs from {c.file}[{c.start}:{c.end}]"
-    line = text.count("\n", 0, c.start) + 1
-    if c.line != line:
-        return f"line {c.line}, but offset {c.start} is on line {line}"
-    return ""
-
-
-SupportFn = Callable[[Statement, Sequence[Cite]], bool]
-
-
-def alce_scores(stmts: Sequence[Statement], by_n: Mapping[int, Cite], supports: SupportFn):
-    """ALCE citation (recall, precision, notes) for one answer, under a support oracle.
-
-    Recall: supported statements / statements. Precision: relevant citations / citations.
-    A marker naming no citation makes its statement unsupported and counts as irrelevant.
-    Returns ``None`` values when there is nothing to score.
-    """
-    if not stmts:
-        return None, None, []
-    supported = 0
-    relevant = 0
-    total = 0
-    notes = []
-    for s in stmts:
-        cites = [by_n[n] for n in s.refs if n in by_n]
-        total += len(s.refs)
-        ok = bool(cites) and len(cites) == len(s.refs) and supports(s, cites)
-        if not ok:
-            notes.append(
-                f"unsupported: {_short(s.text)!r}" if s.refs else f"uncited: {_short(s.text)!r}"
-            )
-            continue
-        supported += 1
-        if len(cites) == 1:
-            relevant += 1
-            continue
-        for c in cites:
-            others = [o for o in cites if o is not c]
-            if supports(s, [c]) or not supports(s, others):
-                relevant += 1
-            else:
-                notes.append(f"[{c.n}] not needed for {_short(s.text)!r}")
-    recall = supported / len(stmts)
-    precision = relevant / total if total else 0.0
-    return recall, precision, notes
-
-
-class GoldOverlapSupport:
-    """Support oracle from the labels: a cited span overlaps a gold evidence span."""
-
-    def __init__(self, spans: Sequence[Span]) -> None:
-        self.spans = list(spans)
-
-    def __call__(self, statement: Statement, cites: Sequence[Cite]) -> bool:
-        return any(overlaps(c.file, c.start, c.end, self.spans) for c in cites)
-
-
-def overlaps(file: str, start: int, end: int, spans: Sequence[Span]) -> bool:
-    return any(s.file == file and start < s.end and s.start < end for s in spans)
-
-
 class CitationSupport:
     """ALCE citation precision and recall, support decided by overlap with gold spans."""
 
@@ -373,55 +161,6 @@ class CitationSupport:
         }
 
 
-_YES_NO_RE = re.compile(r"\b(yes|no)\b", re.IGNORECASE)
-
-
-class LLMSupport:
-    """Support oracle asking an OpenAI-compatible model whether the cited passages entail
-    the statement (ALCE's NLI question, put to a chat model). Results are cached; a reply
-    that is neither YES nor NO counts as unsupported and is counted in ``unclear``."""
-
-    PROMPT = (
-        "You check whether a claim is supported by source passages.\n\n"
-        "Passages:\n{passages}\n\nClaim: {claim}\n\n"
-        "Is the claim fully supported by the passages alone, with no outside knowledge? "
-        "Reply with exactly one word: YES or NO."
-    )
-
-    def __init__(self, model: str, client: Any = None, base_url: str | None = None) -> None:
-        if client is None:
-            from openai import OpenAI
-
-            client = OpenAI(base_url=base_url, max_retries=2, timeout=120)
-        self.model = model
-        self.client = client
-        self.calls = 0
-        self.unclear = 0  # replies that were neither YES nor NO
-        self._cache: dict[tuple[str, tuple[str, ...]], bool] = {}
-
-    def __call__(self, statement: Statement, cites: Sequence[Cite]) -> bool:
-        key = (statement.text, tuple(c.quote for c in cites))
-        if key not in self._cache:
-            passages = "\n".join(f"- {' '.join(c.quote.split())}" for c in cites)
-            reply = self.client.chat.completions.create(
-                model=self.model,
-                messages=[
-                    {
-                        "role": "user",
-                        "content": self.PROMPT.format(passages=passages, claim=statement.text),
-                    }
-                ],
-                temperature=0,
-                max_tokens=4,
-            )
-            self.calls += 1
-            found = _YES_NO_RE.search((reply.choices[0].message.content or "")[:40])
-            if found is None:
-                self.unclear += 1  # counted as unsupported, and reported
-            self._cache[key] = found is not None and found.group(1).lower() == "yes"
-        return self._cache[key]
-
-
 class JudgedCitationSupport(CitationSupport):
     """ALCE citation precision and recall with an LLM as the support oracle."""
 
@@ -438,7 +177,7 @@ class JudgedCitationSupport(CitationSupport):
         try:
             return super().evaluate(ctx)
         except Exception as exc:  # a judge outage must not sink the whole eval
-            why = f"judge failed: {type(exc).__name__}: {_short(str(exc), 120)}"
+            why = f"judge failed: {type(exc).__name__}: {short(str(exc), 120)}"
             return {
                 f"{self.prefix}_precision": Verdict(None, why),
                 f"{self.prefix}_recall": Verdict(None, why),
@@ -540,8 +279,9 @@ class Latency:
         return {"latency": Verdict(ctx.latency)}
 
 
-def default_evaluators(llm_support: SupportFn | None = None) -> list[Any]:
-    evaluators: list[Any] = [
+def default_evaluators(llm_support: SupportFn | None = None) -> list[Evaluator]:
+    """The evaluators every run uses; an LLM's citation support beside them when given."""
+    evaluators: list[Evaluator] = [
         Correctness(),
         Refusal(),
         CitationValidity(),
@@ -555,7 +295,7 @@ def default_evaluators(llm_support: SupportFn | None = None) -> list[Any]:
     return evaluators
 
 
-def judge(ctx: Context, evaluators: Sequence[Any]) -> dict[str, Verdict]:
+def judge(ctx: Context, evaluators: Sequence[Evaluator]) -> dict[str, Verdict]:
     """Run the evaluators that apply; their named verdicts, merged."""
     out: dict[str, Verdict] = {}
     for ev in evaluators:
@@ -590,8 +330,3 @@ def failures(case: Case, verdicts: Mapping[str, Verdict], error: str | None = No
     if cor is not None and not cor.value:
         out.append(cor.reason)
     return out
-
-
-def _short(text: str, limit: int = 80) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

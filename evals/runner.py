@@ -24,16 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from evals.cases import Case, CaseError, corpus_dir_for, gold_spans, label_warnings, load_cases
-from evals.judge import (
-    Context,
-    LLMSupport,
-    Seen,
-    SourceReader,
-    default_evaluators,
-    failures,
-    judge,
-)
+from evals.judge import Context, default_evaluators, failures, judge
 from evals.metrics import Threshold, summarise
+from evals.seen import Seen, SourceReader
+from evals.support import LLMSupport
 
 DEFAULT_OUT = Path("evals") / "out"
 _ABORT_AFTER = 3

@@ -39,7 +39,8 @@ from llama_server import serve  # scripts/ is on sys.path: this file runs as a s
 
 from bot import Answer, Bot, Settings
 from evals.cases import Case, corpus_dir_for, default_case_files, load_cases
-from evals.judge import REFUSAL_TEXT, normalise
+from evals.seen import REFUSAL_TEXT
+from evals.text import normalise
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -205,7 +206,7 @@ def collect(args: argparse.Namespace) -> None:
 
 
 def has_facts(gold: list[list[str]], text: str) -> bool:
-    """Every group has an alternative in ``text`` (evals/judge.py's normalisation)."""
+    """Every group has an alternative in ``text`` (the judge's normalisation, evals/text.py)."""
     norm = normalise(text)
     return all(any(normalise(alt) in norm for alt in group) for group in gold)
 

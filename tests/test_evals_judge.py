@@ -8,19 +8,11 @@ import pytest
 
 from bot.types import REFUSAL, Answer, Citation, Passage
 from evals.cases import Span, parse_case
-from evals.judge import (
-    REFUSAL_TEXT,
-    Context,
-    Seen,
-    SourceReader,
-    alce_scores,
-    default_evaluators,
-    failures,
-    judge,
-    normalise,
-    statements,
-)
+from evals.judge import Context, default_evaluators, failures, judge
 from evals.runner import grade
+from evals.seen import REFUSAL_TEXT, Seen, SourceReader, statements
+from evals.support import alce_scores
+from evals.text import normalise
 
 ARTICLE = (
     " date 2025-03-27 Troops in Russia\n"
@@ -247,7 +239,7 @@ def test_alce_uncited_sentence_lowers_recall(corpus):
 def test_alce_jointly_needed_citations_are_both_precise():
     # An oracle for which only the two passages together support the claim: neither
     # alone does, and neither is redundant, so both are relevant (ALCE's condition B).
-    from evals.judge import Cite, Statement
+    from evals.seen import Cite, Statement
 
     c1 = Cite(1, "a.txt", "x", 0, 1, 1)
     c2 = Cite(2, "b.txt", "y", 0, 1, 1)
@@ -395,8 +387,9 @@ def test_judge_reads_answer_dicts_too(corpus):
 
 
 def test_judge_does_not_import_bot_internals():
-    source = (Path(__file__).resolve().parent.parent / "evals" / "judge.py").read_text()
-    assert "import bot" not in source and "from bot" not in source
+    for name in ("judge.py", "seen.py", "support.py"):
+        source = (Path(__file__).resolve().parent.parent / "evals" / name).read_text()
+        assert "import bot" not in source and "from bot" not in source
 
 
 def test_forbidden_string_fails_a_non_injection_case_without_counting_as_injection(corpus):
@@ -442,7 +435,8 @@ class _Client:
 
 
 def test_llm_judge_scores_alce_with_its_own_support(corpus):
-    from evals.judge import JudgedCitationSupport, LLMSupport
+    from evals.judge import JudgedCitationSupport
+    from evals.support import LLMSupport
 
     client = _Client()
     support = LLMSupport("judge-model", client)
@@ -461,7 +455,8 @@ def test_llm_judge_scores_alce_with_its_own_support(corpus):
 
 
 def test_llm_judge_unclear_replies_and_outages(corpus):
-    from evals.judge import JudgedCitationSupport, LLMSupport
+    from evals.judge import JudgedCitationSupport
+    from evals.support import LLMSupport
 
     ans = answer_with(f"{TROOPS} [1]", [cite(1, "a.txt", TROOPS, corpus)])
     ctx = Context(make_case(), Seen.of(ans), [], SourceReader(corpus), None)
