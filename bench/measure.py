@@ -18,6 +18,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+#: The repository (cold processes run from it).
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def log(msg: str) -> None:
+    """A progress line on stderr, with the time and the machine's load."""
+    print(f"[{time.strftime('%H:%M:%S')} load {load_average():.1f}] {msg}", file=sys.stderr)
+
 
 def percentile(values: Sequence[float], q: float) -> float:
     """Linear-interpolated percentile (``q`` in 0..100) of a non-empty sequence."""
