@@ -81,6 +81,7 @@ FEATURE_CODE = (
     "evals/text.py",
     "bot/answer/question.py",
     "bot/answer/asked_type.py",
+    "bot/answer/places.py",
     "bot/answer/candidates.py",
     "bot/answer/query.py",
     "bot/text/terms.py",

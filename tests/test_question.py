@@ -35,7 +35,7 @@ from bot.answer.question import (
         # "which"/"what" + a noun that asks for a person or a proper name
         ("Which journalist broke the story?", "person"),
         ("Which two local bands headlined the festival?", "name"),
-        ("Which country's leaders met in Oslo?", "name"),
+        ("Which country's leaders met in Oslo?", "country"),
         ("What is the company's new corporate name?", "name"),
         ("What is the name of the new vaccine?", "name"),
         ("What is the name of the general leading the unit?", "person"),

@@ -20,6 +20,7 @@ import numpy as np
 from bot.answer.amounts import FIGURE_KINDS
 from bot.answer.candidates import Candidate
 from bot.answer.features import Asked, SentenceRows, passage_stems
+from bot.answer.places import NAME_KINDS
 
 #: Columns of the best candidate's sentence row that the answerability model reads too.
 BEST_OF = (
@@ -55,7 +56,7 @@ ANSWER_FEATURES: tuple[str, ...] = (
     "asks_number",
     "asks_person",
     "asks_date",
-    "asks_name",  # "which country…": a proper name
+    "asks_name",  # "which company / country…": a proper name
     "yes_no",
 )
 
@@ -102,7 +103,7 @@ def answer_features(
             float(kind in FIGURE_KINDS),
             float(kind == "person"),
             float(kind in ("date", "day", "month", "year")),
-            float(kind == "name"),
+            float(kind in NAME_KINDS),
             float(asked.yes_no),
         ]
     )

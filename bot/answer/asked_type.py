@@ -1,7 +1,8 @@
 """What a question asks for: ``answer_type`` reads the interrogative ("how many" ->
-``number``, "when" -> ``date``, "who" or "which singer" -> ``person``, "which country" ->
-``name``…) wherever the question puts it. It reads questions only: whether a sentence
-holds an answer of that type is ``bot.answer.question.fits_type``.
+``number``, "when" -> ``date``, "who" or "which singer" -> ``person``, "which company" ->
+``name``, "which country" -> ``country``…) wherever the question puts it. It reads
+questions only: whether a sentence holds an answer of that type is
+``bot.answer.question.fits_type``.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import re
 
 from bot.answer.amounts import MONEY_NOUNS, figure_kind
+from bot.answer.places import PLACE_NOUNS
 from bot.text.lexicon import MAGNITUDE_WORDS, NAME_NOUNS, PERSON_NOUNS
 
 #: The interrogative phrase that opens a question ("In which city…", "And how many…").
@@ -45,8 +47,9 @@ _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 def answer_type(question: str) -> str | None:
     """What the question asks for: ``number`` (narrowed to ``money``, ``age`` or ``share``
     when its words say so: ``bot.answer.amounts``); ``duration``; ``date`` (or ``day``, ``year``,
-    ``month`` when it says which); ``person``; ``name`` (a proper name: "which country");
-    or None (see ``_asked_type``)."""
+    ``month`` when it says which); ``person``; ``name`` (a proper name: "which company"),
+    narrowed to ``country`` or ``state`` (``bot.answer.places``); or None (see
+    ``_asked_type``)."""
     kind = _asked_type(question)
     return (figure_kind(question) or kind) if kind == "number" else kind
 
@@ -98,7 +101,7 @@ def _noun_type(phrase: str, after_the: bool = False) -> str | None:
         words = [w for w, nxt in zip(words, [*words[1:], "?"]) if not _describes(w, nxt)]
     if _person_figure(words):
         return "person"
-    for word in words:
+    for i, word in enumerate(words):
         if word in _PHRASE_ENDS:
             break
         word = re.sub(r"['’]s$", "", word)  # "which country's leaders" asks for a country
@@ -114,6 +117,8 @@ def _noun_type(phrase: str, after_the: bool = False) -> str | None:
                 return "date" if _DATE_NOUNS[form] == "any" else _DATE_NOUNS[form]
             if form in PERSON_NOUNS:
                 return "person"
+            if form in PLACE_NOUNS:  # a "member state" is a country
+                return "country" if i and words[i - 1] == "member" else PLACE_NOUNS[form]
             if form in NAME_NOUNS:
                 return "name"
     return None

@@ -42,6 +42,7 @@ from bot.answer.compose import (
     with_context,
 )
 from bot.answer.names import is_date, place_known
+from bot.answer.places import PLACE_KINDS
 from bot.answer.query import Query
 from bot.answer.question import counted_noun, fits_type, salient_terms
 from bot.answer.years import asked_years
@@ -127,7 +128,7 @@ class ExtractiveAnswerer:
         if not chosen:
             return Answer.refusal(query.text, reason, **kw)
         picked = [s.candidate for s in chosen]
-        quotes = with_context(picked, [s.leans_back for s in chosen], answer_type(query.meaning))
+        quotes = with_context(picked, [s.leans_back for s in chosen], _hand_kind(query.meaning))
         return compose(query, quotes, **kw)
 
     def _knows(self, word: str) -> bool:
@@ -138,7 +139,7 @@ class ExtractiveAnswerer:
         self, query: Query, cands: list[Candidate], vectors: np.ndarray, max_sentences: int
     ) -> tuple[list[Scored], str]:
         """The sentences answering one (simple) question, or none and the reason why."""
-        kind = answer_type(query.meaning)
+        kind = _hand_kind(query.meaning)
         scored = [s for s in self.score(query, cands, vectors) if s.eligible]
         if not scored:
             return [], f"no retrieved sentence gives a {kind or 'match'}"
@@ -161,7 +162,7 @@ class ExtractiveAnswerer:
         p = self.params
         weights = self._weights(query)
         total = sum(weights.values()) or 1.0
-        kind = answer_type(query.meaning)
+        kind = _hand_kind(query.meaning)
         salient = salient_terms(query.meaning)
         figures = [t for t in salient if t[0].isdigit()]
         asked = asked_years(query.meaning, figures)
@@ -269,3 +270,9 @@ class ExtractiveAnswerer:
                 for t, m in s.matched.items():
                     covered[t] = max(covered.get(t, 0.0), m)
         return chosen
+
+
+def _hand_kind(question: str) -> str | None:
+    """The asked kind as these weights were fitted on: a country or a state is any name."""
+    kind = answer_type(question)
+    return "name" if kind in PLACE_KINDS else kind

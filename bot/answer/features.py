@@ -28,6 +28,7 @@ from bot.answer.amounts import FIGURE_KINDS
 from bot.answer.asked_type import answer_type
 from bot.answer.attribution import asks_for_a_source, sources_only
 from bot.answer.candidates import Candidate, years_of
+from bot.answer.places import NAME_KINDS
 from bot.answer.query import Query
 from bot.answer.question import (
     CAPITALISED_RE,
@@ -330,6 +331,6 @@ def _new_of_type(kind: str | None, names: set[str], figures: set[str], text: str
         return bool(figures) or not numbers(text)  # a new figure, or a number word
     if kind == "person":
         return bool(names)
-    if kind == "name":
+    if kind in NAME_KINDS:
         return any(w.lower() in names for w in proper_names(text))
     return True

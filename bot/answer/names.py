@@ -23,8 +23,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Sequence
 
+from bot.answer.places import place_forms
 from bot.answer.question import salient_words
-from bot.text.lexicon import MONTHS, PLACE_ADJECTIVES, WEEKDAYS
+from bot.text.lexicon import MONTHS, WEEKDAYS
 from bot.text.sentences import split_sentences
 from bot.text.terms import stem, terms
 
@@ -33,34 +34,6 @@ _POSSESSIVE_RE = re.compile(r"(?:['’]s?|\.)$")
 #: Capitalised words that date, not name: "…in April 2019?" is answered by an article
 #: dated April 2019 whose text never says "April".
 _DATE_WORDS = frozenset(MONTHS) | frozenset(WEEKDAYS)
-
-
-#: Regular endings of a place's adjective, as (adjective ending, place ending) pairs:
-#: Russian/Russia, Ukrainian/Ukraine, Brazilian/Brazil, Canadian/Canada, Italian/Italy,
-#: Korean/Korea, Mexican/Mexico, Tuscan/Tuscany, Texan/Texas, Pakistani/Pakistan,
-#: Chinese/China, Japanese/Japan.
-_PLACE_ENDINGS = (
-    ("ian", "ia"), ("ian", "e"), ("ian", ""), ("ian", "a"), ("ian", "y"),
-    ("an", "a"), ("an", "o"), ("an", "y"), ("an", "as"),
-    ("i", ""), ("ese", "a"), ("ese", ""),
-)  # fmt: skip
-_ADJECTIVE_OF = {place: adjective for adjective, place in PLACE_ADJECTIVES.items()}
-
-
-def place_forms(word: str) -> set[str]:
-    """The place an adjective names and the adjectives a place takes, by the regular
-    endings and the irregular ones (``PLACE_ADJECTIVES``): "Pakistani" gives "pakistan",
-    "Russia" gives "russian". Over-generates ("Brian" gives "bria"); only forms an
-    article holds matter, and they only keep a question from being refused."""
-    w = word.lower()
-    out = {x for x in (PLACE_ADJECTIVES.get(w), _ADJECTIVE_OF.get(w)) if x}
-    for adjective, place in _PLACE_ENDINGS:
-        if w.endswith(adjective) and len(w) - len(adjective) >= 3:
-            out.add(w[: len(w) - len(adjective)] + place)
-        if len(w) - len(place) >= 3 and w.endswith(place):
-            out.add(w[: len(w) - len(place)] + adjective)
-    out.discard(w)
-    return out
 
 
 def is_date(name: str) -> bool:

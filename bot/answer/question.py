@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from bot.answer.amounts import fits_age, fits_duration, fits_money, fits_share
+from bot.answer.places import PLACE_KINDS, holds_place
 from bot.text.lexicon import (
     DECADE,
     MAY_AS_MONTH,
@@ -111,6 +112,8 @@ def fits_type(kind: str | None, text: str) -> bool:
         return bool(person_names(text))
     if kind == "name":
         return bool(proper_names(text))
+    if kind in PLACE_KINDS:
+        return holds_place(kind, text)
     return True
 
 

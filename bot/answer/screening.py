@@ -26,6 +26,7 @@ from bot.answer.asked_type import answer_type
 from bot.answer.claims import FILLER, Claim, is_refusal, relays_instruction
 from bot.answer.facts import name_in
 from bot.answer.figures import figures
+from bot.answer.places import NAME_KINDS
 from bot.answer.question import fits_type, proper_names
 from bot.text.discourse import points_back
 from bot.text.terms import STOPWORDS, stem, terms, tokens
@@ -41,7 +42,7 @@ _LACKS = {
     "month": "a month",
     "year": "a year",
     "person": "a name",
-    "name": "a name",
+    **{kind: "a name" for kind in NAME_KINDS},
 }
 
 
@@ -80,7 +81,9 @@ def out_of_place(claim: Claim, question: str, answered: bool, after_drop: bool) 
     kind = None if answered else answer_type(question)
     if kind is None:
         return ""
-    fits = proper_names(claim.text) if kind in ("person", "name") else fits_type(kind, claim.text)
+    fits = (
+        proper_names(claim.text) if kind in ("person", *NAME_KINDS) else fits_type(kind, claim.text)
+    )
     return "" if fits else f"{MISPLACED[1]}: the question asks for {_LACKS.get(kind, kind)}"
 
 

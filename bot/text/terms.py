@@ -99,14 +99,17 @@ def tokens(text: str) -> list[str]:
     return out
 
 
+def unaccented(text: str) -> str:
+    """``text`` without accents ("Mbappé" -> "Mbappe", "Bihār" -> "Bihar")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     if word[0].isdigit():
         return word
     if not word.isascii():  # "Beyoncé" and "Beyonce", "Mbappé" and "Mbappe" are one name
-        word = "".join(
-            c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)
-        )
+        word = unaccented(word)
     word = _AMERICAN.get(word, word)
     return _stemmer.stemWord(_IRREGULAR.get(word, word))
 
