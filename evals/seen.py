@@ -22,6 +22,8 @@ REFUSAL_TEXT = "The articles don't say."
 
 @dataclass(frozen=True)
 class Cite:
+    """A citation's public fields, restated here on purpose: the judge imports no ``bot``."""
+
     n: int
     file: str
     quote: str
@@ -33,6 +35,8 @@ class Cite:
 
 @dataclass(frozen=True)
 class Retrieved:
+    """Where a retrieved passage stands in its file (the judge's own copy, as ``Cite``)."""
+
     file: str
     start: int
     end: int
