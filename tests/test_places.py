@@ -31,6 +31,8 @@ def test_a_country_or_a_state_is_asked_for_by_its_noun(question, kind):
         "US officials said they shot down a Chinese balloon.",  # an adjective of a country
         "Scotland's chief medical officer approved the plan.",  # a country of the UK
         "The talks were held in Côte d'Ivoire and Iran.",
+        "Swiss banks and German lenders were named.",  # irregular adjectives, a plural
+        "Officials in the UAE said.",  # a short form ISO does not use
     ],
 )
 def test_a_sentence_naming_a_country_answers_which_country(sentence):

@@ -33,7 +33,8 @@ NAME_KINDS = ("name", *PLACE_KINDS)
 COUNTRY_ALIASES = (
     "US", "U.S.", "USA", "America", "UK", "U.K.", "Britain", "Great Britain", "Russia",
     "Turkey", "Czech Republic", "Holland", "Ivory Coast", "Cape Verde", "Swaziland", "Burma",
-    "East Timor", "Vatican", "Kosovo", "Macedonia", "Congo",
+    "East Timor", "Vatican", "Kosovo", "Macedonia", "Congo", "DRC", "UAE", "Bosnia", "Brunei",
+    "Trinidad", "Saudi Arabia",
 )  # fmt: skip
 
 _CAPITALISED_RE = re.compile(r"\b[A-Z][a-z]+\b")
@@ -118,8 +119,8 @@ def holds_place(kind: str, text: str) -> bool:
         return True
     lowered = _lowered(kind)
     for word in _CAPITALISED_RE.findall(text):
-        singular = word[:-1] if word.endswith("s") else word
-        if place_forms(singular) & lowered:
+        forms = place_forms(word) | (place_forms(word[:-1]) if word.endswith("s") else set())
+        if forms & lowered:  # "Swiss", "Californians"
             return True
     return False
 

@@ -133,7 +133,7 @@ NAME_NOUNS = frozenset(
 
 #: Adjectives of places that regular endings do not derive ("French" from "France"):
 #: adjective -> place. General English, not fitted; the regular ones ("Pakistani",
-#: "Ukrainian", "Chinese", "Texan") are derived in ``bot.answer.names``.
+#: "Ukrainian", "Chinese", "Texan") are derived in ``bot.answer.places``.
 PLACE_ADJECTIVES: dict[str, str] = {
     "british": "britain", "french": "france", "dutch": "netherlands", "greek": "greece",
     "swiss": "switzerland", "welsh": "wales", "spanish": "spain", "irish": "ireland",
@@ -141,6 +141,9 @@ PLACE_ADJECTIVES: dict[str, str] = {
     "finnish": "finland", "polish": "poland", "filipino": "philippines", "thai": "thailand",
     "turkish": "turkey", "peruvian": "peru", "argentine": "argentina", "icelandic": "iceland",
     "norwegian": "norway", "belgian": "belgium", "afghan": "afghanistan",
+    "german": "germany", "portuguese": "portugal", "chilean": "chile", "lebanese": "lebanon",
+    "haitian": "haiti", "somali": "somalia", "congolese": "congo", "laotian": "laos",
+    "bosnian": "bosnia", "emirati": "uae", "saudi": "saudi arabia",
 }  # fmt: skip
 
 #: Words before "figure" that make it a number ("Deaths passed which stunning figure?");
