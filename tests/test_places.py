@@ -60,6 +60,7 @@ def test_a_capitalised_word_that_names_no_country_does_not_answer_which_country(
         ("Vermont received two months of rain in two days.", True),
         ("Floods hit Bihar and Kerala this week.", True),  # Indian states; ISO spells "Bihār"
         ("Gov. Brian Kemp of Georgia signed the order.", True),  # a state and a country
+        ("Floods hit Bavaria and Saxony.", True),  # German states, which ISO spells in German
         ("The governor called on Californians to cut their water use.", True),  # its people
         ("Juneteenth is also called Freedom Day and Jubilee Day.", False),
         ("Storms swept across the southwestern US and Mexico.", False),

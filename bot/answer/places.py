@@ -4,11 +4,12 @@ A question asking "which country…?" or "which state…?" is answered only by a
 naming a country or a state; any capitalised word ("Texas", "Concerns") fits a plain
 "name", so these two get a gazetteer. The names come from ISO 3166 through ``pycountry``
 (countries, their short and common names; the subdivisions ISO calls a "country" or
-"nation", such as Scotland; those it calls a "state": US, Indian, Australian, Mexican…
-states), with accents dropped ("Bihār" is written "Bihar"), plus the short forms English
-news uses that ISO does not ("US", "Britain", "Russia"). A country's adjective counts
-when ``place_forms`` derives the country from it ("Chinese"); ``place_forms`` also
-serves ``bot.answer.names``, which reads "Pakistani" as naming Pakistan.
+"nation", such as Scotland; those it calls a "state" or a "Land": US, Indian,
+Australian, Mexican, German… states), with accents dropped ("Bihār" is written "Bihar"),
+plus the names English news uses that ISO does not ("US", "Britain", "Russia",
+"Bavaria"). A country's adjective counts when ``place_forms`` derives the country from
+it ("Chinese"); ``place_forms`` also serves ``bot.answer.names``, which reads
+"Pakistani" as naming Pakistan.
 
 It reads sentences only; what a question asks for is ``bot.answer.asked_type``, and
 ``bot.answer.question.fits_type`` asks this module for the two kinds. It knows
@@ -35,6 +36,15 @@ COUNTRY_ALIASES = (
     "Turkey", "Czech Republic", "Holland", "Ivory Coast", "Cape Verde", "Swaziland", "Burma",
     "East Timor", "Vatican", "Kosovo", "Macedonia", "Congo", "DRC", "UAE", "Bosnia", "Brunei",
     "Trinidad", "Saudi Arabia",
+)  # fmt: skip
+
+#: States by the names English news gives them where ISO 3166 has the local one
+#: (Germany's and Austria's states, which ISO calls "Land": "Bayern" is Bavaria).
+STATE_ALIASES = (
+    "Bavaria", "Saxony", "Lower Saxony", "Thuringia", "Hesse", "Rhineland-Palatinate",
+    "North Rhine-Westphalia", "Saxony-Anhalt", "Mecklenburg-Western Pomerania",
+    "Baden-Wurttemberg", "Tyrol", "Styria", "Carinthia", "Upper Austria", "Lower Austria",
+    "Vienna",
 )  # fmt: skip
 
 _CAPITALISED_RE = re.compile(r"\b[A-Z][a-z]+\b")
@@ -95,10 +105,10 @@ def state_names() -> frozenset[str]:
     name (the State of México is read as Mexico)."""
     import pycountry
 
-    return frozenset(
+    return frozenset(STATE_ALIASES) | frozenset(
         name
         for s in pycountry.subdivisions
-        if s.type == "State"
+        if s.type in ("State", "Land")
         and (name := _short(s.name)) != _short(pycountry.countries.get(alpha_2=s.country_code).name)
     )
 
