@@ -113,10 +113,13 @@ def state_names() -> frozenset[str]:
     )
 
 
+def _names(kind: str) -> frozenset[str]:
+    return country_names() if kind == "country" else state_names()
+
+
 @lru_cache(maxsize=2)
 def _pattern(kind: str) -> re.Pattern[str]:
-    names = country_names() if kind == "country" else state_names()
-    ordered = sorted(map(re.escape, names), key=len, reverse=True)
+    ordered = sorted(map(re.escape, _names(kind)), key=len, reverse=True)
     return re.compile(r"(?<![\w-])(?:" + "|".join(ordered) + r")(?![\w-])")
 
 
@@ -137,4 +140,4 @@ def holds_place(kind: str, text: str) -> bool:
 
 @lru_cache(maxsize=2)
 def _lowered(kind: str) -> frozenset[str]:
-    return frozenset(n.lower() for n in (country_names() if kind == "country" else state_names()))
+    return frozenset(n.lower() for n in _names(kind))
